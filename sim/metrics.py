@@ -1,0 +1,102 @@
+"""KPIs as pure functions of the result tables, each a mean across replications with a 95% CI.
+
+A shipment *line* is one buyer x product x shipment. Per replication: the quota miss rate is
+the fraction of lines missed, the fill rate is packs shipped / packs contracted, the mean
+shortfall is the mean of (owed - shipped) per line, and the longest miss run counts consecutive
+missed lines of a buyer x product, or consecutive shipments of a buyer with any line missed.
+Replications are independent, so a Student-t interval over their values is honest.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+KPIS = ("quota_miss_rate", "fill_rate", "mean_shortfall", "longest_miss_run")
+
+
+def mean_ci(values: Any, level: float = 0.95) -> dict[str, Any]:
+    """Return ``{"mean": m, "ci95": [lo, hi]}``: Student-t interval of independent values.
+
+    With a single value the interval is unknown: ``[None, None]``.
+    """
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    mean = float(x.mean()) if n else math.nan
+    if n < 2:  # noqa: PLR2004 (a spread needs two values)
+        return {"mean": mean, "ci95": [None, None]}
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return {"mean": mean, "ci95": [mean - half, mean + half]}
+
+
+def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Return KPIs per replication and ``by`` group, one row each.
+
+    Args:
+        shipments: The shipment-line table (``replication, buyer, product, shipment,
+            contract_quota, quota, shipped, missed``).
+        by: Extra grouping columns: ``[]``, ``["buyer"]`` or ``["buyer", "product"]``.
+    """
+    keys = ["replication", *by]
+    lines = shipments.assign(shortfall=shipments["quota"] - shipments["shipped"])
+    grouped = lines.groupby(keys, sort=True, observed=True)
+    kpis = pd.DataFrame(
+        {
+            "quota_miss_rate": grouped["missed"].mean(),
+            "fill_rate": grouped["shipped"].sum() / grouped["contract_quota"].sum(),
+            "mean_shortfall": grouped["shortfall"].mean(),
+        }
+    )
+    kpis["longest_miss_run"] = _longest_miss_run(shipments, by).reindex(kpis.index, fill_value=0)
+    return kpis
+
+
+def _longest_miss_run(shipments: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Longest run of consecutive misses per replication and group.
+
+    Per buyer x product the run is over that line's shipments; per buyer (or overall) over
+    the buyer's shipments, a shipment counting as missed when any of its lines missed; overall
+    it is the longest of any buyer.
+    """
+    series = ["replication", "buyer", *(["product"] if "product" in by else [])]
+    shipped = (
+        shipments.groupby([*series, "shipment"], sort=True, observed=True)["missed"]
+        .any()
+        .reset_index()
+    )
+    longest = _runs(shipped, series)
+    if by == []:
+        return longest.groupby("replication", observed=True).max()
+    return longest
+
+
+def _runs(table: pd.DataFrame, series: list[str]) -> pd.Series:
+    """Longest run of True in ``missed`` within each series (rows sorted by shipment)."""
+    missed = table["missed"].to_numpy()
+    same_series = np.ones(max(len(table) - 1, 0), dtype=bool)
+    for column in series:
+        values = table[column].to_numpy()
+        same_series &= values[1:] == values[:-1]
+    starts = np.r_[True, ~same_series | (missed[1:] != missed[:-1])]
+    runs = table.assign(_run=np.cumsum(starts))[missed]
+    lengths = runs.groupby([*series, "_run"], observed=True).size()
+    longest = lengths.groupby(level=series, observed=True).max()
+    every_series = pd.MultiIndex.from_frame(table[series].drop_duplicates())
+    return longest.reindex(every_series, fill_value=0)
+
+
+def summarize_kpis(per_replication: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Return ``{kpi: {"mean", "ci95"}}`` from one row per replication."""
+    return {kpi: mean_ci(per_replication[kpi]) for kpi in KPIS}
+
+
+def summarize_products(products: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Return ``{product: {field: {"mean", "ci95"}}}`` from one row per replication x product."""
+    return {
+        str(name): {field: mean_ci(rows[field]) for field in fields}
+        for name, rows in products.groupby("product", sort=False, observed=True)
+    }

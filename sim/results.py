@@ -1,0 +1,190 @@
+"""Results of a run: tidy tables, the summary document, and the files written by ``--out``.
+
+Tables carry scenario, seed and replication on every row; the summary records the scenario,
+its digest, the seed, the number of replications and the package version that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim._version import __version__
+from sim.loading import to_yaml
+from sim.metrics import line_kpis, summarize_kpis, summarize_products
+from sim.model import PRODUCT_FIELDS, Replication
+from sim.scenario import Scenario
+from sim.shipments import LINE_FIELDS
+
+OUTPUT_FILES = ("summary.json", "shipments.csv", "scenario.yaml", "stock.png")
+
+
+class Results:
+    """What a run produced, as tables (pandas) and as a summary document (dict).
+
+    Attributes:
+        scenario: The scenario that was run.
+        seed: The seed it was run with.
+        replications: How many replications.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, outcomes: list[Replication]) -> None:
+        """Gather replications (in replication order) of one scenario and seed."""
+        self.scenario = scenario
+        self.seed = seed
+        self.replications = len(outcomes)
+        self._outcomes = outcomes
+
+    def __repr__(self) -> str:
+        """Show what was run."""
+        return (
+            f"<Results {self.scenario.name!r}: {self.replications} replications, "
+            f"seed {self.seed}>"
+        )
+
+    @cached_property
+    def shipments(self) -> pd.DataFrame:
+        """One row per replication x shipment line.
+
+        Columns: scenario, seed, replication, buyer, product, shipment (number, from 0), day,
+        contract_quota (the contract's quota), quota (what the shipment owed: the contract
+        quota plus any backlog), shipped, shortfall (quota - shipped), missed.
+        """
+        rows = np.concatenate([o.lines for o in self._outcomes])
+        reps = np.repeat([o.replication for o in self._outcomes], [len(o.lines) for o in self._outcomes])
+        columns = dict(zip((*LINE_FIELDS, "missed"), rows.T, strict=True))
+        table = pd.DataFrame(
+            {
+                "scenario": self.scenario.name,
+                "seed": self.seed,
+                "replication": reps,
+                "buyer": _names(columns["buyer"], [b.name for b in self.scenario.buyers]),
+                "product": _names(columns["product"], self.scenario.product_names),
+                "shipment": columns["shipment"],
+                "day": columns["day"],
+                "contract_quota": columns["contract_quota"],
+                "quota": columns["quota"],
+                "shipped": columns["shipped"],
+                "shortfall": columns["quota"] - columns["shipped"],
+                "missed": columns["missed"].astype(bool),
+            }
+        )
+        return table
+
+    @cached_property
+    def products(self) -> pd.DataFrame:
+        """One row per replication x product: packs made, shipped, spoiled, ... on hand at the end."""
+        names = self.scenario.product_names
+        rows = np.concatenate([o.products for o in self._outcomes])
+        table = pd.DataFrame(rows, columns=list(PRODUCT_FIELDS))
+        table.insert(0, "product", pd.Categorical(names * self.replications, categories=names))
+        table.insert(0, "replication", np.repeat([o.replication for o in self._outcomes], len(names)))
+        table.insert(0, "seed", self.seed)
+        table.insert(0, "scenario", self.scenario.name)
+        return table
+
+    @cached_property
+    def stock(self) -> np.ndarray:
+        """Stock per replication, product and time ``0..horizon_days`` (end of each time)."""
+        return np.stack([o.stock for o in self._outcomes])
+
+    def kpis(self, by: list[str] | None = None) -> pd.DataFrame:
+        """Return KPIs per replication, optionally per ``"buyer"`` or ``["buyer", "product"]``."""
+        return line_kpis(self.shipments, by or [])
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The summary document: every statistic as ``{"mean": x, "ci95": [lo, hi]}``."""
+        buyers: dict[str, Any] = {}
+        per_buyer = self.kpis(["buyer"])
+        per_line = self.kpis(["buyer", "product"])
+        for buyer in self.scenario.buyers:
+            rows = per_buyer.xs(buyer.name, level="buyer")
+            buyers[buyer.name] = {
+                **summarize_kpis(rows),
+                "products": {
+                    product: summarize_kpis(per_line.xs((buyer.name, product), level=(1, 2)))
+                    for product in buyer.quota
+                },
+            }
+        return {
+            **self.provenance,
+            **summarize_kpis(self.kpis()),
+            "buyers": buyers,
+            "products": summarize_products(self.products, PRODUCT_FIELDS),
+        }
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Return what produced these results: scenario, its digest, seed, version."""
+        return {
+            "scenario": self.scenario.name,
+            "scenario_file": self.scenario.source,
+            "scenario_sha256": scenario_digest(self.scenario),
+            "seed": self.seed,
+            "replications": self.replications,
+            "horizon_days": self.scenario.horizon_days,
+            "version": __version__,
+        }
+
+    def to_json(self) -> str:
+        """Return the summary as a JSON document."""
+        return json.dumps(self.summary, indent=2, allow_nan=False)
+
+    def write(self, out_dir: str | Path, *, overwrite: bool = False) -> Path:
+        """Write summary.json, shipments.csv, scenario.yaml and stock.png into ``out_dir``.
+
+        Files are written to a temporary folder beside it and moved into place at the end, so
+        an interrupted write never leaves a half-written folder.
+
+        Raises:
+            FileExistsError: ``out_dir`` exists and ``overwrite`` is false.
+        """
+        from sim.plots import plot_stock  # noqa: PLC0415 (matplotlib is slow to import)
+
+        out = Path(out_dir)
+        if out.exists() and not overwrite:
+            raise FileExistsError(f"{out} already exists (use --overwrite to replace it)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            (tmp / "summary.json").write_text(self.to_json() + "\n", encoding="utf-8")
+            self.shipments.to_csv(tmp / "shipments.csv", index=False)
+            (tmp / "scenario.yaml").write_text(self.scenario_yaml(), encoding="utf-8")
+            plot_stock(self).savefig(tmp / "stock.png", dpi=120)
+            if out.exists():
+                shutil.rmtree(out)
+            tmp.rename(out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+    def scenario_yaml(self) -> str:
+        """Return the resolved scenario, with this run's seed and replications, as YAML."""
+        resolved = self.scenario.model_copy(
+            update={"seed": self.seed, "replications": self.replications}
+        )
+        header = (
+            f"# Resolved scenario written by umkm-sim {__version__}"
+            f" from {self.scenario.source or 'a Python object'}.\n"
+            f"# Re-run it with: umkm-sim run scenario.yaml\n"
+        )
+        return header + to_yaml(resolved)
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """Return the SHA-256 of a scenario's content, without its default seed and replications."""
+    content = scenario.model_copy(update={"seed": 0, "replications": 1})
+    return hashlib.sha256(to_yaml(content).encode()).hexdigest()
+
+
+def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=names)

@@ -1,0 +1,213 @@
+"""The scenario schema: products, kitchen groups, the cooperative warehouse and its buyers.
+
+One clock unit, the day. A scenario is immutable, validated data; variants are new objects
+made with dotted-path overrides (see ``sim.loading``). Defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
+
+from sim.distributions import Distribution
+
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
+"""Names of products, kitchen groups and buyers: letters, digits, ``-`` and ``_``.
+
+They are used as keys in ``--set`` paths, JSON output and CSV columns, so no dots or spaces.
+"""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Path = tuple[str | int, ...]
+
+
+class _Model(BaseModel):
+    # strict: a YAML string "12" is not silently taken for the number 12, nor `yes` for 1.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Product(_Model):
+    """A product made by kitchens and bought by buyers."""
+
+    shelf_life_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days a pack stays sellable after the day it was made; omitted = never expires.",
+    )
+
+
+class KitchenGroup(_Model):
+    """Identical home kitchens making one product."""
+
+    name: Name
+    count: int = Field(ge=0, le=1_000_000, description="Number of kitchens in the group.")
+    product: Name
+    daily_output: Distribution = Field(
+        description="Packs per kitchen per working day; drawn independently per kitchen and "
+        "day, rounded to whole packs (negative draws count as 0)."
+    )
+    working_days: list[Weekday] = Field(
+        default=list(WEEKDAYS),
+        min_length=1,
+        description="Weekdays the kitchens work; without start_date, day 0 is a Monday.",
+    )
+
+    @model_validator(mode="after")
+    def _distinct_days(self) -> KitchenGroup:
+        if len(set(self.working_days)) != len(self.working_days):
+            raise PydanticCustomError(
+                "duplicate", "working_days lists a day twice: {days}", {"days": self.working_days}
+            )
+        return self
+
+
+class Warehouse(_Model):
+    """The cooperative warehouse where kitchens' output is pooled."""
+
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        description="Packs it can hold, all products together; arrivals beyond it are turned "
+        "away and counted as overflow. Omitted = unlimited.",
+    )
+    leftover: Literal["keep", "clear"] = Field(
+        default="keep",
+        description="keep: unshipped stock stays for later shipments. clear: after the "
+        "shipments of a day, unshipped stock of every product shipped that day leaves.",
+    )
+
+
+class Buyer(_Model):
+    """An export buyer with a fixed quota per product, shipped on a fixed schedule."""
+
+    name: Name
+    every_days: int = Field(ge=1, description="Days between shipments.")
+    first_day: int | None = Field(
+        default=None, ge=0, description="Day of the first shipment; omitted = every_days."
+    )
+    quota: dict[Name, Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, description="Packs of each product owed per shipment."
+    )
+    shortfall: Literal["lost", "backorder"] = Field(
+        default="lost",
+        description="lost: unshipped quota is forgotten. backorder: it is added to the next "
+        "shipment's quota.",
+    )
+    tolerance: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="A line is missed when shipped < quota * (1 - tolerance).",
+    )
+
+    def shipment_days(self, horizon_days: int) -> range:
+        """Return the days this buyer ships on, up to and including the horizon."""
+        first = self.every_days if self.first_day is None else self.first_day
+        return range(first, horizon_days + 1, self.every_days)
+
+
+class Scenario(_Model):
+    """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon_days: int = Field(
+        ge=1, le=36_500, description="The run covers times 0..horizon_days."
+    )
+    seed: int = Field(default=1, ge=0, description="Default seed; --seed overrides it.")
+    replications: int = Field(
+        default=100, ge=1, description="Default number of replications; --replications overrides."
+    )
+    start_date: dt.date | None = Field(
+        default=None, description="Date of day 0 (gives days a weekday); omitted = a Monday."
+    )
+    products: dict[Name, Product] = Field(min_length=1)
+    kitchens: list[KitchenGroup] = Field(min_length=1)
+    warehouse: Warehouse = Warehouse()
+    buyers: list[Buyer] = Field(min_length=1)
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        problem = _first_inconsistency(self)
+        if problem is not None:
+            path, message = problem
+            # The loader reads `path` to point at the offending key in the file.
+            raise PydanticCustomError("inconsistent", message, {"path": path})
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Compare content only: the same scenario loaded from two files is equal."""
+        return isinstance(other, Scenario) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        """Hash content only, consistently with ``__eq__``."""
+        return hash(to_hashable(self.model_dump()))
+
+    @property
+    def source(self) -> str | None:
+        """Return the file (or label) this scenario was loaded from, if known."""
+        return self._source
+
+    @property
+    def product_names(self) -> list[str]:
+        """Return product names in file order."""
+        return list(self.products)
+
+
+def _first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
+    """Return the path and message of the first cross-reference error, if any."""
+    for field, items in (("kitchens", s.kitchens), ("buyers", s.buyers)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.name in seen:
+                return (field, i, "name"), f"name {item.name!r} is used twice in {field}"
+            seen.add(item.name)
+    known = ", ".join(s.products)
+    for i, group in enumerate(s.kitchens):
+        if group.product not in s.products:
+            return (
+                ("kitchens", i, "product"),
+                f"unknown product {group.product!r} (products: {known})",
+            )
+    for i, buyer in enumerate(s.buyers):
+        for product in buyer.quota:
+            if product not in s.products:
+                return (
+                    ("buyers", i, "quota", product),
+                    f"unknown product {product!r} (products: {known})",
+                )
+        if buyer.first_day is not None and buyer.first_day > s.horizon_days:
+            return (
+                ("buyers", i, "first_day"),
+                f"must be <= horizon_days ({s.horizon_days}), got {buyer.first_day}",
+            )
+        if buyer.first_day is None and buyer.every_days > s.horizon_days:
+            return (
+                ("buyers", i, "every_days"),
+                f"the first shipment (day {buyer.every_days}) falls after horizon_days "
+                f"({s.horizon_days}); set first_day or a longer horizon",
+            )
+    return None
+
+
+def to_hashable(value: Any) -> Any:
+    """Turn nested dicts and lists into tuples, so they can be hashed."""
+    if isinstance(value, dict):
+        return tuple((k, to_hashable(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(to_hashable(v) for v in value)
+    return value
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of scenario files, for editors that check YAML as it is typed."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "umkm-sim scenario"
+    return schema

@@ -1,0 +1,48 @@
+"""The event-ordering contract: what happens first when several things happen at one time.
+
+Time is in days; day ``d`` is the interval ``[d, d+1)``. At each integer time the model acts in
+the phases below, in this order; within a phase, in list order of the scenario (kitchen groups
+deliver in list order, buyers are served in list order). The order is encoded once, as SimPy
+event priorities, so it holds whatever order the processes happened to be scheduled in.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import simpy
+import simpy.core
+
+
+class Phase(IntEnum):
+    """Phases of one instant, in the order they run."""
+
+    EXPIRE = 1  # lots reaching the end of their shelf life spoil
+    ARRIVE = 2  # kitchens' output of the previous day reaches the warehouse
+    SHIP = 3  # buyers' shipments depart and take stock, oldest packs first
+    CLEAR = 4  # with ``leftover: clear``, unshipped stock of shipped products leaves
+    END = 5  # the run stops after everything else at the horizon
+
+
+# SimPy's own URGENT (0) and NORMAL (1) priorities sort before all our phases.
+_BASE = 2
+_SLOTS = 1_000_000  # room for the list position of a group or buyer within a phase
+
+
+class At(simpy.Event):
+    """An event that fires at absolute ``time`` in ``phase``, after earlier ``order`` values.
+
+    Built like ``simpy.Timeout`` (already triggered, scheduled with a delay) but with a priority
+    of our own, because a Timeout always has SimPy's NORMAL priority.
+    """
+
+    def __init__(self, env: simpy.Environment, time: int, phase: Phase, order: int = 0) -> None:
+        """Schedule the event; ``time`` must not be in the past."""
+        if time < env.now:
+            raise ValueError(f"cannot schedule at {time}, it is already {env.now}")
+        if not 0 <= order < _SLOTS:
+            raise ValueError(f"order must be in [0, {_SLOTS}), got {order}")
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, _BASE + phase * _SLOTS + order, time - env.now)
