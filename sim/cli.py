@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.experiment import run
 from sim.loading import ScenarioError, load_scenario, parse_assignment
 from sim.scenario import Scenario, scenario_json_schema
-from sim.summary_table import format_summary
 
 EXIT_BAD_INPUT = 2
 
@@ -72,9 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_scenario_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument(
-        "--replications", type=_positive, metavar="N", help="default: the scenario's"
-    )
+    cmd.add_argument("--replications", type=_positive, metavar="N", help="default: the scenario's")
     cmd.add_argument("--seed", type=_non_negative, metavar="S", help="default: the scenario's")
     cmd.add_argument(
         "--workers", type=_positive, metavar="N", help="local worker processes (default: all cores)"
@@ -92,6 +88,10 @@ def _add_scenario_options(cmd: argparse.ArgumentParser) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     """Run replications of a scenario and print a summary of quota misses with 95% CIs."""
+    # Imported here: pandas and scipy are slow to import, and bad input needs neither.
+    from sim.experiment import run  # noqa: PLC0415
+    from sim.summary_table import format_summary  # noqa: PLC0415
+
     scenario = _load(args.scenario, args.overrides)
     if args.out is not None and args.out.exists() and not args.overwrite:
         raise UsageError(f"{args.out} already exists (use --overwrite to replace it)")

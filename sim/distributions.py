@@ -209,7 +209,8 @@ class Empirical(_Distribution):
     def probabilities(self) -> np.ndarray:
         """Return the probability of each value."""
         w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
-        return w / w.sum()
+        p: np.ndarray = w / w.sum()
+        return p
 
     @property
     def mean(self) -> float:  # noqa: D102
@@ -221,7 +222,8 @@ class Empirical(_Distribution):
         return float(np.dot(self.probabilities, (values - self.mean) ** 2))
 
     def sample(self, rng: np.random.Generator, size: Size) -> np.ndarray:  # noqa: D102
-        return rng.choice(np.asarray(self.values), size=size, p=self.probabilities)
+        drawn: np.ndarray = rng.choice(np.asarray(self.values), size=size, p=self.probabilities)
+        return drawn
 
 
 Distribution = Annotated[

@@ -36,7 +36,7 @@ def plan_output(
         n = min(_BLOCK, group.count - first)
         draws = group.daily_output.sample(rng, (n, horizon_days))
         total += np.rint(np.maximum(draws, 0)).astype(np.int64).sum(axis=0)
-    return total * working_mask(group.working_days, horizon_days, start_date)
+    return np.where(working_mask(group.working_days, horizon_days, start_date), total, 0)
 
 
 def deliver(

@@ -101,7 +101,7 @@ def to_yaml(scenario: Scenario) -> str:
 class _CompactDumper(yaml.SafeDumper):
     """Write short lists of plain values on one line: ``working_days: [mon, tue]``."""
 
-    def represent_list(self, data: list[Any]) -> yaml.Node:
+    def represent_list(self, data: list[Any]) -> yaml.Node:  # type: ignore[override]
         flow = all(isinstance(v, str | int | float) for v in data)
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
@@ -112,9 +112,23 @@ _CompactDumper.add_representer(list, _CompactDumper.represent_list)
 # --- YAML with line numbers ----------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, except that an impossible date stays text for the schema to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2027-13-01 looks like a date to YAML but is none
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _read_yaml(text: str, source: str) -> tuple[Any, Lines]:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -126,10 +140,14 @@ def _read_yaml(text: str, source: str) -> tuple[Any, Lines]:
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "cannot be read"
         raise ScenarioError([f"{source}:{line}: YAML syntax error: {what}"]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([f"{source}: YAML error: {exc}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            [f"{source}:{line}: YAML syntax error: character #x{exc.character:04x} is not allowed"]
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_and_index(
@@ -282,55 +300,52 @@ def _nearest_line(path: Path, lines: Lines) -> int | None:
     return 1 if lines else None
 
 
-def _describe(err: Any, loc: tuple[str | int, ...]) -> str:  # noqa: C901, PLR0911
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+
+# pydantic error type -> what to say; ``{got}`` is the offending value as written.
+_MESSAGES = {
+    "missing": "required key is missing",
+    "union_tag_not_found": "needs a 'distribution' key (poisson, normal, gamma, ...)",
+    "literal_error": "must be one of {expected}, {got}",
+    "int_type": "must be a whole number, {got}",
+    "int_from_float": "must be a whole number, {got}",
+    "float_type": "must be a finite number, {got}",
+    "finite_number": "must be a finite number, {got}",
+    "string_type": "must be text, {got}",
+    "bool_type": "must be true or false, {got}",
+    "date_type": "must be a date like 2027-01-04, {got}",
+    "dict_type": "must be a mapping of keys, {got}",
+    "model_type": "must be a mapping of keys, {got}",
+    "model_attributes_type": "must be a mapping of keys, {got}",
+    "list_type": "must be a list, {got}",
+    "string_pattern_mismatch": "names may hold only letters, digits, '-' and '_', {got}",
+    "too_short": "must have at least {min_length} item(s), {got}",
+    "too_long": "is too long (at most {max_length}), {got}",
+    "string_too_long": "is too long (at most {max_length}), {got}",
+}
+
+
+def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx", {})
     got = f"got {_show(err.get('input'))}"
-    match kind:
-        case "greater_than_equal" | "greater_than" | "less_than_equal" | "less_than":
-            op, bound = {
-                "greater_than_equal": (">=", "ge"),
-                "greater_than": (">", "gt"),
-                "less_than_equal": ("<=", "le"),
-                "less_than": ("<", "lt"),
-            }[kind]
-            return f"must be {op} {_show(ctx[bound])}, {got}"
-        case "missing":
-            return "required key is missing"
-        case "extra_forbidden":
-            return _unknown_key(loc)
-        case "union_tag_invalid":
-            return f"unknown distribution {ctx['tag']!r} (expected one of: {ctx['expected_tags']})"
-        case "union_tag_not_found":
-            return "needs a 'distribution' key (poisson, normal, gamma, ...)"
-        case "literal_error":
-            return f"must be one of {ctx['expected']}, {got}"
-        case "int_type" | "int_from_float":
-            return f"must be a whole number, {got}"
-        case "float_type" | "finite_number":
-            return f"must be a finite number, {got}"
-        case "string_type":
-            return f"must be text, {got}"
-        case "bool_type":
-            return f"must be true or false, {got}"
-        case "date_type" | "date_parsing" | "date_from_datetime_inexact":
-            return f"must be a date like 2027-01-04, {got}"
-        case "dict_type" | "model_type" | "model_attributes_type":
-            return f"must be a mapping of keys, {got}"
-        case "list_type":
-            return f"must be a list, {got}"
-        case "string_pattern_mismatch":
-            return f"names may hold only letters, digits, '-' and '_', {got}"
-        case "too_short":
-            return f"must have at least {ctx['min_length']} item(s), {got}"
-        case "too_long" | "string_too_long":
-            return f"is too long (at most {ctx['max_length']}), {got}"
-        case "inconsistent":
-            return str(err["msg"])
-        case "value_error" | "assertion_error":
-            return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        case _:
-            return f"{err['msg']}, {got}"
+    if kind in _BOUNDS:
+        op, bound = _BOUNDS[kind]
+        return f"must be {op} {_show(ctx[bound])}, {got}"
+    if kind == "extra_forbidden":
+        return _unknown_key(loc)
+    if kind == "union_tag_invalid":
+        return f"unknown distribution {ctx['tag']!r} (expected one of: {ctx['expected_tags']})"
+    if kind in {"inconsistent", "value_error", "assertion_error"}:
+        return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(got=got, **ctx)
+    return f"{err['msg']}, {got}"
 
 
 def _unknown_key(loc: tuple[str | int, ...]) -> str:
@@ -356,7 +371,7 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     return []
 
 
-def _unwrap(annotation: Any, step: str | int | None) -> Any:
+def _unwrap(annotation: Any, step: str | int | None) -> Any:  # noqa: PLR0911 (one per kind of type)
     """Follow one step of ``loc`` through a type: fields, list items, dict values, unions."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
@@ -381,12 +396,12 @@ def _unwrap(annotation: Any, step: str | int | None) -> Any:
     return None
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, limit: int = 60) -> str:
+    """Show a value the way the user wrote it, shortened if long."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _join(names: Iterable[Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # inverse Student-t CDF; scipy.stats is slow to import
 
 KPIS = ("quota_miss_rate", "fill_rate", "mean_shortfall", "longest_miss_run")
 
@@ -29,7 +29,7 @@ def mean_ci(values: Any, level: float = 0.95) -> dict[str, Any]:
     mean = float(x.mean()) if n else math.nan
     if n < 2:  # noqa: PLR2004 (a spread needs two values)
         return {"mean": mean, "ci95": [None, None]}
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
     return {"mean": mean, "ci95": [mean - half, mean + half]}
 
 

@@ -64,7 +64,17 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
 
     lines: list[Line] = []
     for order, buyer in enumerate(scenario.buyers):
-        env.process(ship(env, order, buyer, products, horizon, warehouse, lines))
+        env.process(
+            ship(
+                env,
+                order,
+                buyer,
+                products=products,
+                horizon_days=horizon,
+                warehouse=warehouse,
+                lines=lines,
+            )
+        )
     if scenario.warehouse.leftover == "clear":
         schedule = shipment_schedule(scenario.buyers, products, horizon)
         env.process(clear_leftovers(env, schedule, warehouse))

@@ -46,8 +46,7 @@ class Results:
     def __repr__(self) -> str:
         """Show what was run."""
         return (
-            f"<Results {self.scenario.name!r}: {self.replications} replications, "
-            f"seed {self.seed}>"
+            f"<Results {self.scenario.name!r}: {self.replications} replications, seed {self.seed}>"
         )
 
     @cached_property
@@ -59,9 +58,11 @@ class Results:
         quota plus any backlog), shipped, shortfall (quota - shipped), missed.
         """
         rows = np.concatenate([o.lines for o in self._outcomes])
-        reps = np.repeat([o.replication for o in self._outcomes], [len(o.lines) for o in self._outcomes])
+        reps = np.repeat(
+            [o.replication for o in self._outcomes], [len(o.lines) for o in self._outcomes]
+        )
         columns = dict(zip((*LINE_FIELDS, "missed"), rows.T, strict=True))
-        table = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "scenario": self.scenario.name,
                 "seed": self.seed,
@@ -77,16 +78,19 @@ class Results:
                 "missed": columns["missed"].astype(bool),
             }
         )
-        return table
 
     @cached_property
     def products(self) -> pd.DataFrame:
-        """One row per replication x product: packs made, shipped, spoiled, ... on hand at the end."""
+        """One row per replication x product: packs made, shipped, ..., on hand at the end."""
         names = self.scenario.product_names
         rows = np.concatenate([o.products for o in self._outcomes])
         table = pd.DataFrame(rows, columns=list(PRODUCT_FIELDS))
-        table.insert(0, "product", pd.Categorical(names * self.replications, categories=names))
-        table.insert(0, "replication", np.repeat([o.replication for o in self._outcomes], len(names)))
+        table.insert(
+            0, "product", pd.Series(pd.Categorical(names * self.replications, categories=names))
+        )
+        table.insert(
+            0, "replication", np.repeat([o.replication for o in self._outcomes], len(names))
+        )
         table.insert(0, "seed", self.seed)
         table.insert(0, "scenario", self.scenario.name)
         return table
@@ -107,11 +111,10 @@ class Results:
         per_buyer = self.kpis(["buyer"])
         per_line = self.kpis(["buyer", "product"])
         for buyer in self.scenario.buyers:
-            rows = per_buyer.xs(buyer.name, level="buyer")
             buyers[buyer.name] = {
-                **summarize_kpis(rows),
+                **summarize_kpis(per_buyer.loc[(slice(None), buyer.name), :]),
                 "products": {
-                    product: summarize_kpis(per_line.xs((buyer.name, product), level=(1, 2)))
+                    product: summarize_kpis(per_line.loc[(slice(None), buyer.name, product), :])
                     for product in buyer.quota
                 },
             }
@@ -186,5 +189,5 @@ def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(to_yaml(content).encode()).hexdigest()
 
 
-def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=names)
+def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from sim.distributions import Distribution
@@ -37,7 +37,8 @@ class Product(_Model):
     shelf_life_days: int | None = Field(
         default=None,
         ge=1,
-        description="Days a pack stays sellable after the day it was made; omitted = never expires.",
+        description="Days a pack stays sellable after the day it was made; "
+        "omitted = never expires.",
     )
 
 
@@ -57,13 +58,12 @@ class KitchenGroup(_Model):
         description="Weekdays the kitchens work; without start_date, day 0 is a Monday.",
     )
 
-    @model_validator(mode="after")
-    def _distinct_days(self) -> KitchenGroup:
-        if len(set(self.working_days)) != len(self.working_days):
-            raise PydanticCustomError(
-                "duplicate", "working_days lists a day twice: {days}", {"days": self.working_days}
-            )
-        return self
+    @field_validator("working_days")
+    @classmethod
+    def _distinct_days(cls, days: list[Weekday]) -> list[Weekday]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"lists a day twice: {days}")
+        return days
 
 
 class Warehouse(_Model):
@@ -116,9 +116,7 @@ class Scenario(_Model):
 
     name: str = Field(min_length=1)
     description: str = ""
-    horizon_days: int = Field(
-        ge=1, le=36_500, description="The run covers times 0..horizon_days."
-    )
+    horizon_days: int = Field(ge=1, le=36_500, description="The run covers times 0..horizon_days.")
     seed: int = Field(default=1, ge=0, description="Default seed; --seed overrides it.")
     replications: int = Field(
         default=100, ge=1, description="Default number of replications; --replications overrides."
@@ -162,26 +160,34 @@ class Scenario(_Model):
 
 def _first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
     """Return the path and message of the first cross-reference error, if any."""
-    for field, items in (("kitchens", s.kitchens), ("buyers", s.buyers)):
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.name in seen:
-                return (field, i, "name"), f"name {item.name!r} is used twice in {field}"
-            seen.add(item.name)
-    known = ", ".join(s.products)
+    return _duplicate_name(s) or _unknown_product(s) or _first_shipment_too_late(s)
+
+
+def _duplicate_name(s: Scenario) -> tuple[Path, str] | None:
+    for field, names in (
+        ("kitchens", [g.name for g in s.kitchens]),
+        ("buyers", [b.name for b in s.buyers]),
+    ):
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                return (field, i, "name"), f"name {name!r} is used twice in {field}"
+    return None
+
+
+def _unknown_product(s: Scenario) -> tuple[Path, str] | None:
+    known = f"(products: {', '.join(s.products)})"
     for i, group in enumerate(s.kitchens):
         if group.product not in s.products:
-            return (
-                ("kitchens", i, "product"),
-                f"unknown product {group.product!r} (products: {known})",
-            )
+            return ("kitchens", i, "product"), f"unknown product {group.product!r} {known}"
     for i, buyer in enumerate(s.buyers):
         for product in buyer.quota:
             if product not in s.products:
-                return (
-                    ("buyers", i, "quota", product),
-                    f"unknown product {product!r} (products: {known})",
-                )
+                return ("buyers", i, "quota", product), f"unknown product {product!r} {known}"
+    return None
+
+
+def _first_shipment_too_late(s: Scenario) -> tuple[Path, str] | None:
+    for i, buyer in enumerate(s.buyers):
         if buyer.first_day is not None and buyer.first_day > s.horizon_days:
             return (
                 ("buyers", i, "first_day"),
@@ -190,8 +196,10 @@ def _first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
         if buyer.first_day is None and buyer.every_days > s.horizon_days:
             return (
                 ("buyers", i, "every_days"),
-                f"the first shipment (day {buyer.every_days}) falls after horizon_days "
-                f"({s.horizon_days}); set first_day or a longer horizon",
+                (
+                    f"the first shipment (day {buyer.every_days}) falls after horizon_days "
+                    f"({s.horizon_days}); set first_day or a longer horizon"
+                ),
             )
     return None
 

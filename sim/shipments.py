@@ -24,6 +24,7 @@ def ship(
     env: simpy.Environment,
     order: int,
     buyer: Buyer,
+    *,
     products: dict[str, int],
     horizon_days: int,
     warehouse: Warehouse,

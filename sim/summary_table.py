@@ -12,9 +12,12 @@ _PRODUCT_HEADINGS = ("made", "shipped", "spoiled", "overflow", "cleared", "on ha
 
 def format_summary(summary: dict[str, Any]) -> str:
     """Return the summary document as a text table for a terminal."""
+    title = (
+        f"{summary['scenario']}: {summary['replications']} replications, "
+        f"seed {summary['seed']}, {summary['horizon_days']} days (umkm-sim {summary['version']})"
+    )
     out = [
-        f"{summary['scenario']}: {summary['replications']} replications, seed {summary['seed']}, "
-        f"{summary['horizon_days']} days (umkm-sim {summary['version']})",
+        title,
         "Each figure: mean across replications ± half-width of its 95% confidence interval.",
         "",
         _row("Quota (per shipment line)", _KPI_HEADINGS),

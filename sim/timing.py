@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import simpy
-import simpy.core
+from simpy.events import EventPriority
 
 
 class Phase(IntEnum):
@@ -45,4 +45,5 @@ class At(simpy.Event):
         super().__init__(env)
         self._ok = True
         self._value = None
-        env.schedule(self, _BASE + phase * _SLOTS + order, time - env.now)
+        priority = EventPriority(_BASE + phase * _SLOTS + order)
+        env.schedule(self, priority, time - env.now)

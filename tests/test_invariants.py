@@ -1,0 +1,111 @@
+"""Properties that hold for every scenario, checked on random ones with Hypothesis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sim
+from sim.model import PRODUCT_FIELDS, simulate
+from sim.shipments import LINE_FIELDS
+
+from strategies import scenarios
+
+COLUMNS = (*LINE_FIELDS, "missed")
+seeds = st.integers(min_value=0, max_value=2**32)
+quick = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def table(lines: np.ndarray) -> pd.DataFrame:
+    """Shipment lines with named columns."""
+    return pd.DataFrame(lines, columns=list(COLUMNS))
+
+
+@quick
+@given(scenarios(), seeds)
+def test_every_pack_is_accounted_for_and_stock_is_never_negative(s, seed):
+    """Made = shipped + spoiled + overflow + cleared + on hand; stock >= 0 at every time."""
+    r = simulate(s, seed, 0)
+    t = dict(zip(PRODUCT_FIELDS, r.products.T, strict=True))
+    gone = t["shipped"] + t["spoiled"] + t["overflow"] + t["cleared"] + t["on_hand_end"]
+    assert (t["made"] == gone).all()
+    assert (r.stock >= 0).all()
+    assert (r.stock[:, -1] == t["on_hand_end"]).all()
+    if s.warehouse.capacity is not None:
+        assert (r.stock.sum(axis=0) <= s.warehouse.capacity).all()
+
+
+@quick
+@given(scenarios(), seeds)
+def test_shipped_never_exceeds_what_is_owed_and_backlog_carries_over(s, seed):
+    """0 <= shipped <= quota; quota = contract quota (+ the previous shortfall if backorder)."""
+    lines = table(simulate(s, seed, 0).lines)
+    assert (lines["shipped"] >= 0).all()
+    assert (lines["shipped"] <= lines["quota"]).all()
+    for (buyer, _), line in lines.groupby(["buyer", "product"]):
+        owed = line["quota"].to_numpy()
+        contract = line["contract_quota"].to_numpy()
+        if s.buyers[buyer].shortfall == "lost":
+            assert (owed == contract).all()
+        else:
+            backlog = np.r_[0, (owed - line["shipped"].to_numpy())[:-1]]
+            assert (owed == contract + backlog).all()
+
+
+@quick
+@given(scenarios(), seeds)
+def test_same_seed_gives_the_same_results(s, seed):
+    """A replication is a pure function of (scenario, seed, replication number)."""
+    a, b = simulate(s, seed, 3), simulate(s, seed, 3)
+    assert np.array_equal(a.lines, b.lines)
+    assert np.array_equal(a.products, b.products)
+    assert np.array_equal(a.stock, b.stock)
+
+
+@quick
+@given(scenarios(), seeds)
+def test_adding_a_kitchen_group_leaves_the_other_groups_draws_unchanged(s, seed):
+    """Streams are keyed by name: a new group (of a new product) changes nothing else made."""
+    data = s.model_dump()
+    data["products"]["extra"] = {}
+    data["kitchens"].insert(0, {**data["kitchens"][0], "name": "newcomers", "product": "extra"})
+    bigger = sim.Scenario.model_validate(data)
+    made = simulate(s, seed, 0).products[:, 0]
+    made_bigger = simulate(bigger, seed, 0).products[:, 0]
+    assert made_bigger[: len(made)].tolist() == made.tolist()
+
+
+@quick
+@given(scenarios(shelf_life=False), seeds, st.integers(1, 5))
+def test_more_kitchens_never_raise_misses_under_common_random_numbers(s, seed, extra):
+    """Without shelf life, capacity or backorders, more kitchens can only fill more lines.
+
+    With common random numbers kitchen k draws the same output whatever the group's size,
+    so the bigger group's daily output is at least the smaller one's, and so is every stock.
+    (A shared capacity breaks this: more of one product can crowd out another.)
+    """
+    s = s.model_copy(
+        update={
+            "buyers": [b.model_copy(update={"shortfall": "lost"}) for b in s.buyers],
+            "warehouse": s.warehouse.model_copy(update={"capacity": None}),
+        }
+    )
+    group = s.kitchens[0].model_copy(update={"count": s.kitchens[0].count + extra})
+    more = s.model_copy(update={"kitchens": [group, *s.kitchens[1:]]})
+    fewer_missed = simulate(s, seed, 0).lines[:, -1]
+    more_missed = simulate(more, seed, 0).lines[:, -1]
+    assert (more_missed <= fewer_missed).all()
+
+
+@settings(max_examples=4, deadline=None)
+@given(scenarios(), seeds)
+def test_results_do_not_depend_on_the_number_of_workers(s, seed):
+    """One seed gives identical tables with 1 worker or 2 worker processes."""
+    one = sim.run(s, replications=5, seed=seed, workers=1)
+    two = sim.run(s, replications=5, seed=seed, workers=2)
+    pd.testing.assert_frame_equal(one.shipments, two.shipments)
+    pd.testing.assert_frame_equal(one.products, two.products)
+    assert np.array_equal(one.stock, two.stock)
+    assert one.summary == two.summary

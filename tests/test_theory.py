@@ -1,0 +1,170 @@
+"""The simulation against probability theory, within a tolerance derived from standard errors.
+
+Each test names its formula. Tolerances are 4 standard errors: a correct model fails one
+check in about 16,000 runs, a model off by a few percent fails reliably.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import sim
+
+from conftest import scenario
+
+Z = 4.0  # standard errors of tolerance
+
+
+def poisson_kitchens(n: int, rate: float, quota: float, **changes) -> sim.Scenario:
+    """N kitchens of Poisson(rate) output every day; a weekly quota; no carry-over (clear)."""
+    return scenario(
+        {
+            "kitchens.k.count": n,
+            "kitchens.k.daily_output": {"distribution": "poisson", "mean": rate},
+            "buyers.b.quota.p": quota,
+            "warehouse.leftover": "clear",
+            **changes,
+        },
+        horizon_days=364,
+    )
+
+
+def assert_close(estimate: float, theory: float, se: float, what: str) -> None:
+    """Fail unless the estimate is within Z standard errors of theory (``pytest -s`` shows it)."""
+    print(f"{what}: simulated {estimate:.4f}, theory {theory:.4f}, se {se:.4f}")
+    assert abs(estimate - theory) <= Z * se, (
+        f"{what}: simulated {estimate:.5f}, theory {theory:.5f}, "
+        f"difference {abs(estimate - theory) / se:.1f} standard errors"
+    )
+
+
+def test_miss_probability_is_a_poisson_sum_below_the_quota():
+    """Independent Poisson output, no carry-over: P(miss) = P(Poisson(N·λ·T) < Q).
+
+    N = 4 kitchens, λ = 25 packs/day, T = 7 days, Q = 680 packs.
+    """
+    n, rate, days, quota = 4, 25.0, 7, 680
+    results = sim.run(poisson_kitchens(n, rate, quota), replications=200, seed=11, workers=1)
+    missed = results.shipments["missed"]
+    theory = stats.poisson.cdf(quota - 1, n * rate * days)
+    se = math.sqrt(theory * (1 - theory) / len(missed))  # weeks are independent: clear
+    assert_close(missed.mean(), theory, se, "P(miss)")
+
+
+def test_fill_rate_is_the_expected_shipped_share_of_a_poisson_sum():
+    """No carry-over: fill rate = E[min(S, Q)] / Q with S ~ Poisson(N·λ·T)."""
+    n, rate, days, quota = 4, 25.0, 7, 700
+    results = sim.run(poisson_kitchens(n, rate, quota), replications=200, seed=12, workers=1)
+    mean = n * rate * days
+    k = np.arange(quota)
+    expected_shipped = (k * stats.poisson.pmf(k, mean)).sum() + quota * stats.poisson.sf(
+        quota - 1, mean
+    )
+    per_rep = results.kpis()["fill_rate"]
+    se = per_rep.std(ddof=1) / math.sqrt(len(per_rep))
+    assert_close(per_rep.mean(), expected_shipped / quota, se, "fill rate")
+
+
+def test_pooling_kitchens_in_one_warehouse_beats_separate_warehouses():
+    """Risk pooling (square-root law): N kitchens against N·q beat N kitchens each against q.
+
+    5 kitchens of Poisson(20)/day, weekly quota at 95% of the mean. Separate: each line
+    misses with P(Poisson(140) < 133); pooled: P(Poisson(700) < 665). The pooled sum's
+    relative spread is √5 times smaller, so it misses far less often.
+    """
+    n, rate, days, margin = 5, 20.0, 7, 0.95
+    per_kitchen = round(margin * rate * days)
+    separate = scenario(
+        {"warehouse.leftover": "clear"},
+        horizon_days=364,
+        products={f"p{i}": {} for i in range(n)},
+        kitchens=[
+            {
+                "name": f"k{i}",
+                "count": 1,
+                "product": f"p{i}",
+                "daily_output": {"distribution": "poisson", "mean": rate},
+            }
+            for i in range(n)
+        ],
+        buyers=[
+            {"name": "b", "every_days": days, "quota": {f"p{i}": per_kitchen for i in range(n)}}
+        ],
+    )
+    pooled = poisson_kitchens(n, rate, n * per_kitchen)
+    sep = sim.run(separate, replications=200, seed=13, workers=1).shipments["missed"]
+    pool = sim.run(pooled, replications=200, seed=13, workers=1).shipments["missed"]
+
+    p_sep = stats.poisson.cdf(per_kitchen - 1, rate * days)
+    p_pool = stats.poisson.cdf(n * per_kitchen - 1, n * rate * days)
+    assert_close(sep.mean(), p_sep, math.sqrt(p_sep * (1 - p_sep) / len(sep)), "separate")
+    assert_close(pool.mean(), p_pool, math.sqrt(p_pool * (1 - p_pool) / len(pool)), "pooled")
+    assert p_pool < p_sep / 2
+    assert pool.mean() < sep.mean()
+
+
+def stock_chain_miss_fraction(rate: float, quota: int, capacity: int, horizon: int) -> float:
+    """Expected fraction of daily shipments missed, from the exact Markov chain of stock.
+
+    X_t is the stock after the shipment at t, X_0 = 0. At t, yesterday's A ~ Poisson(rate)
+    arrives up to capacity: Y = min(C, X + A); the shipment misses when Y < Q and leaves
+    X' = max(Y - Q, 0). The expected miss fraction averages P(Y_t < Q) over t = 1..horizon.
+    """
+    states = np.arange(capacity + 1)
+    p_stock = np.zeros(capacity + 1)
+    p_stock[0] = 1.0
+    # transition from stock x to Y = min(C, x + A)
+    to_y = np.zeros((capacity + 1, capacity + 1))
+    for x in states:
+        room = capacity - x
+        to_y[x, x:capacity] = stats.poisson.pmf(np.arange(room), rate)
+        to_y[x, capacity] = stats.poisson.sf(room - 1, rate)
+    after_ship = np.maximum(states - quota, 0)
+    misses = 0.0
+    for _ in range(horizon):
+        p_y = p_stock @ to_y
+        misses += p_y[:quota].sum()
+        p_stock = np.bincount(after_ship, weights=p_y, minlength=capacity + 1)
+    return misses / horizon
+
+
+def test_carried_over_stock_follows_its_markov_chain():
+    """Daily shipments with stock carried over and a capacity: the exact chain's miss fraction.
+
+    One kitchen of Poisson(3)/day, a daily quota of 3, capacity 8, 60 days (see
+    ``stock_chain_miss_fraction`` for the chain).
+    """
+    rate, quota, capacity, horizon = 3.0, 3, 8, 60
+    s = scenario(
+        {
+            "kitchens.k.daily_output": {"distribution": "poisson", "mean": rate},
+            "buyers.b.quota.p": quota,
+            "buyers.b.every_days": 1,
+            "warehouse.capacity": capacity,
+        },
+        horizon_days=horizon,
+    )
+    per_rep = sim.run(s, replications=400, seed=14, workers=1).kpis()["quota_miss_rate"]
+    theory = stock_chain_miss_fraction(rate, quota, capacity, horizon)
+    se = per_rep.std(ddof=1) / math.sqrt(len(per_rep))
+    assert_close(per_rep.mean(), theory, se, "miss fraction")
+
+
+@pytest.mark.parametrize("capacity", [3, 8])
+def test_markov_chain_helper_agrees_with_brute_force(capacity):
+    """The chain computation itself, against a direct simulation of the recursion in numpy."""
+    rng = np.random.default_rng(0)
+    arrivals = rng.poisson(3.0, size=(20_000, 30))
+    stock = np.zeros(20_000, dtype=int)
+    missed = np.zeros(20_000)
+    for t in range(30):
+        y = np.minimum(capacity, stock + arrivals[:, t])
+        missed += y < 3
+        stock = np.maximum(y - 3, 0)
+    brute = missed / 30
+    theory = stock_chain_miss_fraction(3.0, 3, capacity, 30)
+    assert_close(brute.mean(), theory, brute.std() / math.sqrt(len(brute)), "chain")
