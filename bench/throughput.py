@@ -149,9 +149,8 @@ def main() -> None:
     ratios = [f / s for f, s in zip(fast, slow, strict=True)]
     print(f"vectorised: {statistics.median(fast):14,.0f} kitchen-days/s (median of {args.rounds})")
     print(f"naive SimPy: {statistics.median(slow):13,.0f} kitchen-days/s (median of {args.rounds})")
-    print(
-        f"ratio: {statistics.median(ratios):.0f}x (rounds: {', '.join(f'{r:.0f}x' for r in ratios)})"
-    )
+    rounds = ", ".join(f"{r:.0f}x" for r in ratios)
+    print(f"ratio: {statistics.median(ratios):.0f}x (rounds: {rounds})")
     print("peak memory (max RSS of a fresh process, one core):")
     print("  replications   engine alone   whole run with its result tables")
     for reps in (10, 100, 400):
