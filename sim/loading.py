@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 from sim.scenario import Path, Scenario
 
 Lines = dict[Path, int]
+Blame = Callable[[str, Any], str]
 
 
 class ScenarioError(Exception):
@@ -66,10 +67,28 @@ def parse_scenario(
     return _validate(data, source, lines, overrides or {})
 
 
-def derive(scenario: Scenario, overrides: Mapping[str, Any], label: str = "override") -> Scenario:
-    """Return a new scenario: ``scenario`` with dotted-path ``overrides`` applied and validated."""
+def derive(
+    scenario: Scenario, overrides: Mapping[str, Any], blame: Blame | None = None
+) -> Scenario:
+    """Return a new scenario: ``scenario`` with dotted-path ``overrides`` applied and validated.
+
+    Args:
+        scenario: The scenario to start from; it is not changed.
+        overrides: Dotted path -> value, as ``--set`` takes them.
+        blame: Where a problem with an override is reported: (path, value) -> a prefix such
+            as ``"--set kitchens.k.count=-1"`` (the default).
+    """
     data = scenario.model_dump(mode="python", exclude_none=True)
-    return _validate(data, label, {}, overrides)
+    derived = _validate(
+        data, scenario.source or "<scenario>", {}, overrides, blame, check_policies=False
+    )
+    derived._source = scenario.source  # noqa: SLF001 (provenance carries over)
+    return derived
+
+
+def set_flag(path: str, value: Any) -> str:
+    """Blame a command-line override: ``--set PATH=VALUE``."""
+    return f"--set {path}={_show(value)}"
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -178,11 +197,13 @@ def _check_and_index(
 # --- overrides ------------------------------------------------------------------------------
 
 
-def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[Path, str]:
-    """Set each dotted path in ``data`` (in place); return resolved path -> how it was given."""
+def _apply_overrides(
+    data: dict[str, Any], overrides: Mapping[str, Any], blame: Blame
+) -> dict[Path, str]:
+    """Set each dotted path in ``data`` (in place); return resolved path -> who to blame."""
     resolved: dict[Path, str] = {}
     for dotted, value in overrides.items():
-        given = f"--set {dotted}={_show(value)}"
+        given = blame(dotted, value)
         path = _resolve(data, dotted, given)
         target: Any = data
         for step in path[:-1]:
@@ -192,10 +213,24 @@ def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict
     return resolved
 
 
-def _resolve(data: dict[str, Any], dotted: str, given: str) -> Path:
+def read_value(scenario: Scenario, dotted: str) -> Any:
+    """Return the value at a dotted path (list items by name), e.g. a lever's current value.
+
+    Raises:
+        ScenarioError: The path does not lead to a value.
+    """
+    data = scenario.model_dump(mode="python")
+    node: Any = data
+    for step in _resolve(data, dotted, dotted, create=False):
+        node = node[step]
+    return node
+
+
+def _resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = True) -> Path:
     """Turn ``kitchens.peyek-makers.count`` into ``("kitchens", 0, "count")``.
 
-    Missing mappings on the way are created, so an optional section can be set.
+    Missing mappings on the way are created (unless ``create`` is false), so an optional
+    section can be set.
     """
     steps = dotted.split(".")
     if any(not step for step in steps):
@@ -215,6 +250,9 @@ def _resolve(data: dict[str, Any], dotted: str, given: str) -> Path:
             path.append(index)
             node = node[index]
         elif isinstance(node, dict):
+            if step not in node and not create:
+                known = ", ".join(map(str, node)) or "none"
+                raise ScenarioError([f"{given}: no {step!r} here (keys: {known})"])
             path.append(step)
             if step not in node and not last:
                 node[step] = {}
@@ -238,10 +276,16 @@ def _find_item(items: list[Any], step: str) -> int | None:
 
 
 def _validate(
-    data: dict[str, Any], source: str, lines: Lines, overrides: Mapping[str, Any]
+    data: dict[str, Any],
+    source: str,
+    lines: Lines,
+    overrides: Mapping[str, Any],
+    blame: Blame | None = None,
+    *,
+    check_policies: bool = True,
 ) -> Scenario:
     data = copy.deepcopy(data)
-    overridden = _apply_overrides(data, overrides)
+    overridden = _apply_overrides(data, overrides, blame or set_flag)
     try:
         scenario = Scenario.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -249,7 +293,35 @@ def _validate(
             _locate(err, data, source, lines, overridden) for err in exc.errors()
         ) from None
     scenario._source = source  # noqa: SLF001 (provenance, not part of the scenario's value)
+    if check_policies:
+        _check_policies(scenario, source, lines)
     return scenario
+
+
+def _check_policies(scenario: Scenario, source: str, lines: Lines) -> None:
+    """Every policy must turn the scenario into a valid one: report each that does not."""
+    found = []
+    for name, overrides in scenario.policies.items():
+
+        def blame(path: str, _value: Any, name: str = name) -> str:
+            line = lines.get(("policies", name, path), lines.get(("policies", name)))
+            return f"{source}:{line}: policies.{name}" if line else f"{source}: policies.{name}"
+
+        try:
+            derive(scenario, overrides, blame)
+        except ScenarioError as exc:
+            found.extend(exc.problems)
+    if found:
+        raise ScenarioError(found)
+
+
+def validation_problems(exc: pydantic.ValidationError, data: Any, prefix: str) -> list[str]:
+    """Describe a pydantic error in our words: ``prefix: key.path: what was expected``."""
+    found = []
+    for err in exc.errors():
+        _, shown = _raw_path(err["loc"], data)
+        found.append(f"{prefix}: {shown + ': ' if shown else ''}{_describe(err, err['loc'])}")
+    return found
 
 
 def _locate(
@@ -260,7 +332,7 @@ def _locate(
     where = source
     for path, given in overridden.items():
         if raw_path[: len(path)] == path:
-            where = f"{source} ({given})"
+            where = given
             break
     else:
         line = _nearest_line(raw_path, lines)

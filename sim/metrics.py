@@ -55,6 +55,20 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return kpis
 
 
+def scope_kpis(
+    shipments: pd.DataFrame, buyer: str | None = None, product: str | None = None
+) -> pd.DataFrame:
+    """Return KPIs per replication over the lines of one buyer and/or product (default: all)."""
+    lines = shipments
+    if buyer is not None:
+        lines = lines[lines["buyer"] == buyer]
+    if product is not None:
+        lines = lines[lines["product"] == product]
+    if lines.empty:
+        raise ValueError(f"no shipment lines for buyer {buyer!r} and product {product!r}")
+    return line_kpis(lines, [])
+
+
 def _longest_miss_run(shipments: pd.DataFrame, by: list[str]) -> pd.Series:
     """Longest run of consecutive misses per replication and group.
 

@@ -19,7 +19,15 @@ from sim.timing import At, Phase
 from sim.warehouse import Flow, Warehouse
 
 # Per-product pack totals of a replication, in this column order.
-PRODUCT_FIELDS = ("made", "shipped", "spoiled", "overflow", "cleared", "on_hand_end")
+PRODUCT_FIELDS = (
+    "initial_stock",
+    "made",
+    "shipped",
+    "spoiled",
+    "overflow",
+    "cleared",
+    "on_hand_end",
+)
 
 
 class AccountingError(RuntimeError):
@@ -53,7 +61,13 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
         [p.shelf_life_days for p in scenario.products.values()],
         scenario.warehouse.capacity,
         horizon,
+        [scenario.warehouse.max_stock.get(name) for name in products],
     )
+
+    initial = np.zeros(len(products), dtype=np.int64)
+    for name, packs in scenario.warehouse.initial_stock.items():
+        initial[products[name]] = packs
+        warehouse.receive(products[name], made_day=-1, packs=packs)
 
     made = np.zeros(len(products), dtype=np.int64)
     for order, group in enumerate(scenario.kitchens):
@@ -80,7 +94,7 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
         env.process(clear_leftovers(env, schedule, warehouse))
 
     env.run(until=At(env, horizon, Phase.END))
-    totals = _product_totals(warehouse, made)
+    totals = _product_totals(warehouse, initial, made)
     _check_books(totals, warehouse)
     return Replication(
         replication=replication,
@@ -90,11 +104,13 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
     )
 
 
-def _product_totals(warehouse: Warehouse, made: np.ndarray) -> np.ndarray:
+def _product_totals(warehouse: Warehouse, initial: np.ndarray, made: np.ndarray) -> np.ndarray:
     flows = warehouse.flows.sum(axis=2)
-    on_hand = np.array([warehouse.stock_of(p) for p in range(len(made))], dtype=np.int64)
+    # Counted from the lots themselves, independently of the running totals.
+    on_hand = np.array([sum(n for _, n in lots) for lots in warehouse.lots], dtype=np.int64)
     return np.column_stack(
         [
+            initial,
             made,
             flows[Flow.SHIPPED],
             flows[Flow.SPOILED],
@@ -106,9 +122,9 @@ def _product_totals(warehouse: Warehouse, made: np.ndarray) -> np.ndarray:
 
 
 def _check_books(totals: np.ndarray, warehouse: Warehouse) -> None:
-    """Fail loudly unless made = shipped + spoiled + overflow + cleared + on hand at the end."""
-    made, *gone = totals.T
-    balance = made - np.sum(gone, axis=0)
+    """Fail loudly unless initial + made = shipped + spoiled + overflow + cleared + on hand."""
+    initial, made, *gone = totals.T
+    balance = initial + made - np.sum(gone, axis=0)
     stock_end = warehouse.stock_over_time()[:, -1]
     if balance.any() or (stock_end != totals[:, -1]).any():
         raise AccountingError(

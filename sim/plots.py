@@ -6,7 +6,7 @@ the command line can save them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 
@@ -18,6 +18,7 @@ from sim._version import __version__
 
 if TYPE_CHECKING:
     from sim.results import Results
+    from sim.sweep import SweepResult
 
 _MARKERS = ("v", "s", "^", "D", "o", "P")
 
@@ -59,4 +60,55 @@ def plot_stock(results: Results) -> Figure:
         f"({results.replications} replications, seed {results.seed})"
     )
     fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    return fig
+
+
+def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
+    """Plot a KPI across a sweep's design points, with 95% CIs.
+
+    One lever: the KPI against it, with its CI as a band (a grid) or error bars (a sample).
+    Two levers on a grid: a heatmap of the KPI. Otherwise: one panel per lever.
+    """
+    head = result.headline(kpi)
+    levers = result.levers
+    label = kpi.replace("_", " ")
+    on_grid = result.sweep.samples is None
+    if len(levers) == 2 and on_grid:  # noqa: PLR2004 (two levers make a map)
+        fig = _heatmap(head, levers, label)
+    else:
+        fig = Figure(figsize=(6.5 * min(len(levers), 2), 4.2), layout="constrained")
+        axes = fig.subplots(1, len(levers), squeeze=False)[0]
+        for ax, lever in zip(axes, levers, strict=True):
+            rows = head.sort_values(lever)
+            x, y = rows[lever].to_numpy(float), rows["mean"].to_numpy(float)
+            lo, hi = rows["ci_lo"].to_numpy(float), rows["ci_hi"].to_numpy(float)
+            if on_grid and len(levers) == 1:
+                ax.fill_between(x, lo, hi, color="0.8", label="95% CI")
+                ax.plot(x, y, color="black", marker="o", markersize=4, label="mean")
+            else:
+                ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="black", capsize=2)
+            ax.set_xlabel(lever)
+            ax.set_ylabel(label)
+            ax.set_ylim(bottom=0)
+    fig.suptitle(
+        f"{label} across the sweep - {result.scenario.name} "
+        f"({result.results[0].replications} replications per point, seed {result.seed})"
+    )
+    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    return fig
+
+
+def _heatmap(head: Any, levers: list[str], label: str) -> Figure:
+    grid = head.pivot_table(index=levers[1], columns=levers[0], values="mean")
+    fig = Figure(figsize=(7.5, 5.5), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="Greys")
+    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+    ax.set_xlabel(levers[0])
+    ax.set_ylabel(levers[1])
+    for (i, j), value in np.ndenumerate(grid.to_numpy()):
+        shade = "white" if value > np.nanmax(grid.to_numpy()) / 2 else "black"
+        ax.text(j, i, f"{value:.2g}", ha="center", va="center", color=shade, fontsize="small")
+    fig.colorbar(image, ax=ax, label=label)
     return fig

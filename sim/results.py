@@ -6,10 +6,7 @@ its digest, the seed, the number of replications and the package version that pr
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,10 +18,10 @@ from sim._version import __version__
 from sim.loading import to_yaml
 from sim.metrics import line_kpis, summarize_kpis, summarize_products
 from sim.model import PRODUCT_FIELDS, Replication
+from sim.outputs import prepare, write_atomic, write_text
+from sim.precision import PrecisionReport
 from sim.scenario import Scenario
 from sim.shipments import LINE_FIELDS
-
-OUTPUT_FILES = ("summary.json", "shipments.csv", "scenario.yaml", "stock.png")
 
 
 class Results:
@@ -36,11 +33,18 @@ class Results:
         replications: How many replications.
     """
 
-    def __init__(self, scenario: Scenario, seed: int, outcomes: list[Replication]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        outcomes: list[Replication],
+        precision: PrecisionReport | None = None,
+    ) -> None:
         """Gather replications (in replication order) of one scenario and seed."""
         self.scenario = scenario
         self.seed = seed
         self.replications = len(outcomes)
+        self.precision = precision
         self._outcomes = outcomes
 
     def __repr__(self) -> str:
@@ -128,47 +132,41 @@ class Results:
     @property
     def provenance(self) -> dict[str, Any]:
         """Return what produced these results: scenario, its digest, seed, version."""
-        return {
+        provenance: dict[str, Any] = {
             "scenario": self.scenario.name,
             "scenario_file": self.scenario.source,
-            "scenario_sha256": scenario_digest(self.scenario),
+            "scenario_sha256": self.scenario.digest(),
             "seed": self.seed,
             "replications": self.replications,
             "horizon_days": self.scenario.horizon_days,
             "version": __version__,
         }
+        if self.precision is not None:
+            provenance["precision"] = self.precision.as_dict()
+        return provenance
 
     def to_json(self) -> str:
         """Return the summary as a JSON document."""
         return json.dumps(self.summary, indent=2, allow_nan=False)
 
     def write(self, out_dir: str | Path, *, overwrite: bool = False) -> Path:
-        """Write summary.json, shipments.csv, scenario.yaml and stock.png into ``out_dir``.
-
-        Files are written to a temporary folder beside it and moved into place at the end, so
-        an interrupted write never leaves a half-written folder.
+        """Write summary.json, shipments.csv, scenario.yaml and stock.png into a new folder.
 
         Raises:
-            FileExistsError: ``out_dir`` exists and ``overwrite`` is false.
+            OutputError: ``out_dir`` exists and ``overwrite`` is false.
         """
+        out = prepare(Path(out_dir), overwrite=overwrite)
+        self.write_files(out)
+        return out
+
+    def write_files(self, out: Path) -> None:
+        """Write the result files into an existing folder, each whole or not at all."""
         from sim.plots import plot_stock  # noqa: PLC0415 (matplotlib is slow to import)
 
-        out = Path(out_dir)
-        if out.exists() and not overwrite:
-            raise FileExistsError(f"{out} already exists (use --overwrite to replace it)")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
-            (tmp / "summary.json").write_text(self.to_json() + "\n", encoding="utf-8")
-            self.shipments.to_csv(tmp / "shipments.csv", index=False)
-            (tmp / "scenario.yaml").write_text(self.scenario_yaml(), encoding="utf-8")
-            plot_stock(self).savefig(tmp / "stock.png", dpi=120)
-            if out.exists():
-                shutil.rmtree(out)
-            tmp.rename(out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return out
+        write_text(out / "summary.json", self.to_json() + "\n")
+        write_atomic(out / "shipments.csv", lambda tmp: self.shipments.to_csv(tmp, index=False))
+        write_text(out / "scenario.yaml", self.scenario_yaml())
+        write_atomic(out / "stock.png", lambda tmp: plot_stock(self).savefig(tmp, dpi=120))
 
     def scenario_yaml(self) -> str:
         """Return the resolved scenario, with this run's seed and replications, as YAML."""
@@ -181,12 +179,6 @@ class Results:
             f"# Re-run it with: umkm-sim run scenario.yaml\n"
         )
         return header + to_yaml(resolved)
-
-
-def scenario_digest(scenario: Scenario) -> str:
-    """Return the SHA-256 of a scenario's content, without its default seed and replications."""
-    content = scenario.model_copy(update={"seed": 0, "replications": 1})
-    return hashlib.sha256(to_yaml(content).encode()).hexdigest()
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:

@@ -7,6 +7,8 @@ made with dotted-path overrides (see ``sim.loading``). Defaults live here and no
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -75,6 +77,16 @@ class Warehouse(_Model):
         description="Packs it can hold, all products together; arrivals beyond it are turned "
         "away and counted as overflow. Omitted = unlimited.",
     )
+    max_stock: dict[Name, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Packs of a product the cooperative holds at most; deliveries beyond it "
+        "are turned away (counted as overflow), as beyond the capacity.",
+    )
+    initial_stock: dict[Name, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Packs of each product on hand at time 0, made the day before: a buffer "
+        "built up before the contract starts. They age and expire like other packs.",
+    )
     leftover: Literal["keep", "clear"] = Field(
         default="keep",
         description="keep: unshipped stock stays for later shipments. clear: after the "
@@ -111,6 +123,53 @@ class Buyer(_Model):
         return range(first, horizon_days + 1, self.every_days)
 
 
+class Range(_Model):
+    """A lever's range in a sweep: every ``step`` from ``low`` to ``high``, or sampled."""
+
+    # int | float: whole-number bounds (YAML 4, not 4.0) make a whole-number lever.
+    low: int | float
+    high: int | float
+    step: int | float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.low > self.high:
+            raise ValueError(f"low must be <= high, got low={self.low}, high={self.high}")
+        return self
+
+    @property
+    def integer(self) -> bool:
+        """Tell whether the lever takes whole numbers (low, high and step are written so)."""
+        return all(isinstance(v, int) for v in (self.low, self.high, self.step or 1))
+
+
+class Sweep(_Model):
+    """Levers to vary: a full grid of their values, or a Latin hypercube of ``samples`` points."""
+
+    levers: dict[str, list[Any] | Range] = Field(
+        min_length=1,
+        description="Dotted path (as --set takes) -> a list of values, or a range "
+        "{low, high, step}.",
+    )
+    samples: int | None = Field(
+        default=None,
+        ge=2,
+        description="Sample this many points by Latin hypercube over the ranges, instead of "
+        "the full grid; every lever must then be a range.",
+    )
+
+    @model_validator(mode="after")
+    def _design_is_possible(self) -> Sweep:
+        for path, lever in self.levers.items():
+            if isinstance(lever, list) and not lever:
+                raise ValueError(f"lever {path!r} has no values")
+            if isinstance(lever, Range) and self.samples is None and lever.step is None:
+                raise ValueError(f"lever {path!r} needs a step for a grid, or give samples: N")
+            if self.samples is not None and not isinstance(lever, Range):
+                raise ValueError(f"with samples, lever {path!r} must be a range {{low, high}}")
+        return self
+
+
 class Scenario(_Model):
     """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
 
@@ -128,6 +187,12 @@ class Scenario(_Model):
     kitchens: list[KitchenGroup] = Field(min_length=1)
     warehouse: Warehouse = Warehouse()
     buyers: list[Buyer] = Field(min_length=1)
+    policies: dict[Name, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="What-if policies for `umkm-sim compare`: name -> dotted-path overrides, "
+        "as --set takes them.",
+    )
+    sweep: Sweep | None = Field(default=None, description="Levers for `umkm-sim sweep`.")
     _source: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -146,6 +211,18 @@ class Scenario(_Model):
     def __hash__(self) -> int:
         """Hash content only, consistently with ``__eq__``."""
         return hash(to_hashable(self.model_dump()))
+
+    def digest(self) -> str:
+        """Return a SHA-256 of what is simulated: two scenarios with one digest run alike.
+
+        Leaves out what does not change a replication's numbers: name, description, the
+        default seed and replications, and the experiment sections (policies, sweep).
+        """
+        content = self.model_dump(
+            mode="json",
+            exclude={"name", "description", "seed", "replications", "policies", "sweep"},
+        )
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     @property
     def source(self) -> str | None:
@@ -183,6 +260,11 @@ def _unknown_product(s: Scenario) -> tuple[Path, str] | None:
         for product in buyer.quota:
             if product not in s.products:
                 return ("buyers", i, "quota", product), f"unknown product {product!r} {known}"
+    for section in ("initial_stock", "max_stock"):
+        for product in getattr(s.warehouse, section):
+            if product not in s.products:
+                path: Path = ("warehouse", section, product)
+                return path, f"unknown product {product!r} {known}"
     return None
 
 

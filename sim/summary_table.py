@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.metrics import KPIS
 
+if TYPE_CHECKING:
+    from sim.compare import Comparison
+
 _KPI_HEADINGS = ("miss rate", "fill rate", "mean shortfall", "longest miss run")
-_PRODUCT_HEADINGS = ("made", "shipped", "spoiled", "overflow", "cleared", "on hand at end")
+_PRODUCT_HEADINGS = (
+    "initial stock",
+    "made",
+    "shipped",
+    "spoiled",
+    "overflow",
+    "cleared",
+    "on hand at end",
+)
 
 
 def format_summary(summary: dict[str, Any]) -> str:
@@ -28,9 +39,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         out.extend(
             _row(f"  {product}", _kpi_cells(line)) for product, line in stats["products"].items()
         )
-    out += ["", _row("Packs per replication", _PRODUCT_HEADINGS)]
+    out += ["", _row("Packs per replication", _PRODUCT_HEADINGS, width=17)]
     for product, stats in summary["products"].items():
-        out.append(_row(product, [_estimate(s, "{:,.0f}") for s in stats.values()]))
+        cells = [_estimate(s, "{:,.0f}") for s in stats.values()]
+        out.append(_row(product, cells, width=17))
     return "\n".join(out)
 
 
@@ -53,5 +65,54 @@ def _estimate(stat: dict[str, Any], fmt: str) -> str:
     return f"{fmt.format(mean)} ± {fmt.format(half)}"
 
 
-def _row(label: str, cells: Any) -> str:
-    return f"{label:<28}" + "".join(f"{cell:>20}" for cell in cells).rstrip()
+def _row(label: str, cells: Any, width: int = 20) -> str:
+    return f"{label:<28}" + "".join(f"{cell:>{width}}" for cell in cells).rstrip()
+
+
+_FORMATS = {
+    "quota_miss_rate": ("{:.1%}", 100, " pts"),
+    "fill_rate": ("{:.1%}", 100, " pts"),
+    "mean_shortfall": ("{:,.0f}", 1, " packs"),
+    "longest_miss_run": ("{:.2f}", 1, ""),
+}
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """Return a policy comparison as a text table: estimates, paired differences, markers."""
+    table = comparison.table
+    first = comparison.results["baseline"].provenance
+    title = (
+        f"{first['scenario']}: {len(comparison.results) - 1} policies against the baseline, "
+        f"{comparison.replications} replications each, seed {first['seed']} "
+        f"(umkm-sim {first['version']})"
+    )
+    out = [
+        title,
+        "Common random numbers: replication r of every policy sees the same random draws.",
+        "Estimates: mean [95% CI]. * marks a difference whose 95% CI excludes zero.",
+    ]
+    scopes = [(kpi, "all") for kpi in KPIS]
+    scopes += [("quota_miss_rate", b.name) for b in comparison.scenario.buyers]
+    for kpi, buyer in scopes:
+        rows = table[(table.kpi == kpi) & (table.buyer == buyer) & (table["product"] == "all")]
+        label = f"{kpi.replace('_', ' ')}, {'all buyers' if buyer == 'all' else buyer}"
+        out += ["", f"{label:<34}{'estimate':<28}difference from baseline"]
+        out.extend(_comparison_row(row, kpi) for row in rows.itertuples())
+    return "\n".join(out)
+
+
+def _comparison_row(row: Any, kpi: str) -> str:
+    fmt, scale, unit = _FORMATS[kpi]
+    estimate = f"{fmt.format(row.mean)} {_interval(row.ci_lo, row.ci_hi, fmt)}"
+    line = f"  {row.policy:<32}{estimate:<28}"
+    if row.policy != "baseline":
+        diff = [row.diff * scale, row.diff_lo * scale, row.diff_hi * scale]
+        line += f"{diff[0]:+.2f} [{diff[1]:+.2f}, {diff[2]:+.2f}]{unit}"
+        line += " *" if row.significant else ""
+    return line.rstrip()
+
+
+def _interval(lo: float | None, hi: float | None, fmt: str) -> str:
+    if lo is None or lo != lo:  # noqa: PLR0124 (NaN: a single replication)
+        return ""
+    return f"[{fmt.format(lo)}, {fmt.format(hi)}]"

@@ -36,6 +36,7 @@ class Warehouse:
         shelf_lives: Shelf life in days of each product (by index); ``None`` never expires.
         capacity: Packs it can hold, all products together; ``None`` is unlimited.
         horizon_days: Last time of the run; flows are booked at times ``0..horizon_days``.
+        max_stock: Packs of each product (by index) it holds at most; ``None`` is unlimited.
     """
 
     def __init__(
@@ -44,14 +45,17 @@ class Warehouse:
         shelf_lives: list[int | None],
         capacity: int | None,
         horizon_days: int,
+        max_stock: list[int | None] | None = None,
     ) -> None:
         """Start empty."""
         self.env = env
         self.shelf_lives = shelf_lives
         self.capacity = capacity
         self.horizon_days = horizon_days
-        # Per product, lots as [made_day, packs], oldest first.
+        self.max_stock = max_stock or [None] * len(shelf_lives)
+        # Per product, lots as [made_day, packs], oldest first; and their total.
         self.lots: list[deque[list[int]]] = [deque() for _ in shelf_lives]
+        self.held = [0] * len(shelf_lives)
         self.on_hand = 0
         self.flows = np.zeros((len(Flow), len(shelf_lives), horizon_days + 1), dtype=np.int64)
 
@@ -59,6 +63,9 @@ class Warehouse:
         """Take in packs made on ``made_day``, up to capacity; return how many were accepted."""
         now = int(self.env.now)
         accepted = packs if self.capacity is None else min(packs, self.capacity - self.on_hand)
+        limit = self.max_stock[product]
+        if limit is not None:
+            accepted = min(accepted, limit - self.held[product])
         self.flows[Flow.OVERFLOW, product, now] += packs - accepted
         if accepted <= 0:
             return 0
@@ -68,6 +75,7 @@ class Warehouse:
             self.flows[Flow.SPOILED, product, now] += accepted
             return accepted
         self.on_hand += accepted
+        self.held[product] += accepted
         lots = self.lots[product]
         if lots and lots[-1][0] == made_day:
             lots[-1][1] += accepted
@@ -94,6 +102,7 @@ class Warehouse:
             if lot[1] == 0:
                 lots.popleft()
         self.on_hand -= taken
+        self.held[product] -= taken
         self.flows[Flow.SHIPPED, product, int(self.env.now)] += taken
         return taken
 
@@ -102,12 +111,13 @@ class Warehouse:
         packs = self.stock_of(product)
         self.lots[product].clear()
         self.on_hand -= packs
+        self.held[product] -= packs
         self.flows[Flow.CLEARED, product, int(self.env.now)] += packs
         return packs
 
     def stock_of(self, product: int) -> int:
         """Return the packs of a product on hand now."""
-        return sum(lot[1] for lot in self.lots[product])
+        return self.held[product]
 
     def expiry_time(self, product: int, made_day: int) -> int | None:
         """Return the time a pack made on ``made_day`` expires, or ``None`` if it never does."""
@@ -126,4 +136,5 @@ class Warehouse:
         while lots and self.expiry_time(product, lots[0][0]) <= now:  # type: ignore[operator]
             _, packs = lots.popleft()
             self.on_hand -= packs
+            self.held[product] -= packs
             self.flows[Flow.SPOILED, product, now] += packs

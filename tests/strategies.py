@@ -68,6 +68,8 @@ def scenarios(draw: st.DrawFn, *, shelf_life: bool = True) -> Scenario:
             }
         )
     capacity = draw(st.none() | st.integers(1, 500))
+    initial = {n: draw(st.integers(0, 400)) for n in draw(st.lists(st.sampled_from(names)))}
+    most = {n: draw(st.integers(0, 300)) for n in draw(st.lists(st.sampled_from(names)))}
     return Scenario.model_validate(
         {
             "name": "random",
@@ -77,6 +79,8 @@ def scenarios(draw: st.DrawFn, *, shelf_life: bool = True) -> Scenario:
             "warehouse": {
                 "leftover": draw(st.sampled_from(["keep", "clear"])),
                 **({"capacity": capacity} if capacity else {}),
+                "initial_stock": initial,
+                "max_stock": most,
             },
             "buyers": buyers,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import shutil
 import sys
@@ -35,6 +36,7 @@ def test_run_prints_a_readable_summary_and_writes_every_output(tmp_path, write_y
     assert done.returncode == 0, done.stderr
     assert "miss rate" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        "runs.sqlite",
         "scenario.yaml",
         "shipments.csv",
         "stock.png",
@@ -130,45 +132,154 @@ BAD_RUNS = [
     (["run", "{scenario}", "--seed", "-1"], "must be >= 0"),
     (["run", "{scenario}", "--set", "kitchens.k.count"], "expected PATH=VALUE"),
     (["run", "{scenario}", "--set", "kitchens.x.count=2"], "no item named 'x' in kitchens"),
-    (["run", "{scenario}", "--set", "kitchens.k.count=-2"], "(--set kitchens.k.count=-2)"),
+    (
+        ["run", "{scenario}", "--set", "kitchens.k.count=-2"],
+        "--set kitchens.k.count=-2: kitchens[k].count: must be >= 0",
+    ),
     (["run", "{bad}"], ":5: kitchens[k].count: must be >= 0, got -3"),
-    (["run", "{scenario}", "--out", "{existing}"], "already exists (use --overwrite"),
+    (["run", "{scenario}", "--out", "{existing}"], "already exists (use --resume"),
     (["frobnicate"], "invalid choice"),
+    (["compare", "{scenario}"], "no policies: section to compare"),
+    (["sweep", "{scenario}"], "no levers to sweep"),
+    (["sweep", "{scenario}", "--sweep", "kitchens.k.count"], "expected PATH=V1,V2"),
+    (["sweep", "{scenario}", "--sweep", "kitchens.k.count=1..x"], "must be numbers"),
+    (["sweep", "{scenario}", "--sweep", "kitchens.k.count=1..4"], "needs a step for a grid"),
+    (
+        ["sweep", "{scenario}", "--sweep", "kitchens.k.count=-1,2"],
+        "sweep point 0: kitchens.k.count=-1",
+    ),
+    (
+        ["target", "{scenario}", "--lever", "kitchens.k.count"],
+        "one of the arguments --at-most --at-least is required",
+    ),
+    (["target", "{scenario}", "--lever", "name", "--at-most", "0.1"], "must lead to a number"),
+    (
+        ["target", "{scenario}", "--lever", "kitchens.k.count", "--at-most", "0.1", "--buyer", "x"],
+        "unknown buyer 'x'",
+    ),
+    (
+        [
+            "target",
+            "{scenario}",
+            "--lever",
+            "kitchens.k.count",
+            "--at-most",
+            "0.1",
+            "--low",
+            "9",
+            "--high",
+            "2",
+        ],
+        "need low < high",
+    ),
+    (["run", "{scenario}", "--resume"], "--resume needs --out DIR"),
+    (["run", "{scenario}", "--out", "{existing}", "--resume"], "nothing to resume"),
+    (["run", "{scenario}", "--precision", "0"], "--precision: must be > 0"),
 ]
 
 
-@pytest.mark.parametrize(("args", "expected"), BAD_RUNS, ids=[e for _, e in BAD_RUNS])
-def test_bad_input_exits_2_with_a_clear_message_and_no_traceback(
-    args, expected, tmp_path, write_yaml
-):
-    """Every bad input: one clear message on stderr, exit status 2, no traceback."""
+def run_main(args: list[str], capsys) -> tuple[int, str, str]:
+    """Run the command in this process; return (exit status, stdout, stderr)."""
+    try:
+        status = main(args)
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def bad_input_files(tmp_path, write_yaml, monkeypatch):
+    """Files for the bad-input cases; the working folder is a fresh one."""
     existing = tmp_path / "existing"
     existing.mkdir()
     (existing / "keep.txt").write_text("mine")
-    names = {
+    monkeypatch.chdir(tmp_path)
+    return {
         "scenario": write_yaml(TINY),
         "bad": write_yaml(TINY.replace("count: 3", "count: -3"), "bad.yaml"),
         "existing": existing,
     }
-    done = cli(*[a.format(**names) for a in args], cwd=tmp_path)
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_RUNS, ids=[e for _, e in BAD_RUNS])
+def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(
+    args, expected, tmp_path, bad_input_files, capsys
+):
+    """Every bad input: one clear message on stderr, exit status 2, nothing written."""
+    status, out, err = run_main([a.format(**bad_input_files) for a in args], capsys)
+    assert status == 2
+    assert expected in err
+    assert out == ""
+    assert [p.name for p in bad_input_files["existing"].iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "existing", "scenario.yaml"]
+
+
+@pytest.mark.parametrize("index", [0, 7, 8], ids=["missing file", "bad value", "folder exists"])
+def test_a_real_process_exits_2_without_a_traceback(index, bad_input_files, tmp_path):
+    """The same, as a separate process: exit status 2 and no traceback on stderr."""
+    args, expected = BAD_RUNS[index]
+    done = cli(*[a.format(**bad_input_files) for a in args], cwd=tmp_path)
     assert done.returncode == 2
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout == ""
-    assert [p.name for p in existing.iterdir()] == ["keep.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) <= ["bad.yaml", "existing", "scenario.yaml"]
+
+
+def test_missing_dask_is_a_clear_error_before_anything_is_written(
+    tmp_path, write_yaml, monkeypatch, capsys
+):
+    """--dask without the optional extra: exit 2, how to install it, no folder made."""
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.startswith(("dask", "distributed")):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    out = tmp_path / "out"
+    assert main(["run", str(write_yaml(TINY)), "--dask", "local", "--out", str(out)]) == 2
+    assert "pip install 'umkm-sim[dask]'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_compare_sweep_and_target_write_their_files(tmp_path, write_yaml):
+    """Each experiment writes its tables, JSON and (for a sweep) a plot."""
+    path = write_yaml(TINY + "policies:\n  more: {kitchens.k.count: 5}\n")
+    expected = {
+        ("compare",): {"comparison.csv", "comparison.json", "shipments.csv"},
+        ("sweep", "--sweep", "kitchens.k.count=1,3"): {"sweep.csv", "sweep.json", "sweep.png"},
+        ("target", "--lever", "kitchens.k.count", "--at-most", "0.2"): {
+            "target.csv",
+            "target.json",
+        },
+    }
+    for i, (args, files) in enumerate(expected.items()):
+        out = tmp_path / f"out{i}"
+        done = cli(args[0], path, *args[1:], "--replications", "3", "--out", out, "--workers", "1")
+        assert done.returncode == 0, done.stderr
+        assert files | {"runs.sqlite", "scenario.yaml"} <= {p.name for p in out.iterdir()}
+        as_json = cli(args[0], path, *args[1:], "--replications", "3", "--json", "--workers", "1")
+        assert json.loads(as_json.stdout)["kind"] == args[0]
 
 
 def test_overwrite_replaces_an_existing_output_folder(tmp_path, write_yaml):
-    """--overwrite replaces the folder whole: no stale files remain."""
+    """--overwrite replaces an output folder whole: no stale result files remain."""
     out = tmp_path / "out"
     out.mkdir()
-    (out / "stale.txt").write_text("old")
-    assert (
-        main(
-            ["run", str(write_yaml(TINY)), "--replications", "2", "--out", str(out), "--overwrite"]
-        )
-        == 0
-    )
-    assert not (out / "stale.txt").exists()
+    (out / "comparison.csv").write_text("from an older experiment")
+    args = ["run", str(write_yaml(TINY)), "--replications", "2", "--out", str(out)]
+    assert main([*args, "--overwrite"]) == 0
+    assert not (out / "comparison.csv").exists()
     assert (out / "summary.json").exists()
+
+
+def test_overwrite_never_deletes_files_it_did_not_write(tmp_path, write_yaml, capsys):
+    """A folder holding the user's own files is refused even with --overwrite."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "thesis.docx").write_text("months of work")
+    args = ["run", str(write_yaml(TINY)), "--replications", "2", "--out", str(out)]
+    assert main([*args, "--overwrite"]) == 2
+    assert "holds files umkm-sim did not write (thesis.docx)" in capsys.readouterr().err
+    assert (out / "thesis.docx").read_text() == "months of work"

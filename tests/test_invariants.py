@@ -26,15 +26,19 @@ def table(lines: np.ndarray) -> pd.DataFrame:
 @quick
 @given(scenarios(), seeds)
 def test_every_pack_is_accounted_for_and_stock_is_never_negative(s, seed):
-    """Made = shipped + spoiled + overflow + cleared + on hand; stock >= 0 at every time."""
+    """Initial + made = shipped + spoiled + overflow + cleared + on hand; stock >= 0 always."""
     r = simulate(s, seed, 0)
     t = dict(zip(PRODUCT_FIELDS, r.products.T, strict=True))
     gone = t["shipped"] + t["spoiled"] + t["overflow"] + t["cleared"] + t["on_hand_end"]
-    assert (t["made"] == gone).all()
+    assert (t["initial_stock"] + t["made"] == gone).all()
     assert (r.stock >= 0).all()
     assert (r.stock[:, -1] == t["on_hand_end"]).all()
     if s.warehouse.capacity is not None:
         assert (r.stock.sum(axis=0) <= s.warehouse.capacity).all()
+    for p, name in enumerate(s.products):
+        if name in s.warehouse.max_stock:  # an initial stock above the limit only drains
+            limit = max(s.warehouse.max_stock[name], s.warehouse.initial_stock.get(name, 0))
+            assert (r.stock[p] <= limit).all()
 
 
 @quick
@@ -89,7 +93,7 @@ def test_more_kitchens_never_raise_misses_under_common_random_numbers(s, seed, e
     s = s.model_copy(
         update={
             "buyers": [b.model_copy(update={"shortfall": "lost"}) for b in s.buyers],
-            "warehouse": s.warehouse.model_copy(update={"capacity": None}),
+            "warehouse": s.warehouse.model_copy(update={"capacity": None, "max_stock": {}}),
         }
     )
     group = s.kitchens[0].model_copy(update={"count": s.kitchens[0].count + extra})

@@ -254,10 +254,7 @@ def test_overrides_address_list_items_by_name_and_create_optional_sections():
 def test_bad_overrides_name_the_override_not_a_line():
     """An override that breaks the scenario is blamed, not the file's line."""
     assert problems(GOOD, {"kitchens.peyek-makers.count": -1}) == [
-        (
-            "x.yaml (--set kitchens.peyek-makers.count=-1): kitchens[peyek-makers].count: "
-            "must be >= 0, got -1"
-        )
+        ("--set kitchens.peyek-makers.count=-1: kitchens[peyek-makers].count: must be >= 0, got -1")
     ]
     assert problems(GOOD, {"kitchens.nobody.count": 1}) == [
         (

@@ -120,6 +120,25 @@ def test_capacity_turns_away_arrivals_beyond_it():
     assert totals(s)["overflow"] == [105]
 
 
+def test_max_stock_turns_away_deliveries_of_that_product_only():
+    """max_stock 35 for p: as capacity 35, but a second product is not crowded out."""
+    second = {
+        "name": "k2",
+        "count": 1,
+        "product": "q",
+        "daily_output": {"distribution": "constant", "value": 10},
+    }
+    s = scenario(
+        {"warehouse.max_stock": {"p": 35}, "warehouse.capacity": 200},
+        products={"p": {}, "q": {}},
+        kitchens=[BASE["kitchens"][0], second],
+        buyers=[{"name": "b", "every_days": 7, "quota": {"p": 70, "q": 70}}],
+    )
+    got = lines(s)
+    assert got["shipped"] == [35, 70] * 3
+    assert totals(s)["overflow"] == [105, 0]
+
+
 def test_expired_stock_leaves_before_arrivals_at_the_same_time():
     """Capacity 20, shelf life 2: the lot expiring at t frees room for the lot arriving at t."""
     s = scenario(
@@ -166,6 +185,24 @@ def test_output_is_rounded_to_whole_packs_and_never_negative():
     assert (output >= 0).all()
     # E[rint(max(X, 0))] for X ~ N(1, 5) is about 2.5 per kitchen-day; clipping matters
     assert 50 * 2.2 < output.mean() < 50 * 2.9
+
+
+def test_initial_stock_is_on_hand_at_time_zero_and_ages_from_the_day_before():
+    """A buffer of 30 packs (made day -1, shelf life 5: expires at 5) tops up week one only."""
+    s = scenario(
+        {
+            "warehouse.initial_stock": {"p": 30},
+            "products.p.shelf_life_days": 5,
+            "buyers.b.quota.p": 100,
+        }
+    )
+    result = simulate(s, 0, 0)
+    assert result.stock[0, :2].tolist() == [30, 40]
+    assert lines(s)["shipped"] == [50, 50, 50]  # the buffer spoiled at time 5, before day 7
+    assert totals(s)["spoiled"] == [30 + 60]
+    assert totals(s)["initial_stock"] == [30]
+    long_lived = scenario({"warehouse.initial_stock": {"p": 30}, "buyers.b.quota.p": 100})
+    assert lines(long_lived)["shipped"] == [100, 70, 70]
 
 
 def test_broken_books_fail_loudly(monkeypatch):

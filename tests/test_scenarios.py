@@ -30,6 +30,7 @@ def test_shelf_life_teaching_scenario_gives_its_worked_answer():
     assert s["fill_rate"]["mean"] == pytest.approx(50 / 60)
     packs = {k: v["mean"] for k, v in s["products"]["cake"].items()}
     assert packs == {
+        "initial_stock": 0,
         "made": 3640,
         "shipped": 2600,
         "spoiled": 1040,

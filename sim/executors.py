@@ -1,0 +1,203 @@
+"""Where replications run: in this process, on local worker processes, or on a Dask cluster.
+
+Work is sent as chunks of replications of one scenario, so scheduling overhead stays small
+against the simulation; results come back as chunks finish, in any order. Every replication
+draws only from its own named streams, so which worker ran it never changes its numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Protocol, Self
+
+from sim.model import Replication, simulate
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications of one scenario to simulate together; ``key`` says whose they are."""
+
+    key: str
+    scenario: Scenario
+    seed: int
+    replications: tuple[int, ...]
+
+
+def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[Replication]:
+    """Simulate replications one after another (this runs on the worker)."""
+    return [simulate(scenario, seed, r) for r in replications]
+
+
+class Executor(Protocol):
+    """Runs chunks and yields each with its replications as soon as it is done."""
+
+    workers: int
+
+    def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
+        """Simulate every chunk; yield (chunk, replications) in order of completion."""
+        ...
+
+    def close(self) -> None:
+        """Release workers."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the executor itself."""
+        ...
+
+    def __exit__(self, *exc: object) -> None:
+        """Release workers."""
+        ...
+
+
+class _Closing:
+    """Context-manager support for executors."""
+
+    def close(self) -> None:
+        """Release workers (nothing to release by default)."""
+
+    def __enter__(self) -> Self:
+        """Return the executor itself."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Release workers."""
+        self.close()
+
+
+class Serial(_Closing):
+    """Everything in this process: simplest, and the reference the others must match."""
+
+    workers = 1
+
+    def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
+        """Simulate chunks one after another."""
+        for chunk in chunks:
+            yield chunk, simulate_chunk(chunk.scenario, chunk.seed, chunk.replications)
+
+
+class LocalProcesses(_Closing):
+    """A pool of local worker processes, kept for the executor's lifetime."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Start no processes yet; ``workers`` defaults to every available core."""
+        self.workers = workers or available_cores()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
+        """Send every chunk to the pool; yield each as it finishes."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
+        pending: dict[Future[list[Replication]], Chunk] = {
+            self._pool.submit(simulate_chunk, c.scenario, c.seed, c.replications): c for c in chunks
+        }
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the worker processes (without waiting for work that was cancelled)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _ignore_interrupts() -> None:
+    """Leave Ctrl-C to the main process, which stops the pool and keeps what finished."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Dask(_Closing):
+    """A Dask distributed cluster: an existing one by address, or a local one started here.
+
+    Args:
+        address: ``"local"`` to start a ``LocalCluster`` on this machine (loopback only), or a
+            scheduler address such as ``"tcp://10.0.0.5:8786"``.
+        workers: Worker processes of a local cluster; default: every available core.
+    """
+
+    def __init__(self, address: str, workers: int | None = None) -> None:
+        """Connect to (or start) the cluster."""
+        try:
+            from dask.distributed import Client, LocalCluster  # noqa: PLC0415 (optional extra)
+        except ImportError:
+            raise MissingDaskError from None
+        self._cluster = None
+        if address == "local":
+            self._cluster = LocalCluster(
+                n_workers=workers or available_cores(),
+                threads_per_worker=1,  # the simulation holds the GIL: one thread per process
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        else:
+            self._client = Client(address)
+        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+
+    def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
+        """Submit every chunk to the cluster; yield each as it finishes."""
+        from dask.distributed import as_completed  # noqa: PLC0415 (optional extra)
+
+        scenarios = {id(c.scenario): c.scenario for c in chunks}
+        # hash=False: a fresh key per call, so releasing an earlier call's copy of the same
+        # scenario can never take this call's copy with it.
+        shared = {
+            k: self._client.scatter(s, broadcast=True, hash=False) for k, s in scenarios.items()
+        }
+        futures = {
+            self._client.submit(
+                simulate_chunk, shared[id(c.scenario)], c.seed, c.replications, pure=False
+            ): c
+            for c in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        """Disconnect, and stop the cluster if it was started here."""
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class MissingDaskError(ImportError):
+    """Dask was asked for but is not installed."""
+
+    def __init__(self) -> None:
+        """Say how to install it."""
+        super().__init__(
+            "Dask is not installed: pip install 'umkm-sim[dask]' (or use local workers)"
+        )
+
+
+def make_executor(workers: int | None = None, dask: str | None = None) -> Executor:
+    """Return the executor for the command-line options ``--workers`` and ``--dask``."""
+    if dask is not None:
+        return Dask(dask, workers)
+    if workers == 1:
+        return Serial()
+    return LocalProcesses(workers)
+
+
+def available_cores() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

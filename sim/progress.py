@@ -1,0 +1,69 @@
+"""A one-line progress bar on stderr: runs done, runs per second, time left.
+
+Shown only on a terminal, and never with ``--quiet``; redrawn at most a few times a second.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+_REDRAW_SECONDS = 0.2
+_WIDTH = 24
+
+
+class Progress:
+    """Count finished runs against a total that may grow (precision adds batches).
+
+    Args:
+        enabled: Draw anything at all.
+        stream: Where to draw; default standard error.
+    """
+
+    def __init__(self, *, enabled: bool = True, stream: TextIO | None = None) -> None:
+        """Start at zero of zero."""
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.done = 0
+        self.total = 0
+        self._start = time.monotonic()
+        self._drawn = 0.0
+
+    @classmethod
+    def for_terminal(cls, *, quiet: bool) -> Progress:
+        """Return a progress bar that draws only when stderr is a terminal and not quiet."""
+        return cls(enabled=not quiet and sys.stderr.isatty())
+
+    def expect(self, runs: int) -> None:
+        """Add ``runs`` to the total to do."""
+        self.total += runs
+        self._draw()
+
+    def advance(self, runs: int) -> None:
+        """Count ``runs`` more as done."""
+        self.done += runs
+        self._draw()
+
+    def close(self) -> None:
+        """Finish the line."""
+        if self.enabled and self._drawn:
+            self._draw(force=True)
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _draw(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self._drawn < _REDRAW_SECONDS):
+            return
+        self._drawn = now
+        elapsed = max(now - self._start, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate > 0 else float("nan")
+        filled = round(_WIDTH * self.done / self.total) if self.total else 0
+        bar = "#" * filled + "." * (_WIDTH - filled)
+        eta = "--:--" if left != left else f"{int(left // 60):d}:{int(left % 60):02d}"  # noqa: PLR0124 (NaN check)
+        self.stream.write(
+            f"\r[{bar}] {self.done}/{self.total} runs  {rate:,.1f} runs/s  {eta} left "
+        )
+        self.stream.flush()

@@ -1,0 +1,110 @@
+"""The run store: every finished replication in a SQLite file, saved as soon as it finishes.
+
+A replication is a pure function of (what is simulated, seed, replication number), so the store
+is keyed by exactly that: the scenario's simulation digest, the seed and the replication. An
+interrupted experiment resumes by reusing what is stored and running only the rest. Arrays are
+stored with ``numpy.save`` (never pickle), and the package version is recorded: a store made by
+another version is refused, since its numbers might differ.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from sim._version import __version__
+from sim.model import Replication
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    scenario TEXT NOT NULL,     -- simulation digest of the scenario
+    seed INTEGER NOT NULL,
+    replication INTEGER NOT NULL,
+    lines BLOB NOT NULL,
+    products BLOB NOT NULL,
+    stock BLOB NOT NULL,
+    PRIMARY KEY (scenario, seed, replication)
+);
+"""
+
+
+class StoreError(Exception):
+    """A store that cannot be used: another version's, or not a store at all."""
+
+
+class RunStore:
+    """Finished replications, keyed by (scenario digest, seed, replication).
+
+    Args:
+        path: The SQLite file; created if missing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        """Open (or create) the store and check it was made by this version."""
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript(_SCHEMA)
+            # WAL: each commit is durable, and a killed process never corrupts the file.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a run store ({exc})") from None
+        if row is None:
+            with self._db:
+                self._db.execute("INSERT INTO meta VALUES ('version', ?)", (__version__,))
+        elif row[0] != __version__:
+            self._db.close()
+            raise StoreError(
+                f"{self.path} was made by umkm-sim {row[0]}, this is {__version__}: "
+                "its runs might differ; start again with --overwrite"
+            )
+
+    def get(self, digest: str, seed: int, replications: Iterable[int]) -> dict[int, Replication]:
+        """Return the stored replications among ``replications``, by number."""
+        wanted = set(replications)
+        rows = self._db.execute(
+            "SELECT replication, lines, products, stock FROM runs WHERE scenario = ? AND seed = ?",
+            (digest, seed),
+        )
+        return {
+            r: Replication(r, _load(lines), _load(products), _load(stock))
+            for r, lines, products, stock in rows
+            if r in wanted
+        }
+
+    def put(self, digest: str, seed: int, outcomes: Iterable[Replication]) -> None:
+        """Save finished replications, in one transaction."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (digest, seed, o.replication, _dump(o.lines), _dump(o.products), _dump(o.stock))
+                    for o in outcomes
+                ],
+            )
+
+    def __len__(self) -> int:
+        """Return the number of stored replications."""
+        (n,) = self._db.execute("SELECT COUNT(*) FROM runs").fetchone()
+        return int(n)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+
+def _dump(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _load(blob: bytes) -> np.ndarray:
+    array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
+    return array

@@ -1,0 +1,269 @@
+"""Sweeps: run a grid (or a Latin hypercube sample) of lever values, with common random numbers.
+
+Every design point runs with the same seed, so differences between neighbouring points are not
+blurred by fresh noise, and the KPI curves come out smooth.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pydantic
+
+from sim.executors import Executor
+from sim.experiment import Runner, Variant, executor_for
+from sim.loading import ScenarioError, derive, to_yaml, validation_problems
+from sim.metrics import KPIS, mean_ci
+from sim.outputs import write_atomic, write_text
+from sim.precision import Precision, PrecisionReport
+from sim.progress import Progress
+from sim.results import Results
+from sim.scenario import Range, Scenario, Sweep
+from sim.store import RunStore
+from sim.streams import stream
+
+
+def design(sweep: Sweep, seed: int) -> pd.DataFrame:
+    """Return the design: one row per point, one column per lever (dotted path).
+
+    A full grid of every lever's values; or, with ``samples``, a Latin hypercube over the
+    ranges (whole numbers for integer ranges, repeated points dropped), drawn from its own
+    named stream so that the same seed gives the same design.
+    """
+    paths = list(sweep.levers)
+    if sweep.samples is None:
+        values = [_grid_values(sweep.levers[p]) for p in paths]
+        return pd.DataFrame(list(itertools.product(*values)), columns=paths)
+    from scipy.stats import qmc  # noqa: PLC0415 (slow to import; only sweeps need it)
+
+    ranges = [sweep.levers[p] for p in paths]
+    unit = qmc.LatinHypercube(d=len(paths), rng=stream(seed, 0, "sweep/design")).random(
+        sweep.samples
+    )
+    columns = {}
+    for j, (path, lever) in enumerate(zip(paths, ranges, strict=True)):
+        assert isinstance(lever, Range)  # noqa: S101 (the schema guarantees it)
+        scaled = lever.low + unit[:, j] * (lever.high - lever.low)
+        columns[path] = np.rint(scaled).astype(int) if lever.integer else scaled
+    return pd.DataFrame(columns).drop_duplicates().sort_values(paths, ignore_index=True)
+
+
+def _grid_values(lever: list[Any] | Range) -> list[Any]:
+    if isinstance(lever, list):
+        return lever
+    assert lever.step is not None  # noqa: S101 (the schema guarantees it)
+    count = int(np.floor((lever.high - lever.low) / lever.step + 1e-9)) + 1
+    values = lever.low + lever.step * np.arange(count)
+    return [int(v) for v in values] if lever.integer else [float(v) for v in values]
+
+
+def sweep_variants(scenario: Scenario, points: pd.DataFrame) -> list[Variant]:
+    """Return one validated variant per design point, named ``point-0``, ``point-1``, ..."""
+    variants = []
+    for i, row in enumerate(points.to_dict("records")):
+        settings = {str(path): _plain(value) for path, value in row.items()}
+
+        def blame(path: str, value: Any, i: int = i) -> str:
+            return f"sweep point {i}: {path}={value}"
+
+        variants.append(Variant(f"point-{i}", derive(scenario, settings, blame), settings))
+    return variants
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python ones, which the schema (and YAML) accept."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def sweep(
+    scenario: Scenario,
+    levers: Mapping[str, list[Any] | Range | Mapping[str, float]] | Sweep | None = None,
+    samples: int | None = None,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    store: RunStore | None = None,
+    precision: Precision | None = None,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Run every design point of a sweep with common random numbers.
+
+    Args:
+        scenario: The scenario whose levers are varied.
+        levers: Dotted path -> values or a range ``{low, high[, step]}``; or a ``Sweep``;
+            default: the scenario's ``sweep`` section.
+        samples: Latin hypercube points instead of the full grid.
+        replications: Per point (with ``precision``: to start with); default: the scenario's.
+        seed: Default: the scenario's.
+        workers: Local worker processes; default: every available core.
+        executor: Run elsewhere instead (e.g. on Dask).
+        store: Save finished runs there and reuse what it holds.
+        precision: Add replications until every point's quota miss rate is this precise.
+        progress: A progress bar to advance.
+    """
+    plan = as_sweep(scenario, levers, samples)
+    seed = scenario.seed if seed is None else seed
+    points = design(plan, seed)
+    variants = sweep_variants(scenario, points)
+    n = scenario.replications if replications is None else replications
+    report = None
+    with executor_for(executor, workers) as ex:
+        runner = Runner(seed, ex, store, progress)
+        if precision is None:
+            outcomes = runner.run(variants, n)
+        else:
+            outcomes, report = runner.run_precise(variants, n, precision)
+    results = [Results(v.scenario, seed, outcomes[v.name]) for v in variants]
+    return SweepResult(scenario, seed, plan, points, results, report)
+
+
+def as_sweep(
+    scenario: Scenario,
+    levers: Mapping[str, Any] | Sweep | None,
+    samples: int | None,
+) -> Sweep:
+    """Return the sweep to run: the one given, or the scenario's; validated."""
+    if isinstance(levers, Sweep):
+        return levers
+    if levers is None:
+        if scenario.sweep is None:
+            raise ScenarioError(
+                ["no levers to sweep: give --sweep PATH=VALUES, or a sweep: section in it"]
+            )
+        return (
+            scenario.sweep
+            if samples is None
+            else Sweep(levers=scenario.sweep.levers, samples=samples)
+        )
+    data = {"levers": dict(levers), "samples": samples}
+    try:
+        return Sweep.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, data, "sweep")) from None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """The results of every design point of a sweep.
+
+    Attributes:
+        scenario: The scenario whose levers were varied.
+        seed: The seed every point ran with.
+        sweep: The sweep definition.
+        points: The design: one row per point, one column per lever.
+        results: Each point's results, in design order.
+        precision: How a precision target went, if one was set.
+    """
+
+    scenario: Scenario
+    seed: int
+    sweep: Sweep
+    points: pd.DataFrame
+    results: list[Results]
+    precision: PrecisionReport | None = None
+
+    @property
+    def levers(self) -> list[str]:
+        """Return the levers' dotted paths."""
+        return list(self.points.columns)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per design point x scope x KPI: the levers' values, estimate and 95% CI."""
+        rows = []
+        for i, (point, results) in enumerate(
+            zip(self.points.to_dict("records"), self.results, strict=True)
+        ):
+            for by in ([], ["buyer"], ["buyer", "product"]):
+                per_rep = results.kpis(by)
+                groups = per_rep.groupby(level=by, observed=True) if by else [((), per_rep)]
+                for scope, block in groups:
+                    scope_key = scope if isinstance(scope, tuple) else (scope,)
+                    names = dict(zip(by, map(str, scope_key), strict=True))
+                    for kpi in KPIS:
+                        estimate = mean_ci(block[kpi])
+                        rows.append(
+                            {
+                                "point": i,
+                                **{p: _plain(v) for p, v in point.items()},
+                                "buyer": names.get("buyer", "all"),
+                                "product": names.get("product", "all"),
+                                "kpi": kpi,
+                                "mean": estimate["mean"],
+                                "ci_lo": estimate["ci95"][0],
+                                "ci_hi": estimate["ci95"][1],
+                                "replications": results.replications,
+                            }
+                        )
+        return pd.DataFrame(rows)
+
+    def headline(self, kpi: str = "quota_miss_rate") -> pd.DataFrame:
+        """Return the table's rows for one KPI over all buyers and products."""
+        t = self.table
+        return t[(t.kpi == kpi) & (t.buyer == "all") & (t["product"] == "all")]
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The sweep as a JSON-ready document (provenance, design, table)."""
+        first = self.results[0].provenance
+        document = {
+            "kind": "sweep",
+            "scenario": self.scenario.name,
+            "scenario_file": self.scenario.source,
+            "seed": self.seed,
+            "replications": self.results[0].replications,
+            "horizon_days": first["horizon_days"],
+            "version": first["version"],
+            "sweep": self.sweep.model_dump(mode="json", exclude_none=True),
+            "table": json.loads(self.table.to_json(orient="records")),
+        }
+        if self.precision is not None:
+            document["precision"] = self.precision.as_dict()
+        return document
+
+    def plot(self, kpi: str = "quota_miss_rate") -> Any:
+        """Plot the KPI against the lever(s): a curve with its CI band, or a heatmap for two."""
+        from sim.plots import plot_sweep  # noqa: PLC0415 (matplotlib is slow to import)
+
+        return plot_sweep(self, kpi)
+
+    def write_files(self, out: Path) -> None:
+        """Write sweep.csv, sweep.json, sweep.png and scenario.yaml."""
+        write_atomic(out / "sweep.csv", lambda tmp: self.table.to_csv(tmp, index=False))
+        write_text(out / "sweep.json", json.dumps(self.summary, indent=2) + "\n")
+        write_atomic(out / "sweep.png", lambda tmp: self.plot().savefig(tmp, dpi=120))
+        write_text(out / "scenario.yaml", to_yaml(self.scenario))
+
+    def format(self) -> str:
+        """Return the headline KPI per design point as a text table."""
+        head = self.headline()
+        width = max(len(p) for p in self.levers) + 2
+        title = (
+            f"{self.scenario.name}: sweep of {len(self.points)} points, "
+            f"{self.results[0].replications} replications each, seed {self.seed} "
+            "(common random numbers)"
+        )
+        lines = [
+            title,
+            "",
+            "".join(f"{p:>{width}}" for p in self.levers) + "   quota miss rate [95% CI]",
+        ]
+        for row in head.to_dict("records"):
+            values = "".join(f"{_show(row[p]):>{width}}" for p in self.levers)
+            ci = "" if pd.isna(row["ci_lo"]) else f" [{row['ci_lo']:.1%}, {row['ci_hi']:.1%}]"
+            lines.append(f"{values}   {row['mean']:.1%}{ci}")
+        return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

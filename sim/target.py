@@ -1,0 +1,304 @@
+"""Inverse questions: the lever value at which a KPI just meets a target, found by bisection.
+
+"How many kitchens must join before the quota is missed in under 5% of shipments?" is the
+smallest count that meets the target; "what is the largest quota we can promise at 95%
+reliability?" is the largest quota that does. Which of the two is asked follows from how the
+KPI moves between the lever's bounds. Every evaluation runs with the same seed (common random
+numbers), so the KPI is a smooth, nearly monotone function of the lever and bisection is sharp.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.executors import Executor
+from sim.experiment import Runner, Variant, executor_for
+from sim.loading import ScenarioError, derive, read_value, to_yaml
+from sim.metrics import KPIS, mean_ci, scope_kpis
+from sim.outputs import write_atomic, write_text
+from sim.progress import Progress
+from sim.results import Results
+from sim.scenario import Scenario
+from sim.store import RunStore
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What must hold: ``metric`` (for a buyer and/or product) at most or at least ``bound``.
+
+    With ``conservative``, the whole 95% CI must meet the bound, not just the estimate.
+    """
+
+    metric: str
+    bound: float
+    at_most: bool
+    buyer: str | None = None
+    product: str | None = None
+    conservative: bool = False
+
+    def __post_init__(self) -> None:
+        """Reject metrics we do not measure."""
+        if self.metric not in KPIS:
+            raise ValueError(f"unknown metric {self.metric!r} (one of: {', '.join(KPIS)})")
+
+    def met(self, estimate: dict[str, Any]) -> bool:
+        """Tell whether an estimate ``{"mean", "ci95"}`` meets the goal."""
+        value = estimate["mean"]
+        if self.conservative and estimate["ci95"][0] is not None:
+            value = estimate["ci95"][1] if self.at_most else estimate["ci95"][0]
+        return bool(value <= self.bound if self.at_most else value >= self.bound)
+
+    def describe(self) -> str:
+        """Say the goal in words."""
+        scope = ", ".join(x for x in (self.buyer, self.product) if x) or "all buyers"
+        way = "at most" if self.at_most else "at least"
+        strict = " (whole 95% CI)" if self.conservative else ""
+        return f"{self.metric} ({scope}) {way} {self.bound:g}{strict}"
+
+
+@dataclass
+class TargetResult:
+    """The answer to an inverse question, and every evaluation made to find it.
+
+    Attributes:
+        scenario: The scenario whose lever was searched.
+        lever: The lever's dotted path.
+        goal: What had to hold.
+        seed: The seed of every evaluation.
+        replications: Replications per evaluation.
+        low, high: The bounds searched.
+        seeking: ``"smallest"`` or ``"largest"`` value meeting the goal.
+        value: The answer, or ``None`` if no value in the bounds meets the goal.
+        neighbour: The adjacent value found not to meet the goal, if any.
+        evaluations: Lever value -> estimate of the metric there.
+    """
+
+    scenario: Scenario
+    lever: str
+    goal: Goal
+    seed: int
+    replications: int
+    low: float
+    high: float
+    seeking: str = "smallest"
+    value: float | None = None
+    neighbour: float | None = None
+    evaluations: dict[float, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        """Tell whether some value within the bounds meets the goal."""
+        return self.value is not None
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Every evaluation: lever value, estimate, 95% CI, whether it met the goal."""
+        rows = [
+            {
+                "value": x,
+                "mean": e["mean"],
+                "ci_lo": e["ci95"][0],
+                "ci_hi": e["ci95"][1],
+                "meets": self.goal.met(e),
+            }
+            for x, e in sorted(self.evaluations.items())
+        ]
+        return pd.DataFrame(rows).assign(lever=self.lever, metric=self.goal.metric)
+
+    def describe(self) -> str:
+        """Say the answer in sentences, with the estimate at the value and at its neighbour."""
+        at = _estimate_text
+        intro = (
+            f"{self.scenario.name}: {self.seeking} {self.lever} in [{_num(self.low)}, "
+            f"{_num(self.high)}] with {self.goal.describe()} "
+            f"({self.replications} replications per value, seed {self.seed})"
+        )
+        if self.value is None:
+            closest = self.low if self.seeking == "largest" else self.high
+            return (
+                f"{intro}\nNOT MET: no value in [{_num(self.low)}, {_num(self.high)}] meets the "
+                f"target; at {_num(closest)}: {at(self.evaluations[closest])}. "
+                "Widen --low/--high, or ask for less."
+            )
+        lines = [intro, f"answer: {_num(self.value)}: {at(self.evaluations[self.value])}"]
+        if self.neighbour is None:
+            edge = "upper" if self.seeking == "largest" else "lower"
+            lines.append(
+                f"(the {edge} bound itself meets the target: the answer may lie beyond it)"
+            )
+        else:
+            lines.append(
+                f"neighbour {_num(self.neighbour)} does not: {at(self.evaluations[self.neighbour])}"
+            )
+        return "\n".join(lines)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The answer as a JSON-ready document."""
+        return {
+            "kind": "target",
+            "scenario": self.scenario.name,
+            "scenario_file": self.scenario.source,
+            "seed": self.seed,
+            "replications": self.replications,
+            "lever": self.lever,
+            "goal": self.goal.describe(),
+            "low": self.low,
+            "high": self.high,
+            "seeking": self.seeking,
+            "met": self.met,
+            "value": self.value,
+            "estimate": self.evaluations.get(self.value) if self.value is not None else None,
+            "neighbour": self.neighbour,
+            "neighbour_estimate": (
+                self.evaluations.get(self.neighbour) if self.neighbour is not None else None
+            ),
+            "evaluations": json.loads(self.table.to_json(orient="records")),
+        }
+
+    def write_files(self, out: Path) -> None:
+        """Write target.json, target.csv (every evaluation) and scenario.yaml."""
+        write_text(out / "target.json", json.dumps(self.summary, indent=2) + "\n")
+        write_atomic(out / "target.csv", lambda tmp: self.table.to_csv(tmp, index=False))
+        write_text(out / "scenario.yaml", to_yaml(self.scenario))
+
+
+def target(
+    scenario: Scenario,
+    lever: str,
+    goal: Goal,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    resolution: float | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    store: RunStore | None = None,
+    progress: Progress | None = None,
+) -> TargetResult:
+    """Find the smallest (or largest) lever value that meets the goal, by bisection.
+
+    Args:
+        scenario: The scenario whose lever is searched.
+        lever: Dotted path to a number (e.g. ``kitchens.peyek-makers.count``).
+        goal: What must hold.
+        low: Lower bound; default: a quarter of the current value.
+        high: Upper bound; default: four times the current value.
+        resolution: For a real-valued lever, stop when the bracket is this narrow; default:
+            1/1000 of the range. Whole-number levers are bisected to adjacent integers.
+        replications: Per evaluation; default: the scenario's.
+        seed: Default: the scenario's.
+        workers: Local worker processes; default: every available core.
+        executor: Run elsewhere instead (e.g. on Dask).
+        store: Save finished runs there and reuse what it holds.
+        progress: A progress bar to advance.
+    """
+    lo, hi, step, integer = search_range(
+        scenario, lever, goal, low=low, high=high, resolution=resolution
+    )
+    seed = scenario.seed if seed is None else seed
+    n = scenario.replications if replications is None else replications
+    answer = TargetResult(scenario, lever, goal, seed, n, lo, hi)
+    with executor_for(executor, workers) as ex:
+        runner = Runner(seed, ex, store, progress)
+
+        def evaluate(x: float) -> bool:
+            if x not in answer.evaluations:
+                variant = Variant(f"{lever}={x}", derive(scenario, {lever: x}))
+                outcomes = runner.run([variant], n)[variant.name]
+                shipments = Results(variant.scenario, seed, outcomes).shipments
+                per_rep = scope_kpis(shipments, goal.buyer, goal.product)
+                answer.evaluations[x] = mean_ci(per_rep[goal.metric])
+            return goal.met(answer.evaluations[x])
+
+        _bisect(answer, evaluate, step, integer)
+    return answer
+
+
+def _bisect(answer: TargetResult, meets: Any, step: float, integer: bool) -> None:
+    """Fill in ``answer.seeking``, ``value`` and ``neighbour`` by bisection."""
+    lo, hi = answer.low, answer.high
+    lo_ok, hi_ok = meets(lo), meets(hi)
+    e_lo, e_hi = answer.evaluations[lo]["mean"], answer.evaluations[hi]["mean"]
+    better_up = e_hi < e_lo if answer.goal.at_most else e_hi > e_lo
+    if lo_ok and hi_ok:  # both meet: the answer lies at or beyond a bound
+        answer.seeking = "smallest" if better_up or e_hi == e_lo else "largest"
+        answer.value = lo if answer.seeking == "smallest" else hi
+        return
+    if not lo_ok and not hi_ok:
+        answer.seeking = "smallest" if better_up else "largest"
+        return
+    answer.seeking = "smallest" if hi_ok else "largest"
+    good, bad = (hi, lo) if hi_ok else (lo, hi)
+    while abs(good - bad) > step:
+        mid = (good + bad) / 2
+        mid = math.floor(mid) if integer and good > bad else math.ceil(mid) if integer else mid
+        if meets(mid):
+            good = mid
+        else:
+            bad = mid
+    answer.value, answer.neighbour = good, bad
+
+
+def search_range(
+    scenario: Scenario,
+    lever: str,
+    goal: Goal,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    resolution: float | None = None,
+) -> tuple[float, float, float, bool]:
+    """Check the question makes sense; return (low, high, step, whole numbers?) to search.
+
+    Raises:
+        ScenarioError: Unknown buyer or product, a lever that is not a number, bad bounds.
+    """
+    _check_scope(scenario, goal)
+    current = read_value(scenario, lever)
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise ScenarioError([f"--lever {lever}: must lead to a number, it is {current!r}"])
+    integer = isinstance(current, int)
+    lo = _bound(low, current / 4, integer)
+    hi = _bound(high, current * 4, integer)
+    if not lo < hi:
+        raise ScenarioError([f"--low/--high: need low < high, got low={lo}, high={hi}"])
+    if resolution is not None and resolution <= 0:
+        raise ScenarioError([f"--resolution: must be > 0, got {resolution}"])
+    return lo, hi, 1 if integer else (resolution or (hi - lo) / 1000), integer
+
+
+def _check_scope(scenario: Scenario, goal: Goal) -> None:
+    buyers = {b.name: b for b in scenario.buyers}
+    if goal.buyer is not None and goal.buyer not in buyers:
+        raise ScenarioError(
+            [f"--buyer: unknown buyer {goal.buyer!r} (buyers: {', '.join(buyers)})"]
+        )
+    bought = {p for b in buyers.values() for p in b.quota if goal.buyer in (None, b.name)}
+    if goal.product is not None and goal.product not in bought:
+        who = f"buyer {goal.buyer!r}" if goal.buyer else "any buyer"
+        known = ", ".join(sorted(bought))
+        raise ScenarioError([f"--product: {who} does not buy {goal.product!r} (bought: {known})"])
+
+
+def _bound(given: float | None, default: float, integer: bool) -> float:
+    value = default if given is None else given
+    return round(value) if integer else float(value)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _estimate_text(estimate: dict[str, Any]) -> str:
+    lo, hi = estimate["ci95"]
+    ci = "" if lo is None else f" (95% CI {lo:.4g} to {hi:.4g})"
+    return f"estimate {estimate['mean']:.4g}{ci}"
