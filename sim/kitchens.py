@@ -1,51 +1,188 @@
-"""Home kitchens: groups of identical kitchens, each making packs of one product every working day.
+"""Home kitchens: groups of identical kitchens making one product, and how their output moves.
 
-Each group is one SimPy process holding its kitchens' output as numpy arrays, drawn in bulk:
-one row of daily draws per kitchen, so kitchen ``k`` gets the same numbers whatever the size of
-its group (common random numbers stay aligned when a policy recruits more kitchens). Output of
-day ``d`` reaches the warehouse at time ``d + 1``.
+Each group's kitchens are held as numpy arrays drawn in bulk: one row of daily output draws and
+one row of presence per kitchen, so kitchen ``k`` gets the same numbers whatever the size of its
+group (common random numbers stay aligned when a policy recruits more kitchens). A kitchen makes
+``draw x supply multiplier`` packs (rounded) on each day its group works and it is present.
+
+One SimPy process per group, ``collect``, then acts at the end of each day: it asks for more when
+the cooperative's stock is low (boost), lets the local market take its share, and delivers what
+waits, every few days or once a batch is full; a delivery on day ``d`` arrives at
+``d + 1 + transport_days``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
-from sim.calendar import working_mask
-from sim.scenario import KitchenGroup
+from sim.calendar import Calendar
+from sim.scenario import Absence, KitchenGroup
 from sim.timing import At, Phase
-from sim.warehouse import Warehouse
 
 # Kitchens drawn per block: bounds memory for very large groups without changing the draws.
 _BLOCK = 4096
 
+Lots = list[tuple[int, int]]  # (made on day, packs)
 
-def plan_output(
-    group: KitchenGroup, horizon_days: int, start_date: dt.date | None, rng: np.random.Generator
+
+def presence(
+    absence: Absence | None, count: int, days: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Return the packs the whole group makes on each day ``0..horizon_days-1``.
+    """Return whether each kitchen works on each day: a two-state Markov chain per kitchen.
 
-    Draws are made for every calendar day, working or not, so a change to the working days
-    leaves the numbers of the other days unchanged.
+    An absent kitchen returns with probability 1/mean_spell_days a day; a present one leaves
+    with the probability that makes ``fraction`` the long-run share of days absent. Day 0 starts
+    from that long-run share. Column 0 of the draws sets the start, so rows stay per kitchen.
     """
-    total = np.zeros(horizon_days, dtype=np.int64)
+    if absence is None or absence.fraction == 0:
+        return np.ones((count, days), dtype=bool)
+    back = 1 / absence.mean_spell_days
+    leave = back * absence.fraction / (1 - absence.fraction)
+    u = rng.random((count, days + 1))
+    present = np.empty((count, days), dtype=bool)
+    state = u[:, 0] >= absence.fraction
+    for day in range(days):
+        state = np.where(state, u[:, day + 1] >= leave, u[:, day + 1] < back)
+        present[:, day] = state
+    return present
+
+
+def potential_output(
+    group: KitchenGroup,
+    works: np.ndarray,
+    multiplier: np.ndarray,
+    output_rng: np.random.Generator,
+    absence_rng: np.random.Generator,
+) -> np.ndarray:
+    """Return the packs the whole group makes on each day (before any boost).
+
+    Args:
+        group: The kitchens.
+        works: Per day, whether the group works (weekdays, holidays, closures).
+        multiplier: Per day, the supply multiplier of output.
+        output_rng: Stream of the output draws.
+        absence_rng: Stream of the absence chain.
+    """
+    days = len(works)
+    total = np.zeros(days, dtype=np.int64)
     for first in range(0, group.count, _BLOCK):
         n = min(_BLOCK, group.count - first)
-        draws = group.daily_output.sample(rng, (n, horizon_days))
-        total += np.rint(np.maximum(draws, 0)).astype(np.int64).sum(axis=0)
-    return np.where(working_mask(group.working_days, horizon_days, start_date), total, 0)
+        # Draws for every day, working or not: a change of working days or of one
+        # mechanism leaves the numbers of every other day unchanged.
+        draws = np.maximum(group.daily_output.sample(output_rng, (n, days)), 0)
+        packs = np.rint(draws * multiplier).astype(np.int64)
+        packs *= presence(group.absence, n, days, absence_rng)
+        total += packs.sum(axis=0)
+    return np.where(works, total, 0)
 
 
-def deliver(
-    env: simpy.Environment, order: int, product: int, output: np.ndarray, warehouse: Warehouse
-) -> Generator[simpy.Event, None, None]:
-    """Bring each day's output to the warehouse at the start of the next day.
+def local_share(group: KitchenGroup, calendar: Calendar, days: int) -> np.ndarray:
+    """Return, per day, the share of output the local market takes (surges: the largest)."""
+    market = group.local_market
+    share = np.zeros(days) if market is None else np.full(days, market.share)
+    for surge in [] if market is None else market.surges:
+        share = np.where(calendar.window(surge)[:days], np.maximum(share, surge.share), share)
+    return share
 
-    Wakes only on days with output; ``order`` is the group's place in the scenario's list.
+
+@dataclass
+class Collection:
+    """What a group has made and where it went, booked per day.
+
+    Attributes:
+        made: Packs made each day (after any boost).
+        sold_locally: Packs the local market took each day.
+        boosted: Whether each day was boosted.
+        pending: Lots made but not yet delivered.
+        in_transit: Lots delivered but arriving after the horizon.
     """
-    for day in np.flatnonzero(output).tolist():
-        yield At(env, day + 1, Phase.ARRIVE, order)
-        warehouse.receive(product, day, int(output[day]))
+
+    days: int
+    made: np.ndarray = field(init=False)
+    sold_locally: np.ndarray = field(init=False)
+    boosted: np.ndarray = field(init=False)
+    pending: Lots = field(default_factory=list)
+    in_transit: Lots = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Start with nothing made."""
+        self.made = np.zeros(self.days, dtype=np.int64)
+        self.sold_locally = np.zeros(self.days, dtype=np.int64)
+        self.boosted = np.zeros(self.days, dtype=bool)
+
+    def undelivered(self) -> int:
+        """Return the packs made but not in the warehouse at the end."""
+        return sum(n for _, n in self.pending) + sum(n for _, n in self.in_transit)
+
+
+def collect(
+    env: simpy.Environment,
+    order: int,
+    group: KitchenGroup,
+    potential: np.ndarray,
+    share: np.ndarray,
+    *,
+    stock: Callable[[], int],
+    deliver: Callable[[Lots], None],
+    book: Collection,
+) -> Generator[simpy.Event, None, None]:
+    """At the end of each day: boost if stock is low, sell locally, deliver what is due.
+
+    Args:
+        env: The simulation environment.
+        order: Place in the PLAN phase (after every kitchen's own production).
+        group: The kitchens.
+        potential: Packs made each day without a boost.
+        share: Local market share each day.
+        stock: The cooperative's stock of the group's product now.
+        deliver: Called at arrival time with the lots delivered.
+        book: Where what happened is booked.
+    """
+    rule, boost = group.delivery, group.boost
+    horizon = len(potential)
+    in_a_row = since = waiting = 0
+    for day in range(horizon):
+        yield At(env, day, Phase.PLAN, order)
+        made = int(potential[day])
+        if (
+            boost is not None
+            and stock() < boost.when_stock_below
+            and in_a_row < boost.max_days_in_row
+        ):
+            made = round(made * boost.factor)
+            in_a_row += 1
+            book.boosted[day] = True
+        else:
+            in_a_row = 0
+        local = round(made * share[day])
+        book.made[day], book.sold_locally[day] = made, local
+        if made > local:
+            book.pending.append((day, made - local))
+            waiting += made - local
+        since += 1
+        if since >= rule.every_days or (rule.batch_size is not None and waiting >= rule.batch_size):
+            arrival = day + 1 + rule.transport_days
+            _dispatch(env, order, arrival, book=book, deliver=deliver, horizon=horizon)
+            since = waiting = 0
+
+
+def _dispatch(
+    env: simpy.Environment,
+    order: int,
+    arrival: int,
+    *,
+    book: Collection,
+    deliver: Callable[[Lots], None],
+    horizon: int,
+) -> None:
+    lots, book.pending = book.pending, []
+    if not lots:
+        return
+    if arrival > horizon:  # arrives after the run: still on the road at the end
+        book.in_transit.extend(lots)
+        return
+    At(env, arrival, Phase.ARRIVE, order).callbacks.append(lambda _event: deliver(lots))

@@ -22,11 +22,15 @@ KPIS = ("quota_miss_rate", "fill_rate", "mean_shortfall", "longest_miss_run")
 def mean_ci(values: Any, level: float = 0.95) -> dict[str, Any]:
     """Return ``{"mean": m, "ci95": [lo, hi]}``: Student-t interval of independent values.
 
-    With a single value the interval is unknown: ``[None, None]``.
+    Missing values (NaN) are left out. With a single value the interval is unknown:
+    ``[None, None]``; with none, the mean is too (``None``).
     """
     x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]  # replications where it is undefined (e.g. nothing shipped) are left out
     n = x.size
-    mean = float(x.mean()) if n else math.nan
+    if n == 0:
+        return {"mean": None, "ci95": [None, None]}
+    mean = float(x.mean())
     if n < 2:  # noqa: PLR2004 (a spread needs two values)
         return {"mean": mean, "ci95": [None, None]}
     half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
@@ -42,13 +46,21 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         by: Extra grouping columns: ``[]``, ``["buyer"]`` or ``["buyer", "product"]``.
     """
     keys = ["replication", *by]
-    lines = shipments.assign(shortfall=shipments["quota"] - shipments["shipped"])
+    sent = shipments["shipped"] > 0
+    lines = shipments.assign(
+        shortfall=shipments["quota"] - shipments["shipped"],
+        delay=shipments["departure_day"] - shipments["day"],
+        # on time among lines that carried something and have a due date
+        arrived_on_time=shipments["on_time"].astype("Float64").where(sent),
+    )
     grouped = lines.groupby(keys, sort=True, observed=True)
     kpis = pd.DataFrame(
         {
             "quota_miss_rate": grouped["missed"].mean(),
             "fill_rate": grouped["shipped"].sum() / grouped["contract_quota"].sum(),
             "mean_shortfall": grouped["shortfall"].mean(),
+            "mean_delay_days": grouped["delay"].mean(),
+            "on_time_rate": grouped["arrived_on_time"].mean().astype(float),
         }
     )
     kpis["longest_miss_run"] = _longest_miss_run(shipments, by).reindex(kpis.index, fill_value=0)
@@ -101,6 +113,33 @@ def _runs(table: pd.DataFrame, series: list[str]) -> pd.Series:
     longest = lengths.groupby(level=series, observed=True).max()
     every_series = pd.MultiIndex.from_frame(table[series].drop_duplicates())
     return longest.reindex(every_series, fill_value=0)
+
+
+def contract_summary(cancelled_day: np.ndarray) -> dict[str, Any]:
+    """Summarise when contracts ended, from each replication's cancellation day (NaN: never).
+
+    ``survival`` is the probability the contract lasts the horizon; ``cancelled_day`` the
+    mean and quantiles of the day it ended, over replications where it did.
+    """
+    days = np.asarray(cancelled_day, dtype=float)
+    ended = days[~np.isnan(days)]
+    quantiles = (
+        {f"p{q}": float(np.percentile(ended, q)) for q in (10, 50, 90)} if ended.size else {}
+    )
+    return {
+        "survival": mean_ci(np.isnan(days).astype(float)),
+        "cancellations": int(ended.size),
+        "cancelled_day": {**mean_ci(ended), **quantiles},
+    }
+
+
+def cash_summary(cash: np.ndarray, unpaid_days: np.ndarray) -> dict[str, Any]:
+    """Summarise the cooperative's cash: lowest and final, and days it turned output away."""
+    return {
+        "min": mean_ci(cash.min(axis=1)),
+        "end": mean_ci(cash[:, -1]),
+        "days_turning_output_away": mean_ci(unpaid_days),
+    }
 
 
 def summarize_kpis(per_replication: pd.DataFrame) -> dict[str, dict[str, Any]]:

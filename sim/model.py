@@ -1,32 +1,52 @@
 """One replication: wire kitchens, the warehouse and buyers together, run, and check the books.
 
-The result is plain numpy arrays (shipment lines, per-product pack totals, stock over time);
-turning them into tables and statistics happens afterwards, outside the simulation.
+The result is plain numpy arrays (shipment lines, per-product pack totals, stock and cash over
+time, when contracts ended); turning them into tables and statistics happens afterwards,
+outside the simulation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import simpy
 
-from sim.kitchens import deliver, plan_output
+from sim.calendar import Calendar
+from sim.finance import Treasury
+from sim.kitchens import Collection, collect, local_share, potential_output
 from sim.scenario import Scenario
-from sim.shipments import LINE_FIELDS, Line, clear_leftovers, ship, shipment_schedule
+from sim.shipments import (
+    LINE_FIELDS,
+    NOT_CANCELLED,
+    Line,
+    Route,
+    clear_leftovers,
+    next_open_days,
+    ship,
+    shipment_schedule,
+    transit_days,
+)
 from sim.streams import stream
+from sim.supply import group_multiplier, shock_days
 from sim.timing import At, Phase
 from sim.warehouse import Flow, Warehouse
 
-# Per-product pack totals of a replication, in this column order.
+# Per-product pack totals of a replication, in this column order. Every pack is accounted
+# for: initial_stock + made = everything after it.
 PRODUCT_FIELDS = (
     "initial_stock",
     "made",
+    "sold_locally",
+    "unpaid",
+    "rejected",
+    "overflow",
     "shipped",
     "spoiled",
-    "overflow",
     "cleared",
     "on_hand_end",
+    "undelivered_end",
 )
 
 
@@ -40,15 +60,21 @@ class Replication:
 
     Attributes:
         replication: Its number, from 0.
-        lines: One row per shipment line, columns ``LINE_FIELDS`` plus ``missed`` (0/1).
+        lines: One row per shipment line, columns ``LINE_FIELDS``.
         products: One row per product, columns ``PRODUCT_FIELDS``.
         stock: Stock per product at the end of each time ``0..horizon_days``.
+        cash: Cash at the end of each time (empty without finance).
+        cancelled: Day each buyer cancelled its contract, ``-1`` if it did not.
+        unpaid_days: Days on which output was turned away for lack of cash.
     """
 
     replication: int
     lines: np.ndarray
     products: np.ndarray
     stock: np.ndarray
+    cash: np.ndarray
+    cancelled: np.ndarray
+    unpaid_days: int
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
@@ -56,55 +82,129 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
     env = simpy.Environment()
     horizon = scenario.horizon_days
     products = {name: i for i, name in enumerate(scenario.products)}
+    calendar = Calendar(scenario)
+    treasury = (
+        None
+        if scenario.finance is None
+        else Treasury(scenario.finance, list(products), horizon + 1)
+    )
     warehouse = Warehouse(
         env,
         [p.shelf_life_days for p in scenario.products.values()],
         scenario.warehouse.capacity,
         horizon,
         [scenario.warehouse.max_stock.get(name) for name in products],
+        reject_fraction=scenario.warehouse.reject_fraction,
+        qc_rng=stream(seed, replication, "warehouse/quality-control"),
+        treasury=treasury,
     )
-
     initial = np.zeros(len(products), dtype=np.int64)
     for name, packs in scenario.warehouse.initial_stock.items():
         initial[products[name]] = packs
-        warehouse.receive(products[name], made_day=-1, packs=packs)
+        warehouse.receive(products[name], made_day=-1, packs=packs, checked=False)
 
-    made = np.zeros(len(products), dtype=np.int64)
-    for order, group in enumerate(scenario.kitchens):
-        rng = stream(seed, replication, f"kitchens/{group.name}/output")
-        output = plan_output(group, horizon, scenario.start_date, rng)
-        made[products[group.product]] += output.sum()
-        env.process(deliver(env, order, products[group.product], output, warehouse))
-
+    books = _start_kitchens(
+        env, scenario, seed, replication, calendar=calendar, warehouse=warehouse, products=products
+    )
     lines: list[Line] = []
+    cancelled = [NOT_CANCELLED] * len(scenario.buyers)
+    next_open = next_open_days(calendar.port_open())
     for order, buyer in enumerate(scenario.buyers):
+        rng = stream(seed, replication, f"buyers/{buyer.name}/transit")
+        route = Route(
+            products,
+            warehouse.shelf_lives,
+            horizon,
+            next_open,
+            transit_days(buyer, len(buyer.shipment_days(horizon)), rng),
+        )
         env.process(
             ship(
                 env,
                 order,
                 buyer,
-                products=products,
-                horizon_days=horizon,
-                warehouse=warehouse,
+                route,
+                warehouse,
+                treasury=treasury,
                 lines=lines,
+                cancelled=cancelled,
             )
         )
     if scenario.warehouse.leftover == "clear":
-        schedule = shipment_schedule(scenario.buyers, products, horizon)
+        schedule = shipment_schedule(scenario.buyers, products, horizon, next_open)
         env.process(clear_leftovers(env, schedule, warehouse))
 
     env.run(until=At(env, horizon, Phase.END))
-    totals = _product_totals(warehouse, initial, made)
+    totals = _product_totals(warehouse, initial, books, products, scenario)
     _check_books(totals, warehouse)
+    unpaid = warehouse.flows[Flow.UNPAID].sum(axis=0)
     return Replication(
         replication=replication,
-        lines=_line_table(lines, scenario),
+        lines=np.array(lines, dtype=np.int64).reshape(-1, len(LINE_FIELDS)),
         products=totals,
         stock=warehouse.stock_over_time().astype(np.int32),
+        cash=np.empty(0) if treasury is None else treasury.over_time(),
+        cancelled=np.array(cancelled, dtype=np.int64),
+        unpaid_days=int(np.count_nonzero(unpaid)),
     )
 
 
-def _product_totals(warehouse: Warehouse, initial: np.ndarray, made: np.ndarray) -> np.ndarray:
+def _start_kitchens(
+    env: simpy.Environment,
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    *,
+    calendar: Calendar,
+    warehouse: Warehouse,
+    products: dict[str, int],
+) -> list[Collection]:
+    """Draw every group's output in bulk and start its collection; return their books."""
+    horizon = scenario.horizon_days
+    shocks_on = {
+        shock.name: shock_days(shock, horizon, stream(seed, replication, f"shocks/{shock.name}"))
+        for shock in scenario.shocks
+    }
+    books = []
+    for order, group in enumerate(scenario.kitchens):
+        product = products[group.product]
+        potential = potential_output(
+            group,
+            calendar.kitchens_open(group.working_days)[:horizon],
+            group_multiplier(scenario, group, calendar, shocks_on),
+            stream(seed, replication, f"kitchens/{group.name}/output"),
+            stream(seed, replication, f"kitchens/{group.name}/absence"),
+        )
+        book = Collection(horizon)
+        books.append(book)
+        env.process(
+            collect(
+                env,
+                len(scenario.kitchens) + order,  # after any per-kitchen production
+                group,
+                potential,
+                local_share(group, calendar, horizon),
+                stock=partial(warehouse.stock_of, product),
+                deliver=partial(warehouse.deliver, product),
+                book=book,
+            )
+        )
+    return books
+
+
+def _product_totals(
+    warehouse: Warehouse,
+    initial: np.ndarray,
+    books: list[Collection],
+    products: dict[str, int],
+    scenario: Scenario,
+) -> np.ndarray:
+    made, sold_locally, undelivered = (np.zeros(len(products), dtype=np.int64) for _ in range(3))
+    for group, book in zip(scenario.kitchens, books, strict=True):
+        p = products[group.product]
+        made[p] += book.made.sum()
+        sold_locally[p] += book.sold_locally.sum()
+        undelivered[p] += book.undelivered()
     flows = warehouse.flows.sum(axis=2)
     # Counted from the lots themselves, independently of the running totals.
     on_hand = np.array([sum(n for _, n in lots) for lots in warehouse.lots], dtype=np.int64)
@@ -112,30 +212,27 @@ def _product_totals(warehouse: Warehouse, initial: np.ndarray, made: np.ndarray)
         [
             initial,
             made,
+            sold_locally,
+            flows[Flow.UNPAID],
+            flows[Flow.REJECTED],
+            flows[Flow.OVERFLOW],
             flows[Flow.SHIPPED],
             flows[Flow.SPOILED],
-            flows[Flow.OVERFLOW],
             flows[Flow.CLEARED],
             on_hand,
+            undelivered,
         ]
     )
 
 
 def _check_books(totals: np.ndarray, warehouse: Warehouse) -> None:
-    """Fail loudly unless initial + made = shipped + spoiled + overflow + cleared + on hand."""
+    """Fail loudly unless initial + made = every way a pack can go, per product."""
     initial, made, *gone = totals.T
     balance = initial + made - np.sum(gone, axis=0)
     stock_end = warehouse.stock_over_time()[:, -1]
-    if balance.any() or (stock_end != totals[:, -1]).any():
+    on_hand = totals[:, PRODUCT_FIELDS.index("on_hand_end")]
+    if balance.any() or (stock_end != on_hand).any():
         raise AccountingError(
             f"packs do not balance: made - accounted = {balance.tolist()}, "
-            f"stock from flows {stock_end.tolist()} vs lots {totals[:, -1].tolist()}"
+            f"stock from flows {stock_end.tolist()} vs lots {on_hand.tolist()}"
         )
-
-
-def _line_table(lines: list[Line], scenario: Scenario) -> np.ndarray:
-    table = np.array(lines, dtype=np.int64).reshape(-1, len(LINE_FIELDS))
-    keep = 1 - np.array([b.tolerance for b in scenario.buyers])
-    buyer, quota, shipped = table[:, 0], table[:, 5], table[:, 6]
-    missed = shipped < quota * keep[buyer]
-    return np.column_stack([table, missed.astype(np.int64)])

@@ -16,7 +16,14 @@ import pandas as pd
 
 from sim._version import __version__
 from sim.loading import to_yaml
-from sim.metrics import line_kpis, summarize_kpis, summarize_products
+from sim.metrics import (
+    cash_summary,
+    contract_summary,
+    line_kpis,
+    mean_ci,
+    summarize_kpis,
+    summarize_products,
+)
 from sim.model import PRODUCT_FIELDS, Replication
 from sim.outputs import prepare, write_atomic, write_text
 from sim.precision import PrecisionReport
@@ -57,29 +64,36 @@ class Results:
     def shipments(self) -> pd.DataFrame:
         """One row per replication x shipment line.
 
-        Columns: scenario, seed, replication, buyer, product, shipment (number, from 0), day,
+        Columns: scenario, seed, replication, buyer, product, shipment (number, from 0), day
+        (scheduled), departure_day, delay_days (a closed port), arrival_day (after transit),
         contract_quota (the contract's quota), quota (what the shipment owed: the contract
-        quota plus any backlog), shipped, shortfall (quota - shipped), missed.
+        quota plus any backlog), shipped, shortfall (quota - shipped), missed, on_time (arrived
+        by the due date; missing where the contract has none).
         """
         rows = np.concatenate([o.lines for o in self._outcomes])
-        reps = np.repeat(
-            [o.replication for o in self._outcomes], [len(o.lines) for o in self._outcomes]
-        )
-        columns = dict(zip((*LINE_FIELDS, "missed"), rows.T, strict=True))
+        counts = [len(o.lines) for o in self._outcomes]
+        reps = np.repeat([o.replication for o in self._outcomes], counts)
+        c = dict(zip(LINE_FIELDS, rows.T, strict=True))
+        on_time = pd.array(c["on_time"] == 1, dtype="boolean")
+        on_time[c["on_time"] < 0] = pd.NA
         return pd.DataFrame(
             {
                 "scenario": self.scenario.name,
                 "seed": self.seed,
                 "replication": reps,
-                "buyer": _names(columns["buyer"], [b.name for b in self.scenario.buyers]),
-                "product": _names(columns["product"], self.scenario.product_names),
-                "shipment": columns["shipment"],
-                "day": columns["day"],
-                "contract_quota": columns["contract_quota"],
-                "quota": columns["quota"],
-                "shipped": columns["shipped"],
-                "shortfall": columns["quota"] - columns["shipped"],
-                "missed": columns["missed"].astype(bool),
+                "buyer": _names(c["buyer"], [b.name for b in self.scenario.buyers]),
+                "product": _names(c["product"], self.scenario.product_names),
+                "shipment": c["shipment"],
+                "day": c["day"],
+                "departure_day": c["departure_day"],
+                "delay_days": c["departure_day"] - c["day"],
+                "arrival_day": c["arrival_day"],
+                "contract_quota": c["contract_quota"],
+                "quota": c["quota"],
+                "shipped": c["shipped"],
+                "shortfall": c["quota"] - c["shipped"],
+                "missed": c["missed"].astype(bool),
+                "on_time": on_time,
             }
         )
 
@@ -104,6 +118,25 @@ class Results:
         """Stock per replication, product and time ``0..horizon_days`` (end of each time)."""
         return np.stack([o.stock for o in self._outcomes])
 
+    @cached_property
+    def cash(self) -> np.ndarray:
+        """Cash per replication and time ``0..horizon_days`` (no columns without finance)."""
+        return np.stack([o.cash for o in self._outcomes])
+
+    @cached_property
+    def contracts(self) -> pd.DataFrame:
+        """One row per replication x buyer: the day it cancelled (missing if it did not)."""
+        names = [b.name for b in self.scenario.buyers]
+        days = np.stack([o.cancelled for o in self._outcomes]).astype(float)
+        days[days < 0] = np.nan
+        return pd.DataFrame(
+            {
+                "replication": np.repeat([o.replication for o in self._outcomes], len(names)),
+                "buyer": pd.Categorical(names * self.replications, categories=names),
+                "cancelled_day": days.ravel(),
+            }
+        )
+
     def kpis(self, by: list[str] | None = None) -> pd.DataFrame:
         """Return KPIs per replication, optionally per ``"buyer"`` or ``["buyer", "product"]``."""
         return line_kpis(self.shipments, by or [])
@@ -115,19 +148,30 @@ class Results:
         per_buyer = self.kpis(["buyer"])
         per_line = self.kpis(["buyer", "product"])
         for buyer in self.scenario.buyers:
+            rows = per_buyer.loc[(slice(None), buyer.name), :]
             buyers[buyer.name] = {
-                **summarize_kpis(per_buyer.loc[(slice(None), buyer.name), :]),
+                **summarize_kpis(rows),
+                "mean_delay_days": mean_ci(rows["mean_delay_days"]),
                 "products": {
                     product: summarize_kpis(per_line.loc[(slice(None), buyer.name, product), :])
                     for product in buyer.quota
                 },
             }
-        return {
+            if buyer.due_days is not None:
+                buyers[buyer.name]["on_time_rate"] = mean_ci(rows["on_time_rate"])
+            if buyer.cancel_after_misses is not None:
+                days = self.contracts.loc[self.contracts.buyer == buyer.name, "cancelled_day"]
+                buyers[buyer.name]["contract"] = contract_summary(days.to_numpy())
+        document = {
             **self.provenance,
             **summarize_kpis(self.kpis()),
             "buyers": buyers,
             "products": summarize_products(self.products, PRODUCT_FIELDS),
         }
+        if self.scenario.finance is not None:
+            unpaid = [o.unpaid_days for o in self._outcomes]
+            document["cash"] = cash_summary(self.cash, np.array(unpaid))
+        return document
 
     @property
     def provenance(self) -> dict[str, Any]:

@@ -26,11 +26,83 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Path = tuple[str | int, ...]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Multiplier = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
     # strict: a YAML string "12" is not silently taken for the number 12, nor `yes` for 1.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class AroundEid(_Model):
+    """Days around Eid al-Fitr: from ``before_days`` before it to ``after_days`` after it."""
+
+    before_days: int = Field(default=0, ge=0, le=60)
+    after_days: int = Field(default=0, ge=0, le=60)
+
+
+class Window(_Model):
+    """A span of days: dates ``start`` to ``end`` (inclusive), or days around a holiday."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    around: Literal["eid_al_fitr", "eid_al_adha"] | None = Field(
+        default=None, description="Every year's holiday (from the holidays package)."
+    )
+    before_days: int = Field(default=0, ge=0, le=60)
+    after_days: int = Field(default=0, ge=0, le=60)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Window:
+        dated = self.start is not None or self.end is not None
+        if dated == (self.around is not None):
+            raise ValueError("give either start and end dates, or around: eid_al_fitr|eid_al_adha")
+        if dated and (self.start is None or self.end is None or self.start > self.end):
+            raise ValueError(f"need start <= end, got start={self.start}, end={self.end}")
+        if dated and (self.before_days or self.after_days):
+            raise ValueError("before_days and after_days go with around:, not with dates")
+        return self
+
+
+class Calendar(_Model):
+    """Days kitchens do not work and days no shipment can leave; dates need start_date."""
+
+    holidays: bool = Field(
+        default=False,
+        description="Kitchens stop on Indonesian public holidays and joint-leave (cuti "
+        "bersama) days, from the holidays package.",
+    )
+    lebaran: AroundEid | None = Field(
+        default=None, description="Kitchens stop around Eid al-Fitr (mudik)."
+    )
+    closures: list[Window] = Field(default_factory=list, description="Other days kitchens stop.")
+    port_closures: list[Window] = Field(
+        default_factory=list,
+        description="Days no shipment can depart (e.g. the truck ban around Eid): a shipment "
+        "due then departs on the next open day, and the delay is recorded.",
+    )
+
+
+class Dip(_Model):
+    """A periodic dip in supply, e.g. the fishing stop around each full moon."""
+
+    every_days: float = Field(gt=0, allow_inf_nan=False, description="Period (29.53: lunar).")
+    length_days: int = Field(ge=1)
+    multiplier: Multiplier
+    first_day: int = Field(default=0, ge=0, description="Day the first dip starts.")
+
+
+class Supply(_Model):
+    """Raw-material supply of a product, shared by every kitchen making it."""
+
+    monthly: list[Multiplier] | None = Field(
+        default=None,
+        min_length=12,
+        max_length=12,
+        description="Output multiplier for each calendar month, January first (needs start_date).",
+    )
+    dip: Dip | None = None
 
 
 class Product(_Model):
@@ -41,6 +113,82 @@ class Product(_Model):
         ge=1,
         description="Days a pack stays sellable after the day it was made; "
         "omitted = never expires.",
+    )
+    supply: Supply | None = Field(default=None, description="Seasons and dips of raw material.")
+
+
+class Absence(_Model):
+    """Spells when a kitchen does not work (illness, family duties): a two-state Markov chain."""
+
+    fraction: float = Field(ge=0, lt=1, description="Long-run fraction of days absent.")
+    mean_spell_days: float = Field(ge=1, allow_inf_nan=False, description="Mean absence length.")
+
+    @model_validator(mode="after")
+    def _possible(self) -> Absence:
+        # P(present -> absent) = fraction / (1 - fraction) / mean_spell_days must be <= 1.
+        lowest = self.fraction / (1 - self.fraction)
+        if self.mean_spell_days < lowest:
+            raise ValueError(
+                f"mean_spell_days must be >= fraction / (1 - fraction) = {lowest:.4g} "
+                f"for that fraction, got {self.mean_spell_days}"
+            )
+        return self
+
+
+class Surge(Window):
+    """A span of days when the local market takes a larger share (e.g. before Lebaran)."""
+
+    share: Fraction
+
+
+class LocalMarket(_Model):
+    """The share of each day's output sold locally before it reaches the cooperative."""
+
+    share: Fraction = 0.0
+    surges: list[Surge] = Field(
+        default_factory=list, description="Spans with another share (the largest applies)."
+    )
+
+
+class Delivery(_Model):
+    """How a group's output reaches the warehouse: collected together, then transported."""
+
+    every_days: int = Field(default=1, ge=1, description="Deliver every this many days...")
+    batch_size: int | None = Field(
+        default=None, ge=1, description="...or as soon as this many packs are waiting."
+    )
+    transport_days: int = Field(default=0, ge=0, description="Days on the road.")
+
+
+class Boost(_Model):
+    """Production response: the cooperative asks for more when its stock runs low."""
+
+    when_stock_below: int = Field(ge=1, description="Warehouse stock of the group's product.")
+    factor: float = Field(ge=1, allow_inf_nan=False, description="Output x this while low.")
+    max_days_in_row: int = Field(ge=1, description="Kitchens then need a normal day.")
+
+
+class Shock(_Model):
+    """Random episodes that cut output (LPG shortage, flood), shared by those they hit."""
+
+    name: Name
+    per_year: float = Field(ge=0, allow_inf_nan=False, description="Episodes starting per year.")
+    duration_days: Distribution
+    multiplier: Multiplier = Field(description="Output multiplier during an episode.")
+    products: list[Name] | None = Field(
+        default=None, description="Hits kitchens making these; with groups: either."
+    )
+    groups: list[Name] | None = Field(
+        default=None, description="Hits these kitchen groups; neither given: everyone."
+    )
+
+
+class Finance(_Model):
+    """Working capital: the cooperative pays kitchens on delivery and is paid by buyers later."""
+
+    fund: float = Field(ge=0, allow_inf_nan=False, description="Cash at day 0 (Rp).")
+    purchase_price: dict[Name, Multiplier] = Field(
+        description="Paid to kitchens per pack on delivery (Rp); every product made needs one."
     )
 
 
@@ -59,6 +207,10 @@ class KitchenGroup(_Model):
         min_length=1,
         description="Weekdays the kitchens work; without start_date, day 0 is a Monday.",
     )
+    absence: Absence | None = None
+    local_market: LocalMarket | None = None
+    delivery: Delivery = Delivery()
+    boost: Boost | None = None
 
     @field_validator("working_days")
     @classmethod
@@ -86,6 +238,9 @@ class Warehouse(_Model):
         default_factory=dict,
         description="Packs of each product on hand at time 0, made the day before: a buffer "
         "built up before the contract starts. They age and expire like other packs.",
+    )
+    reject_fraction: Fraction = Field(
+        default=0.0, description="Share of each delivery rejected at quality control."
     )
     leftover: Literal["keep", "clear"] = Field(
         default="keep",
@@ -116,6 +271,29 @@ class Buyer(_Model):
         lt=1,
         description="A line is missed when shipped < quota * (1 - tolerance).",
     )
+    min_shelf_life_days: int | None = Field(
+        default=None, ge=0, description="Packs must have this many days left at departure."
+    )
+    min_shelf_life_fraction: Fraction | None = Field(
+        default=None, description="Packs must have this share of their shelf life left."
+    )
+    transit_days: Distribution | None = Field(
+        default=None, description="Days from departure to arrival at the buyer."
+    )
+    due_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Goods must arrive within this many days of the scheduled shipment day.",
+    )
+    cancel_after_misses: int | None = Field(
+        default=None,
+        ge=1,
+        description="The buyer cancels after this many missed shipments in a row.",
+    )
+    price: dict[Name, Multiplier] = Field(
+        default_factory=dict, description="Paid per pack shipped (Rp), with finance."
+    )
+    payment_days: int = Field(default=30, ge=0, description="Days after departure it pays.")
 
     def shipment_days(self, horizon_days: int) -> range:
         """Return the days this buyer ships on, up to and including the horizon."""
@@ -187,6 +365,9 @@ class Scenario(_Model):
     kitchens: list[KitchenGroup] = Field(min_length=1)
     warehouse: Warehouse = Warehouse()
     buyers: list[Buyer] = Field(min_length=1)
+    calendar: Calendar = Calendar()
+    shocks: list[Shock] = Field(default_factory=list)
+    finance: Finance | None = None
     policies: dict[Name, dict[str, Any]] = Field(
         default_factory=dict,
         description="What-if policies for `umkm-sim compare`: name -> dotted-path overrides, "
@@ -237,7 +418,14 @@ class Scenario(_Model):
 
 def _first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
     """Return the path and message of the first cross-reference error, if any."""
-    return _duplicate_name(s) or _unknown_product(s) or _first_shipment_too_late(s)
+    return (
+        _duplicate_name(s)
+        or _unknown_product(s)
+        or _first_shipment_too_late(s)
+        or _needs_start_date(s)
+        or _unknown_shock_scope(s)
+        or _missing_prices(s)
+    )
 
 
 def _duplicate_name(s: Scenario) -> tuple[Path, str] | None:
@@ -283,6 +471,60 @@ def _first_shipment_too_late(s: Scenario) -> tuple[Path, str] | None:
                     f"({s.horizon_days}); set first_day or a longer horizon"
                 ),
             )
+    return None
+
+
+def _needs_start_date(s: Scenario) -> tuple[Path, str] | None:
+    if s.start_date is not None:
+        return None
+    c = s.calendar
+    need: list[Path] = []
+    if c.holidays:
+        need.append(("calendar", "holidays"))
+    if c.lebaran is not None:
+        need.append(("calendar", "lebaran"))
+    need += [("calendar", "closures", i) for i in range(len(c.closures))]
+    need += [("calendar", "port_closures", i) for i in range(len(c.port_closures))]
+    for i, group in enumerate(s.kitchens):
+        if group.local_market is not None:
+            need += [
+                ("kitchens", i, "local_market", "surges", j)
+                for j in range(len(group.local_market.surges))
+            ]
+    for name, product in s.products.items():
+        if product.supply is not None and product.supply.monthly is not None:
+            need.append(("products", name, "supply", "monthly"))
+    if need:
+        return need[0], "needs start_date, to know which dates and months the days are"
+    return None
+
+
+def _unknown_shock_scope(s: Scenario) -> tuple[Path, str] | None:
+    groups = {g.name for g in s.kitchens}
+    for i, shock in enumerate(s.shocks):
+        for j, product in enumerate(shock.products or []):
+            if product not in s.products:
+                return ("shocks", i, "products", j), f"unknown product {product!r}"
+        for j, group in enumerate(shock.groups or []):
+            if group not in groups:
+                return ("shocks", i, "groups", j), f"unknown kitchen group {group!r}"
+    return None
+
+
+def _missing_prices(s: Scenario) -> tuple[Path, str] | None:
+    if s.finance is None:
+        return None
+    for i, group in enumerate(s.kitchens):
+        if group.product not in s.finance.purchase_price:
+            return (
+                ("finance", "purchase_price"),
+                f"needs a price for {group.product!r} (made by {group.name})",
+            )
+        del i
+    for i, buyer in enumerate(s.buyers):
+        for product in buyer.quota:
+            if product not in buyer.price:
+                return ("buyers", i, "price"), f"needs a price for {product!r}, with finance"
     return None
 
 

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS runs (
     lines BLOB NOT NULL,
     products BLOB NOT NULL,
     stock BLOB NOT NULL,
+    cash BLOB NOT NULL,
+    cancelled BLOB NOT NULL,
+    unpaid_days INTEGER NOT NULL,
     PRIMARY KEY (scenario, seed, replication)
 );
 """
@@ -69,22 +72,37 @@ class RunStore:
         """Return the stored replications among ``replications``, by number."""
         wanted = set(replications)
         rows = self._db.execute(
-            "SELECT replication, lines, products, stock FROM runs WHERE scenario = ? AND seed = ?",
+            "SELECT replication, lines, products, stock, cash, cancelled, unpaid_days "
+            "FROM runs WHERE scenario = ? AND seed = ?",
             (digest, seed),
         )
         return {
-            r: Replication(r, _load(lines), _load(products), _load(stock))
-            for r, lines, products, stock in rows
-            if r in wanted
+            row[0]: Replication(
+                row[0],
+                lines=_load(row[1]),
+                products=_load(row[2]),
+                stock=_load(row[3]),
+                cash=_load(row[4]),
+                cancelled=_load(row[5]),
+                unpaid_days=row[6],
+            )
+            for row in rows
+            if row[0] in wanted
         }
 
     def put(self, digest: str, seed: int, outcomes: Iterable[Replication]) -> None:
         """Save finished replications, in one transaction."""
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (digest, seed, o.replication, _dump(o.lines), _dump(o.products), _dump(o.stock))
+                    (
+                        digest,
+                        seed,
+                        o.replication,
+                        *(_dump(a) for a in (o.lines, o.products, o.stock, o.cash, o.cancelled)),
+                        o.unpaid_days,
+                    )
                     for o in outcomes
                 ],
             )

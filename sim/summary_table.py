@@ -10,15 +10,6 @@ if TYPE_CHECKING:
     from sim.compare import Comparison
 
 _KPI_HEADINGS = ("miss rate", "fill rate", "mean shortfall", "longest miss run")
-_PRODUCT_HEADINGS = (
-    "initial stock",
-    "made",
-    "shipped",
-    "spoiled",
-    "overflow",
-    "cleared",
-    "on hand at end",
-)
 
 
 def format_summary(summary: dict[str, Any]) -> str:
@@ -39,11 +30,44 @@ def format_summary(summary: dict[str, Any]) -> str:
         out.extend(
             _row(f"  {product}", _kpi_cells(line)) for product, line in stats["products"].items()
         )
-    out += ["", _row("Packs per replication", _PRODUCT_HEADINGS, width=17)]
-    for product, stats in summary["products"].items():
-        cells = [_estimate(s, "{:,.0f}") for s in stats.values()]
-        out.append(_row(product, cells, width=17))
+    out += _buyer_notes(summary["buyers"])
+    products = summary["products"]
+    out += ["", _row("Packs per replication", list(products), width=22)]
+    for field in next(iter(products.values())):
+        cells = [_estimate(products[p][field], "{:,.0f}") for p in products]
+        out.append(_row(field.replace("_", " "), cells, width=22))
+    if "cash" in summary:
+        cash = summary["cash"]
+        away = _estimate(cash["days_turning_output_away"], "{:.1f}")
+        lowest, end = _estimate(cash["min"], "{:,.0f}"), _estimate(cash["end"], "{:,.0f}")
+        out += [
+            "",
+            (
+                f"Cash (Rp): lowest {lowest}, at the end {end}; "
+                f"days turning output away for lack of it: {away}"
+            ),
+        ]
     return "\n".join(out)
+
+
+def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
+    notes = []
+    for name, stats in buyers.items():
+        parts = []
+        delay = stats["mean_delay_days"]
+        if delay["mean"]:
+            parts.append(f"mean port delay {_estimate(delay, '{:.2f}')} days")
+        if "on_time_rate" in stats:
+            parts.append(f"arrives on time {_estimate(stats['on_time_rate'], '{:.1%}')}")
+        if "contract" in stats:
+            contract = stats["contract"]
+            text = f"contract survives the horizon {_estimate(contract['survival'], '{:.1%}')}"
+            if contract["cancellations"]:
+                text += f", ends on day {contract['cancelled_day']['p50']:.0f} (median) if it ends"
+            parts.append(text)
+        if parts:
+            notes.append(f"{name}: " + "; ".join(parts))
+    return ["", *notes] if notes else []
 
 
 def _kpi_cells(stats: dict[str, Any]) -> list[str]:
@@ -59,6 +83,8 @@ def _kpi_cells(stats: dict[str, Any]) -> list[str]:
 def _estimate(stat: dict[str, Any], fmt: str) -> str:
     mean = stat["mean"]
     lo, hi = stat["ci95"]
+    if mean is None:
+        return "n/a"
     if lo is None:
         return fmt.format(mean)
     half = (hi - lo) / 2

@@ -18,10 +18,12 @@ class Phase(IntEnum):
     """Phases of one instant, in the order they run."""
 
     EXPIRE = 1  # lots reaching the end of their shelf life spoil
-    ARRIVE = 2  # kitchens' output of the previous day reaches the warehouse
-    SHIP = 3  # buyers' shipments depart and take stock, oldest packs first
-    CLEAR = 4  # with ``leftover: clear``, unshipped stock of shipped products leaves
-    END = 5  # the run stops after everything else at the horizon
+    PAY = 2  # buyers' payments reach the cooperative (with finance)
+    ARRIVE = 3  # deliveries reach the warehouse: quality control, room, cash
+    SHIP = 4  # buyers' shipments depart and take stock, oldest packs first
+    CLEAR = 5  # with ``leftover: clear``, unshipped stock of shipped products leaves
+    PLAN = 6  # the day's production: kitchens make it, groups boost, sell locally, deliver
+    END = 7  # the run stops after everything else at the horizon
 
 
 # SimPy's own URGENT (0) and NORMAL (1) priorities sort before all our phases.

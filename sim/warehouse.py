@@ -2,6 +2,8 @@
 
 A lot is all packs of one product made on one day. A pack made on day ``d`` expires at time
 ``d + 1 + shelf_life_days``: from then on no shipment can take it, and it counts as spoiled.
+A delivery passes quality control (a random share rejected), then must find room (capacity,
+and the product's max_stock), then cash to pay the kitchens (with finance).
 Every movement is booked in per-day flow arrays, from which stock over time and the pack
 accounting are derived after the run, so nothing but an array index is added on the hot path.
 """
@@ -15,6 +17,7 @@ from enum import IntEnum
 import numpy as np
 import simpy
 
+from sim.finance import Treasury
 from sim.timing import At, Phase
 
 
@@ -22,10 +25,12 @@ class Flow(IntEnum):
     """Where packs go; each is booked per product and per time."""
 
     RECEIVED = 0  # accepted into the warehouse
-    OVERFLOW = 1  # turned away: the warehouse was full
-    SHIPPED = 2
-    SPOILED = 3
-    CLEARED = 4  # left unshipped after a shipment day, with ``leftover: clear``
+    REJECTED = 1  # failed quality control
+    OVERFLOW = 2  # turned away: the warehouse (or its stock of the product) was full
+    UNPAID = 3  # turned away: no cash to pay the kitchens, who sell them locally
+    SHIPPED = 4
+    SPOILED = 5
+    CLEARED = 6  # left unshipped after a shipment day, with ``leftover: clear``
 
 
 class Warehouse:
@@ -37,6 +42,9 @@ class Warehouse:
         capacity: Packs it can hold, all products together; ``None`` is unlimited.
         horizon_days: Last time of the run; flows are booked at times ``0..horizon_days``.
         max_stock: Packs of each product (by index) it holds at most; ``None`` is unlimited.
+        reject_fraction: Share of each delivered lot rejected at quality control (binomial).
+        qc_rng: Stream of the quality-control draws.
+        treasury: Cash to pay kitchens for deliveries; ``None``: cash is never short.
     """
 
     def __init__(
@@ -46,6 +54,10 @@ class Warehouse:
         capacity: int | None,
         horizon_days: int,
         max_stock: list[int | None] | None = None,
+        *,
+        reject_fraction: float = 0.0,
+        qc_rng: np.random.Generator | None = None,
+        treasury: Treasury | None = None,
     ) -> None:
         """Start empty."""
         self.env = env
@@ -53,23 +65,45 @@ class Warehouse:
         self.capacity = capacity
         self.horizon_days = horizon_days
         self.max_stock = max_stock or [None] * len(shelf_lives)
+        self.reject_fraction = reject_fraction
+        self.qc_rng = qc_rng or np.random.default_rng(0)
+        self.treasury = treasury
         # Per product, lots as [made_day, packs], oldest first; and their total.
         self.lots: list[deque[list[int]]] = [deque() for _ in shelf_lives]
         self.held = [0] * len(shelf_lives)
         self.on_hand = 0
         self.flows = np.zeros((len(Flow), len(shelf_lives), horizon_days + 1), dtype=np.int64)
 
-    def receive(self, product: int, made_day: int, packs: int) -> int:
-        """Take in packs made on ``made_day``, up to capacity; return how many were accepted."""
+    def deliver(self, product: int, lots: list[tuple[int, int]]) -> None:
+        """Receive a delivery of lots ``(made_day, packs)``, oldest first."""
+        for made_day, packs in sorted(lots):
+            self.receive(product, made_day, packs)
+
+    def receive(self, product: int, made_day: int, packs: int, *, checked: bool = True) -> int:
+        """Take in packs made on ``made_day``; return how many were accepted.
+
+        With ``checked``, a delivery from kitchens: quality control, then room, then cash.
+        Without, stock that is the cooperative's already (the initial stock): room only.
+        """
         now = int(self.env.now)
-        accepted = packs if self.capacity is None else min(packs, self.capacity - self.on_hand)
+        f = self.flows
+        if checked and self.reject_fraction > 0:
+            rejected = int(self.qc_rng.binomial(packs, self.reject_fraction))
+            f[Flow.REJECTED, product, now] += rejected
+            packs -= rejected
+        room = packs if self.capacity is None else min(packs, self.capacity - self.on_hand)
         limit = self.max_stock[product]
         if limit is not None:
-            accepted = min(accepted, limit - self.held[product])
-        self.flows[Flow.OVERFLOW, product, now] += packs - accepted
+            room = min(room, limit - self.held[product])
+        room = max(room, 0)
+        f[Flow.OVERFLOW, product, now] += packs - room
+        accepted = room
+        if checked and self.treasury is not None:
+            accepted = self.treasury.buy(product, room, now)
+            f[Flow.UNPAID, product, now] += room - accepted
         if accepted <= 0:
             return 0
-        self.flows[Flow.RECEIVED, product, now] += accepted
+        f[Flow.RECEIVED, product, now] += accepted
         expires = self.expiry_time(product, made_day)
         if expires is not None and expires <= now:  # aged out on the way
             self.flows[Flow.SPOILED, product, now] += accepted
@@ -90,17 +124,25 @@ class Warehouse:
             )
         return accepted
 
-    def take(self, product: int, wanted: int) -> int:
-        """Remove up to ``wanted`` packs, oldest first, for a shipment; return how many."""
+    def take(self, product: int, wanted: int, fresh_until: int | None = None) -> int:
+        """Remove up to ``wanted`` packs, oldest first, for a shipment; return how many.
+
+        With ``fresh_until``, only packs that expire at that time or later qualify (a buyer's
+        minimum remaining shelf life); older ones stay for others, or spoil.
+        """
         lots = self.lots[product]
+        skip = 0
+        if fresh_until is not None and self.shelf_lives[product] is not None:
+            while skip < len(lots) and self.expiry_time(product, lots[skip][0]) < fresh_until:  # type: ignore[operator]
+                skip += 1
         taken = 0
-        while lots and taken < wanted:
-            lot = lots[0]
+        while skip < len(lots) and taken < wanted:
+            lot = lots[skip]
             n = min(lot[1], wanted - taken)
             lot[1] -= n
             taken += n
             if lot[1] == 0:
-                lots.popleft()
+                del lots[skip]
         self.on_hand -= taken
         self.held[product] -= taken
         self.flows[Flow.SHIPPED, product, int(self.env.now)] += taken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import strategies as st
@@ -33,55 +34,137 @@ def distributions(draw: st.DrawFn) -> dict[str, Any]:
     )
 
 
+def maybe(draw: st.DrawFn, value: Any) -> Any:
+    """The value, or None, as Hypothesis chooses."""
+    return value if draw(st.booleans()) else None
+
+
+@st.composite
+def windows(draw: st.DrawFn, start: dt.date, horizon: int) -> dict[str, Any]:
+    """A window by dates within the run, or around Eid."""
+    if draw(st.booleans()):
+        return {
+            "around": "eid_al_fitr",
+            "before_days": draw(st.integers(0, 10)),
+            "after_days": draw(st.integers(0, 5)),
+        }
+    first = start + dt.timedelta(days=draw(st.integers(0, horizon)))
+    return {"start": first, "end": first + dt.timedelta(days=draw(st.integers(0, 10)))}
+
+
+@st.composite
+def kitchen_groups(
+    draw: st.DrawFn, i: int, names: list[str], start: dt.date | None, horizon: int
+) -> dict[str, Any]:
+    """A kitchen group with any of the kitchen mechanisms."""
+    group: dict[str, Any] = {
+        "name": f"k{i}",
+        "count": draw(st.integers(0, 5)),
+        "product": draw(st.sampled_from(names)),
+        "daily_output": draw(distributions()),
+        "working_days": draw(
+            st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True)
+        ),
+        "delivery": {
+            "every_days": draw(st.integers(1, 5)),
+            "batch_size": maybe(draw, draw(st.integers(1, 100))),
+            "transport_days": draw(st.integers(0, 3)),
+        },
+    }
+    if draw(st.booleans()):
+        fraction = draw(st.sampled_from([0.0, 0.1, 0.5]))
+        group["absence"] = {
+            "fraction": fraction,
+            "mean_spell_days": draw(st.sampled_from([1.0, 3.0])),
+        }
+    if draw(st.booleans()):
+        surges = [] if start is None else [{**draw(windows(start, horizon)), "share": 0.5}]
+        group["local_market"] = {"share": draw(st.sampled_from([0.0, 0.2])), "surges": surges}
+    if draw(st.booleans()):
+        group["boost"] = {
+            "when_stock_below": draw(st.integers(1, 200)),
+            "factor": 1.5,
+            "max_days_in_row": 2,
+        }
+    return group
+
+
 @st.composite
 def scenarios(draw: st.DrawFn, *, shelf_life: bool = True) -> Scenario:
     """A valid scenario of 1-3 products, kitchen groups and buyers over at most 60 days."""
     horizon = draw(st.integers(min_value=1, max_value=60))
+    start = draw(st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2028, 12, 31)))
     names = [f"p{i}" for i in range(draw(st.integers(1, 3)))]
     life = st.none() | st.integers(1, 30) if shelf_life else st.none()
-    products = {n: ({"shelf_life_days": d} if (d := draw(life)) else {}) for n in names}
+    products: dict[str, Any] = {}
+    for n in names:
+        product: dict[str, Any] = {"shelf_life_days": draw(life)}
+        if draw(st.booleans()):
+            product["supply"] = {
+                "monthly": None if start is None else [draw(st.sampled_from([0.5, 1.0, 1.5]))] * 12,
+                "dip": {"every_days": 9.5, "length_days": 2, "multiplier": 0.3, "first_day": 1},
+            }
+        products[n] = product
     kitchens = [
-        {
-            "name": f"k{i}",
-            "count": draw(st.integers(0, 5)),
-            "product": draw(st.sampled_from(names)),
-            "daily_output": draw(distributions()),
-            "working_days": draw(
-                st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True)
-            ),
-        }
-        for i in range(draw(st.integers(1, 3)))
+        draw(kitchen_groups(i, names, start, horizon)) for i in range(draw(st.integers(1, 3)))
     ]
     buyers = []
     for i in range(draw(st.integers(1, 3))):
-        every = draw(st.integers(1, 14))
-        first = draw(st.integers(0, horizon))
         bought = draw(st.lists(st.sampled_from(names), min_size=1, unique=True))
         buyers.append(
             {
                 "name": f"b{i}",
-                "every_days": every,
-                "first_day": first,
+                "every_days": draw(st.integers(1, 14)),
+                "first_day": draw(st.integers(0, horizon)),
                 "quota": {n: draw(st.integers(1, 300)) for n in bought},
                 "shortfall": draw(st.sampled_from(["lost", "backorder"])),
                 "tolerance": draw(st.sampled_from([0.0, 0.05, 0.5])),
+                "min_shelf_life_days": maybe(draw, draw(st.integers(0, 10))),
+                "transit_days": maybe(draw, {"distribution": "uniform", "low": 0, "high": 9}),
+                "due_days": maybe(draw, draw(st.integers(0, 10))),
+                "cancel_after_misses": maybe(draw, draw(st.integers(1, 3))),
+                "price": dict.fromkeys(bought, 2.0),
+                "payment_days": draw(st.integers(0, 10)),
             }
         )
     capacity = draw(st.none() | st.integers(1, 500))
-    initial = {n: draw(st.integers(0, 400)) for n in draw(st.lists(st.sampled_from(names)))}
-    most = {n: draw(st.integers(0, 300)) for n in draw(st.lists(st.sampled_from(names)))}
-    return Scenario.model_validate(
-        {
-            "name": "random",
-            "horizon_days": horizon,
-            "products": products,
-            "kitchens": kitchens,
-            "warehouse": {
-                "leftover": draw(st.sampled_from(["keep", "clear"])),
-                **({"capacity": capacity} if capacity else {}),
-                "initial_stock": initial,
-                "max_stock": most,
-            },
-            "buyers": buyers,
+    calendar: dict[str, Any] = {}
+    if start is not None and draw(st.booleans()):
+        calendar = {
+            "holidays": draw(st.booleans()),
+            "lebaran": maybe(draw, {"before_days": 3, "after_days": 3}),
+            "closures": [draw(windows(start, horizon))],
+            "port_closures": [draw(windows(start, horizon))],
         }
-    )
+    shock = {
+        "name": "shock",
+        "per_year": draw(st.sampled_from([0.0, 20.0, 200.0])),
+        "duration_days": {"distribution": "uniform", "low": 1, "high": 8},
+        "multiplier": 0.4,
+        "products": maybe(draw, names[:1]),
+    }
+    data = {
+        "name": "random",
+        "horizon_days": horizon,
+        "start_date": start,
+        "products": products,
+        "kitchens": kitchens,
+        "calendar": calendar,
+        "shocks": [shock] if draw(st.booleans()) else [],
+        "warehouse": {
+            "leftover": draw(st.sampled_from(["keep", "clear"])),
+            "capacity": capacity,
+            "initial_stock": {
+                n: draw(st.integers(0, 400)) for n in draw(st.lists(st.sampled_from(names)))
+            },
+            "max_stock": {
+                n: draw(st.integers(0, 300)) for n in draw(st.lists(st.sampled_from(names)))
+            },
+            "reject_fraction": draw(st.sampled_from([0.0, 0.1])),
+        },
+        "finance": maybe(
+            draw, {"fund": draw(st.integers(0, 2000)), "purchase_price": dict.fromkeys(names, 1.0)}
+        ),
+        "buyers": buyers,
+    }
+    return Scenario.model_validate(data)

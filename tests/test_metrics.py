@@ -15,7 +15,13 @@ def lines(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(
         rows, columns=["replication", "buyer", "product", "shipment", "quota", "shipped"]
     )
-    return df.assign(contract_quota=df["quota"], missed=df["shipped"] < df["quota"])
+    return df.assign(
+        contract_quota=df["quota"],
+        missed=df["shipped"] < df["quota"],
+        day=df["shipment"],
+        departure_day=df["shipment"],
+        on_time=pd.array([pd.NA] * len(df), dtype="boolean"),
+    )
 
 
 def test_mean_ci_is_the_student_t_interval():

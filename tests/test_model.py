@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 
 from sim.distributions import Normal
-from sim.kitchens import plan_output
+from sim.kitchens import potential_output
 from sim.model import PRODUCT_FIELDS, AccountingError, simulate
 from sim.shipments import LINE_FIELDS
-from sim.warehouse import Warehouse
+from sim.warehouse import Flow, Warehouse
 
 from conftest import BASE, scenario
 
-COLUMNS = (*LINE_FIELDS, "missed")
+COLUMNS = LINE_FIELDS
 
 
 def lines(s) -> dict[str, list[int]]:
@@ -180,7 +180,8 @@ def test_output_is_rounded_to_whole_packs_and_never_negative():
         .kitchens[0]
         .model_copy(update={"daily_output": Normal(distribution="normal", mean=1, sd=5)})
     )
-    output = plan_output(group, 100, None, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    output = potential_output(group, np.ones(100, dtype=bool), np.ones(100), rng, rng)
     assert output.dtype.kind == "i"
     assert (output >= 0).all()
     # E[rint(max(X, 0))] for X ~ N(1, 5) is about 2.5 per kitchen-day; clipping matters
@@ -209,9 +210,9 @@ def test_broken_books_fail_loudly(monkeypatch):
     """A warehouse that loses a pack on each shipment is caught by the accounting check."""
     take = Warehouse.take
 
-    def leaky_take(self, product, wanted):
-        taken = take(self, product, wanted)
-        self.flows[2, product, int(self.env.now)] -= 1  # book one pack fewer than shipped
+    def leaky_take(self, product, wanted, fresh_until=None):
+        taken = take(self, product, wanted, fresh_until)
+        self.flows[Flow.SHIPPED, product, int(self.env.now)] -= 1  # book one fewer than shipped
         return taken
 
     monkeypatch.setattr(Warehouse, "take", leaky_take)

@@ -29,14 +29,10 @@ def test_shelf_life_teaching_scenario_gives_its_worked_answer():
     assert s["quota_miss_rate"]["mean"] == 1
     assert s["fill_rate"]["mean"] == pytest.approx(50 / 60)
     packs = {k: v["mean"] for k, v in s["products"]["cake"].items()}
-    assert packs == {
-        "initial_stock": 0,
+    assert {k: v for k, v in packs.items() if v} == {
         "made": 3640,
         "shipped": 2600,
         "spoiled": 1040,
-        "overflow": 0,
-        "cleared": 0,
-        "on_hand_end": 0,
     }
     fresher = sim.load_scenario(
         ROOT / "scenarios/teaching-shelf-life.yaml", {"products.cake.shelf_life_days": 6}

@@ -13,6 +13,9 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.kitchens import presence
+from sim.scenario import Absence, Shock
+from sim.supply import shock_days
 
 from conftest import scenario
 
@@ -168,3 +171,113 @@ def test_markov_chain_helper_agrees_with_brute_force(capacity):
     brute = missed / 30
     theory = stock_chain_miss_fraction(3.0, 3, capacity, 30)
     assert_close(brute.mean(), theory, brute.std() / math.sqrt(len(brute)), "chain")
+
+
+# --- the real-world mechanisms --------------------------------------------------------------
+
+
+def test_absence_chain_has_the_stated_share_of_days_and_mean_spell():
+    """Two-state chain: long-run absent share = fraction; absent spells ~ Geometric(1/L)."""
+    fraction, spell = 0.1, 4.0
+    present = presence(
+        Absence(fraction=fraction, mean_spell_days=spell), 2000, 400, np.random.default_rng(1)
+    )
+    absent = ~present
+    per_kitchen = absent.mean(axis=1)  # kitchens are independent
+    assert_close(
+        per_kitchen.mean(),
+        fraction,
+        per_kitchen.std(ddof=1) / math.sqrt(len(per_kitchen)),
+        "absent share",
+    )
+    # lengths of absence spells that start and end inside the horizon
+    padded = np.pad(absent, ((0, 0), (1, 1)))
+    edges = np.diff(padded.astype(int), axis=1)
+    starts, ends = np.nonzero(edges == 1), np.nonzero(edges == -1)
+    lengths = ends[1] - starts[1]
+    inside = (starts[1] > 0) & (ends[1] < absent.shape[1])
+    spells = lengths[inside]
+    assert_close(spells.mean(), spell, spells.std(ddof=1) / math.sqrt(len(spells)), "mean spell")
+
+
+def test_independent_absences_thin_a_poisson_sum_exactly():
+    """Absences independent day to day (mean spell 1/(1-q)): a week's output is compound.
+
+    K present kitchen-days ~ Binomial(N·T, 1 - q), and output given K ~ Poisson(K·λ), so
+    P(miss) = sum_k Binom(k; N·T, 1-q) · P(Poisson(k·λ) < Q). DOMAIN §7b's normal
+    approximation Φ((Q - E)/√V), E = N·T·p·μ, V = N·T·(p·σ² + p(1-p)·μ²), is printed beside it.
+    """
+    n, rate, days, quota, q = 4, 25.0, 7, 620, 0.1
+    s = poisson_kitchens(
+        n, rate, quota, **{"kitchens.k.absence": {"fraction": q, "mean_spell_days": 1 / (1 - q)}}
+    )
+    missed = sim.run(s, replications=200, seed=21, workers=1).shipments["missed"]
+    k = np.arange(n * days + 1)
+    theory = float(
+        (stats.binom.pmf(k, n * days, 1 - q) * stats.poisson.cdf(quota - 1, k * rate)).sum()
+    )
+    p = 1 - q
+    clt = stats.norm.cdf(
+        (quota - n * days * p * rate) / math.sqrt(n * days * (p * rate + p * q * rate**2))
+    )
+    print(f"DOMAIN §7b normal approximation: {clt:.4f}")
+    assert_close(missed.mean(), theory, math.sqrt(theory * (1 - theory) / len(missed)), "P(miss)")
+
+
+def test_shock_episodes_cover_days_as_a_poisson_process_says():
+    """Starts at rate r a day, each lasting D days: P(a day is hit) = 1 - exp(-r·D)."""
+    duration = 10
+    shock = Shock(
+        name="s",
+        per_year=6,
+        duration_days={"distribution": "constant", "value": duration},
+        multiplier=0.5,
+    )
+    rng = np.random.default_rng(3)
+    hit = np.array([shock_days(shock, 365, rng)[duration:] for _ in range(2000)])
+    per_run = hit.mean(axis=1)
+    theory = 1 - math.exp(-6 / 365.25 * duration)
+    assert_close(per_run.mean(), theory, per_run.std(ddof=1) / math.sqrt(len(per_run)), "share hit")
+
+
+def test_on_time_rate_is_the_transit_distribution_below_the_due_date():
+    """Transit 9 days (weight 4) or 17 (weight 1), due within 14: on time with P = 0.8."""
+    s = scenario(
+        {
+            "buyers.b.transit_days": {
+                "distribution": "empirical",
+                "values": [9, 17],
+                "weights": [4, 1],
+            },
+            "buyers.b.due_days": 14,
+        },
+        horizon_days=364,
+    )
+    on_time = sim.run(s, replications=50, seed=22, workers=1).shipments["on_time"].astype(bool)
+    assert_close(on_time.mean(), 0.8, math.sqrt(0.8 * 0.2 / len(on_time)), "on time")
+
+
+def survival_probability(p_miss: float, shipments: int, k: int) -> float:
+    """P(no run of k misses among independent shipments), by a chain on the current run."""
+    run = np.zeros(k)
+    run[0] = 1.0
+    for _ in range(shipments):
+        after = np.zeros(k)
+        after[0] = run.sum() * (1 - p_miss)
+        after[1:] = run[:-1] * p_miss  # a run reaching k ends the contract: its mass leaves
+        run = after
+    return float(run.sum())
+
+
+def test_contract_survival_follows_the_chain_of_consecutive_misses():
+    """Independent weekly misses with p = P(Poisson(700) < 680); cancel after 3 in a row.
+
+    P(contract lasts 52 weeks) = P(no run of 3 misses in 52 trials), from a chain on the run.
+    """
+    s = poisson_kitchens(4, 25.0, 680, **{"buyers.b.cancel_after_misses": 3})
+    results = sim.run(s, replications=400, seed=23, workers=1)
+    survived = results.contracts["cancelled_day"].isna().to_numpy()
+    theory = survival_probability(stats.poisson.cdf(679, 700), 52, 3)
+    assert_close(
+        survived.mean(), theory, math.sqrt(theory * (1 - theory) / len(survived)), "survival"
+    )
