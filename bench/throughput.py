@@ -1,9 +1,12 @@
 """Throughput: the vectorised model against a naive SimPy model of the same scenario, same run.
 
-The naive model is what one would write first: one SimPy process per kitchen, one event and one
-scalar random draw per kitchen-day. Everything else (warehouse, buyers, event order) is shared,
-so the ratio measures the kitchens' design alone. Both run on one core, alternately, several
-times; the machine is shared and noisy, so read the ratio, not the single times.
+The naive model is what one would write first: one SimPy process per kitchen, one event and
+scalar random draws per kitchen-day. Everything else (warehouse, buyers, calendar, supply,
+finance, event order) is shared, so the ratio measures the kitchens' design alone. The default
+scenario has every mechanism on (absences, holidays, supply seasons and shocks, local market,
+batched deliveries, quality control, production response, transit, contracts, cash). Both run
+on one core, alternately, several times; the machine is shared and noisy, so read the ratio,
+not the single times.
 
 Also measures peak memory (max RSS of a fresh process) against the number of replications.
 
@@ -24,13 +27,9 @@ import numpy as np
 import simpy
 
 import sim
-from sim.calendar import working_mask
 from sim.model import simulate
-from sim.scenario import Scenario
-from sim.shipments import ship
-from sim.streams import stream
+from sim.scenario import KitchenGroup, Scenario
 from sim.timing import At, Phase
-from sim.warehouse import Warehouse
 
 DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "balikpapan.yaml"
 
@@ -46,55 +45,58 @@ def scaled(kitchens: int) -> Scenario:
         for product, packs in b.quota.items():
             overrides[f"buyers.{b.name}.quota.{product}"] = round(packs * factor)
     overrides["warehouse.capacity"] = round((base.warehouse.capacity or 0) * factor) or None
+    for product, packs in base.warehouse.max_stock.items():
+        overrides[f"warehouse.max_stock.{product}"] = round(packs * factor)
+    for group in base.kitchens:
+        if group.boost is not None:
+            below = round(group.boost.when_stock_below * factor)
+            overrides[f"kitchens.{group.name}.boost.when_stock_below"] = below
+    if base.finance is not None:
+        overrides["finance.fund"] = base.finance.fund * factor
     return sim.derive(base, overrides)
 
 
-def naive_simulate(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
-    """The same model with one process and one event per kitchen per day; returns lines."""
-    env = simpy.Environment()
-    horizon = scenario.horizon_days
-    products = {name: i for i, name in enumerate(scenario.products)}
-    warehouse = Warehouse(
-        env,
-        [p.shelf_life_days for p in scenario.products.values()],
-        scenario.warehouse.capacity,
-        horizon,
-    )
+def naive_produce(
+    env: simpy.Environment,
+    order: int,
+    group: KitchenGroup,
+    *,
+    works: np.ndarray,
+    multiplier: np.ndarray,
+    output_rng: np.random.Generator,
+    absence_rng: np.random.Generator,
+) -> np.ndarray:
+    """One process per kitchen, one event and scalar draws per kitchen per day.
 
-    def kitchen(
-        order: int, product: int, draw: Callable[[], float], works: np.ndarray
-    ) -> Generator[simpy.Event, None, None]:
-        for day in range(horizon):
-            yield At(env, day + 1, Phase.ARRIVE, order)
-            if works[day]:
-                warehouse.receive(product, day, round(max(draw(), 0.0)))
+    The same kitchen model as the bulk one (absence chain, calendar, supply multiplier,
+    rounding); only the way of computing it differs.
+    """
+    made = np.zeros(len(works), dtype=np.int64)
+    absence = group.absence
+    leave = back = 0.0
+    if absence is not None and absence.fraction > 0:
+        back = 1 / absence.mean_spell_days
+        leave = back * absence.fraction / (1 - absence.fraction)
 
-    for order, group in enumerate(scenario.kitchens):
-        works = working_mask(group.working_days, horizon, scenario.start_date)
-        for k in range(group.count):
-            rng = stream(seed, replication, f"naive/{group.name}/{k}")
-            draw = _scalar_draw(group.daily_output, rng)
-            env.process(kitchen(order, products[group.product], draw, works))
-    lines: list[tuple[int, ...]] = []
-    for order, buyer in enumerate(scenario.buyers):
-        env.process(
-            ship(
-                env,
-                order,
-                buyer,
-                products=products,
-                horizon_days=horizon,
-                warehouse=warehouse,
-                lines=lines,  # type: ignore[arg-type]
-            )
-        )
-    env.run(until=At(env, horizon, Phase.END))
-    return np.array(lines)
+    def kitchen() -> Generator[simpy.Event, None, None]:
+        present = absence is None or absence_rng.random() >= absence.fraction
+        for day in range(len(works)):
+            yield At(env, day, Phase.PLAN, order)
+            if absence is not None and absence.fraction > 0:
+                u = absence_rng.random()
+                present = u >= leave if present else u < back
+            draw = max(float(group.daily_output.sample(output_rng, None)), 0.0)
+            if works[day] and present:
+                made[day] += round(draw * multiplier[day])
+
+    for _ in range(group.count):
+        env.process(kitchen())
+    return made
 
 
-def _scalar_draw(dist: object, rng: np.random.Generator) -> Callable[[], float]:
-    """One scalar draw per call, as a naive model does."""
-    return lambda: float(dist.sample(rng, None))  # type: ignore[attr-defined]
+def naive_simulate(scenario: Scenario, seed: int, replication: int) -> object:
+    """The same model with naive kitchens: one process and one event per kitchen per day."""
+    return simulate(scenario, seed, replication, produce=naive_produce)
 
 
 def kitchen_days_per_second(model: Callable[..., object], scenario: Scenario, reps: int) -> float:

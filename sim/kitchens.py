@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import simpy
@@ -27,6 +28,22 @@ from sim.timing import At, Phase
 _BLOCK = 4096
 
 Lots = list[tuple[int, int]]  # (made on day, packs)
+
+
+class Produce(Protocol):
+    """How a group's output comes about: packs made per day, known by the day's collection."""
+
+    def __call__(  # noqa: D102
+        self,
+        env: simpy.Environment,
+        order: int,
+        group: KitchenGroup,
+        *,
+        works: np.ndarray,
+        multiplier: np.ndarray,
+        output_rng: np.random.Generator,
+        absence_rng: np.random.Generator,
+    ) -> np.ndarray: ...
 
 
 def presence(
@@ -78,6 +95,20 @@ def potential_output(
         packs *= presence(group.absence, n, days, absence_rng)
         total += packs.sum(axis=0)
     return np.where(works, total, 0)
+
+
+def produce_in_bulk(
+    env: simpy.Environment,  # noqa: ARG001 (bulk draws need no events)
+    order: int,  # noqa: ARG001
+    group: KitchenGroup,
+    *,
+    works: np.ndarray,
+    multiplier: np.ndarray,
+    output_rng: np.random.Generator,
+    absence_rng: np.random.Generator,
+) -> np.ndarray:
+    """Draw the whole run's output of a group at once (the model's way; see ``Produce``)."""
+    return potential_output(group, works, multiplier, output_rng, absence_rng)
 
 
 def local_share(group: KitchenGroup, calendar: Calendar, days: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import simpy
 
 from sim.calendar import Calendar
 from sim.finance import Treasury
-from sim.kitchens import Collection, collect, local_share, potential_output
+from sim.kitchens import Collection, Produce, collect, local_share, produce_in_bulk
 from sim.scenario import Scenario
 from sim.shipments import (
     LINE_FIELDS,
@@ -77,8 +77,14 @@ class Replication:
     unpaid_days: int
 
 
-def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
-    """Run one replication of ``scenario`` with its own named random streams."""
+def simulate(
+    scenario: Scenario, seed: int, replication: int, *, produce: Produce = produce_in_bulk
+) -> Replication:
+    """Run one replication of ``scenario`` with its own named random streams.
+
+    ``produce`` makes the kitchens' output; the benchmark swaps in a naive one-process-per-
+    kitchen version to measure what drawing in bulk gains.
+    """
     env = simpy.Environment()
     horizon = scenario.horizon_days
     products = {name: i for i, name in enumerate(scenario.products)}
@@ -104,7 +110,14 @@ def simulate(scenario: Scenario, seed: int, replication: int) -> Replication:
         warehouse.receive(products[name], made_day=-1, packs=packs, checked=False)
 
     books = _start_kitchens(
-        env, scenario, seed, replication, calendar=calendar, warehouse=warehouse, products=products
+        env,
+        scenario,
+        seed,
+        replication,
+        calendar=calendar,
+        warehouse=warehouse,
+        products=products,
+        produce=produce,
     )
     lines: list[Line] = []
     cancelled = [NOT_CANCELLED] * len(scenario.buyers)
@@ -158,6 +171,7 @@ def _start_kitchens(
     calendar: Calendar,
     warehouse: Warehouse,
     products: dict[str, int],
+    produce: Produce,
 ) -> list[Collection]:
     """Draw every group's output in bulk and start its collection; return their books."""
     horizon = scenario.horizon_days
@@ -168,12 +182,14 @@ def _start_kitchens(
     books = []
     for order, group in enumerate(scenario.kitchens):
         product = products[group.product]
-        potential = potential_output(
+        potential = produce(
+            env,
+            order,
             group,
-            calendar.kitchens_open(group.working_days)[:horizon],
-            group_multiplier(scenario, group, calendar, shocks_on),
-            stream(seed, replication, f"kitchens/{group.name}/output"),
-            stream(seed, replication, f"kitchens/{group.name}/absence"),
+            works=calendar.kitchens_open(group.working_days)[:horizon],
+            multiplier=group_multiplier(scenario, group, calendar, shocks_on),
+            output_rng=stream(seed, replication, f"kitchens/{group.name}/output"),
+            absence_rng=stream(seed, replication, f"kitchens/{group.name}/absence"),
         )
         book = Collection(horizon)
         books.append(book)
