@@ -24,6 +24,7 @@ OUR_FILES = frozenset(
         "shipments.csv",
         "scenario.yaml",
         "stock.png",
+        "cash.png",
         "comparison.json",
         "comparison.csv",
         "sweep.json",

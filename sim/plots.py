@@ -63,6 +63,27 @@ def plot_stock(results: Results) -> Figure:
     return fig
 
 
+def plot_cash(results: Results) -> Figure:
+    """Plot the cooperative's cash over time: median and 5-95% band across replications."""
+    cash = results.cash / 1e6  # replication x time, in millions of Rp
+    days = np.arange(cash.shape[1])
+    low, median, high = np.percentile(cash, [5, 50, 95], axis=0)
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    ax = fig.subplots()
+    ax.fill_between(days, low, high, step="post", color="0.8", label="5-95% of replications")
+    ax.step(days, median, where="post", color="black", linewidth=1.2, label="median")
+    ax.set_xlabel("day")
+    ax.set_ylabel("cash (million Rp)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize="small", frameon=False)
+    fig.suptitle(
+        f"Cooperative's cash at the end of each day - {results.scenario.name} "
+        f"({results.replications} replications, seed {results.seed})"
+    )
+    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    return fig
+
+
 def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
     """Plot a KPI across a sweep's design points, with 95% CIs.
 

@@ -205,12 +205,14 @@ class Results:
 
     def write_files(self, out: Path) -> None:
         """Write the result files into an existing folder, each whole or not at all."""
-        from sim.plots import plot_stock  # noqa: PLC0415 (matplotlib is slow to import)
+        from sim.plots import plot_cash, plot_stock  # noqa: PLC0415 (matplotlib: slow import)
 
         write_text(out / "summary.json", self.to_json() + "\n")
         write_atomic(out / "shipments.csv", lambda tmp: self.shipments.to_csv(tmp, index=False))
         write_text(out / "scenario.yaml", self.scenario_yaml())
         write_atomic(out / "stock.png", lambda tmp: plot_stock(self).savefig(tmp, dpi=120))
+        if self.scenario.finance is not None:
+            write_atomic(out / "cash.png", lambda tmp: plot_cash(self).savefig(tmp, dpi=120))
 
     def scenario_yaml(self) -> str:
         """Return the resolved scenario, with this run's seed and replications, as YAML."""
