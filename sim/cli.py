@@ -117,6 +117,28 @@ def _parser() -> argparse.ArgumentParser:
         "--conservative", action="store_true", help="the whole 95%% CI must meet the target"
     )
 
+    sens_cmd = command(
+        "sensitivity", _cmd_sensitivity, "move each lever up and down: what matters most"
+    )
+    _experiment_options(sens_cmd, precision=False)
+    sens_cmd.add_argument(
+        "--lever",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a lever to move (repeatable); default: every quantitative lever of the scenario",
+    )
+    sens_cmd.add_argument(
+        "--change", type=float, default=0.2, metavar="X", help="move each by -X and +X (0.2: 20%%)"
+    )
+    sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+
+    report_cmd = command("report", _cmd_report, "turn an output folder into report.html")
+    report_cmd.add_argument(
+        "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
+    )
+
     check_cmd = command("check", _cmd_check, "validate scenario files")
     check_cmd.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario YAML files")
 
@@ -158,6 +180,9 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         "--resume", action="store_true", help="finish an interrupted run in DIR, reusing its runs"
     )
     cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+    cmd.add_argument(
+        "--report", action="store_true", help="also write DIR/report.html (needs --out)"
+    )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     if precision:
         cmd.add_argument(
@@ -276,6 +301,41 @@ def _cmd_target(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Move each lever down and up (one at a time, common random numbers); rank their effect.
+
+    Prints the KPI's paired change for each lever; --out writes a table and a tornado chart.
+    """
+    from sim.sensitivity import plan_levers, sensitivity  # noqa: PLC0415
+
+    scenario = _load(args)
+    plan_levers(scenario, args.levers, args.change, args.metric)  # check before running
+    with _session(args) as s:
+        options = s.options(args)
+        options.pop("precision")
+        result = sensitivity(
+            scenario,
+            args.levers or None,
+            args.change,
+            args.metric,
+            replications=args.replications,
+            seed=args.seed,
+            **options,
+        )
+    _finish(args, json.dumps(result.summary, indent=2), result.format(), result.write_files)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Write a self-contained report.html into an output folder (images embedded)."""
+    from sim.report import write_report  # noqa: PLC0415
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: no such folder")
+    print(f"wrote {write_report(args.folder)}")
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate scenario files without running them; report every problem found."""
     failed = False
@@ -330,6 +390,8 @@ def _session(args: argparse.Namespace) -> Iterator[_Session]:
 
     if args.out is None and args.resume:
         raise UsageError("--resume needs --out DIR: the folder of the interrupted run")
+    if args.out is None and args.report:
+        raise UsageError("--report needs --out DIR: the report is written there")
     with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
         if args.out is not None:
             prepare(args.out, overwrite=args.overwrite, resume=args.resume)
@@ -350,6 +412,10 @@ def _finish(
     print(as_json if args.json else as_text)
     if args.out is not None:
         write(args.out)
+        if args.report:
+            from sim.report import write_report  # noqa: PLC0415
+
+            write_report(args.out)
         if not args.json:
             files = sorted(p.name for p in args.out.iterdir() if not p.name.startswith("."))
             print(f"\nwrote {args.out}/: {' '.join(files)}")

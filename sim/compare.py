@@ -20,7 +20,7 @@ import pandas as pd
 from sim.executors import Executor
 from sim.experiment import Runner, Variant, executor_for
 from sim.loading import derive, to_yaml
-from sim.metrics import KPIS, mean_ci
+from sim.metrics import KPIS, bounds_of, mean_ci
 from sim.outputs import write_atomic, write_text
 from sim.precision import Precision, PrecisionReport
 from sim.progress import Progress
@@ -145,7 +145,7 @@ class Comparison:
             base = block[BASELINE].to_numpy()
             for name in self.results:
                 own = block[name].to_numpy()
-                estimate = mean_ci(own)
+                estimate = mean_ci(own, bounds=bounds_of(str(scope[2])))
                 row = dict(zip(keys, scope, strict=True))
                 row |= {"policy": name, "mean": estimate["mean"]}
                 row["ci_lo"], row["ci_hi"] = estimate["ci95"]
@@ -184,9 +184,16 @@ class Comparison:
             ignore_index=True,
         )[["policy", *self.results[BASELINE].shipments.columns]]
 
+    def plot(self, kpi: str = "quota_miss_rate") -> Any:
+        """The forest plot of paired differences from the baseline."""
+        from sim.plots import plot_forest  # noqa: PLC0415 (matplotlib is slow to import)
+
+        return plot_forest(self, kpi)
+
     def write_files(self, out: Path) -> None:
-        """Write comparison.json, comparison.csv, shipments.csv and scenario.yaml."""
+        """Write comparison.json, comparison.csv, shipments.csv, forest.png, scenario.yaml."""
         write_text(out / "comparison.json", json.dumps(self.summary, indent=2) + "\n")
+        write_atomic(out / "forest.png", lambda tmp: self.plot().savefig(tmp, dpi=120))
         write_atomic(out / "comparison.csv", lambda tmp: self.table.to_csv(tmp, index=False))
         write_atomic(out / "shipments.csv", lambda tmp: self.shipments().to_csv(tmp, index=False))
         write_text(out / "scenario.yaml", to_yaml(self.scenario))

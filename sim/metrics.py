@@ -17,13 +17,25 @@ import pandas as pd
 from scipy.special import stdtrit  # inverse Student-t CDF; scipy.stats is slow to import
 
 KPIS = ("quota_miss_rate", "fill_rate", "mean_shortfall", "longest_miss_run")
+SHARES = frozenset({"quota_miss_rate", "fill_rate", "on_time_rate"})
+
+Bounds = tuple[float | None, float | None]
+SHARE: Bounds = (0.0, 1.0)
+NON_NEGATIVE: Bounds = (0.0, None)
 
 
-def mean_ci(values: Any, level: float = 0.95) -> dict[str, Any]:
+def bounds_of(kpi: str) -> Bounds:
+    """Return the values a KPI can take: a share lies in [0, 1], the others are >= 0."""
+    return SHARE if kpi in SHARES else NON_NEGATIVE
+
+
+def mean_ci(values: Any, level: float = 0.95, bounds: Bounds = (None, None)) -> dict[str, Any]:
     """Return ``{"mean": m, "ci95": [lo, hi]}``: Student-t interval of independent values.
 
     Missing values (NaN) are left out. With a single value the interval is unknown:
-    ``[None, None]``; with none, the mean is too (``None``).
+    ``[None, None]``; with none, the mean is too (``None``). ``bounds`` are the values the
+    quantity can take (a share: 0 and 1): the interval is cut to them, since with few
+    replications a t-interval of a share near 0 can reach below it.
     """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]  # replications where it is undefined (e.g. nothing shipped) are left out
@@ -34,7 +46,12 @@ def mean_ci(values: Any, level: float = 0.95) -> dict[str, Any]:
     if n < 2:  # noqa: PLR2004 (a spread needs two values)
         return {"mean": mean, "ci95": [None, None]}
     half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
-    return {"mean": mean, "ci95": [mean - half, mean + half]}
+    lo, hi = mean - half, mean + half
+    if bounds[0] is not None:
+        lo = max(lo, bounds[0])
+    if bounds[1] is not None:
+        hi = min(hi, bounds[1])
+    return {"mean": mean, "ci95": [lo, hi]}
 
 
 def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -127,29 +144,29 @@ def contract_summary(cancelled_day: np.ndarray) -> dict[str, Any]:
         {f"p{q}": float(np.percentile(ended, q)) for q in (10, 50, 90)} if ended.size else {}
     )
     return {
-        "survival": mean_ci(np.isnan(days).astype(float)),
+        "survival": mean_ci(np.isnan(days).astype(float), bounds=SHARE),
         "cancellations": int(ended.size),
-        "cancelled_day": {**mean_ci(ended), **quantiles},
+        "cancelled_day": {**mean_ci(ended, bounds=NON_NEGATIVE), **quantiles},
     }
 
 
 def cash_summary(cash: np.ndarray, unpaid_days: np.ndarray) -> dict[str, Any]:
     """Summarise the cooperative's cash: lowest and final, and days it turned output away."""
     return {
-        "min": mean_ci(cash.min(axis=1)),
-        "end": mean_ci(cash[:, -1]),
-        "days_turning_output_away": mean_ci(unpaid_days),
+        "min": mean_ci(cash.min(axis=1), bounds=NON_NEGATIVE),
+        "end": mean_ci(cash[:, -1], bounds=NON_NEGATIVE),
+        "days_turning_output_away": mean_ci(unpaid_days, bounds=NON_NEGATIVE),
     }
 
 
 def summarize_kpis(per_replication: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Return ``{kpi: {"mean", "ci95"}}`` from one row per replication."""
-    return {kpi: mean_ci(per_replication[kpi]) for kpi in KPIS}
+    return {kpi: mean_ci(per_replication[kpi], bounds=bounds_of(kpi)) for kpi in KPIS}
 
 
 def summarize_products(products: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]:
     """Return ``{product: {field: {"mean", "ci95"}}}`` from one row per replication x product."""
     return {
-        str(name): {field: mean_ci(rows[field]) for field in fields}
+        str(name): {field: mean_ci(rows[field], bounds=NON_NEGATIVE) for field in fields}
         for name, rows in products.groupby("product", sort=False, observed=True)
     }

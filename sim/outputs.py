@@ -6,9 +6,8 @@ written at the end, each to a temporary name and then renamed into place.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +24,14 @@ OUR_FILES = frozenset(
         "scenario.yaml",
         "stock.png",
         "cash.png",
+        "miss_rates.png",
+        "shortfall.png",
+        "survival.png",
+        "forest.png",
+        "sensitivity.json",
+        "sensitivity.csv",
+        "tornado.png",
+        "report.html",
         "comparison.json",
         "comparison.csv",
         "sweep.json",
@@ -75,10 +82,12 @@ def _remove_our_folder(out: Path) -> None:
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    The temporary name keeps the suffix (matplotlib picks the format by it) and is opened by
+    ``write`` itself, so the file gets the user's usual permissions.
+    """
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}{path.suffix}")
     try:
         write(tmp)
         tmp.replace(path)

@@ -1,43 +1,98 @@
-"""Figures from results (matplotlib, no display needed): the warehouse stock fan chart.
+"""Figures from results, in one style that prints well in black and white.
 
-Figures are built with the object-oriented API and returned, so a notebook can show them and
-the command line can save them.
+Every figure has a title and units on its axes, and a footnote of what produced it. Series are
+told apart by grey level, line style and marker, never by colour alone. Each function returns a
+``matplotlib.figure.Figure`` built without pyplot (so it needs no display and leaves the user's
+backend alone): a notebook shows it, the command line saves it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import matplotlib as mpl
-
-mpl.use("Agg")  # files only; a notebook's inline backend still shows returned figures
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from sim._version import __version__
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.compare import Comparison
     from sim.results import Results
+    from sim.sensitivity import Sensitivity
     from sim.sweep import SweepResult
 
-_MARKERS = ("v", "s", "^", "D", "o", "P")
+STYLE: dict[str, Any] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "0.9",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": "small",
+    "figure.titlesize": 11,
+}
+LINES = ("-", "--", ":", "-.")
+MARKERS = ("v", "s", "^", "D", "o", "P")
+RATES = {"quota_miss_rate", "fill_rate", "on_time_rate"}
+
+P = ParamSpec("P")
 
 
+def styled(plot: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Draw the figure in the house style (it only applies while artists are made)."""
+
+    @wraps(plot)
+    def draw(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+            return plot(*args, **kwargs)
+
+    return draw
+
+
+def _footnote(fig: Figure, what: str) -> None:
+    # Constrained layout ignores free text: keep a strip of 0.2 inch at the bottom for it.
+    strip = 0.2 / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # type: ignore[union-attr,call-arg]
+    fig.text(0, 0, what, ha="left", va="bottom", fontsize="x-small", color="0.4")
+    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+
+
+def _provenance(results: Results) -> str:
+    return f"{results.scenario.name}: {results.replications} replications, seed {results.seed}"
+
+
+def _fan(ax: Axes, x: np.ndarray, runs: np.ndarray) -> None:
+    """Median with 50% and 90% bands across replications (rows of ``runs``)."""
+    q5, q25, q50, q75, q95 = np.percentile(runs, [5, 25, 50, 75, 95], axis=0)
+    ax.fill_between(x, q5, q95, step="post", color="0.85", linewidth=0, label="90% of replications")
+    ax.fill_between(
+        x, q25, q75, step="post", color="0.65", linewidth=0, label="50% of replications"
+    )
+    ax.step(x, q50, where="post", color="black", linewidth=1.1, label="median")
+
+
+@styled
 def plot_stock(results: Results) -> Figure:
-    """Plot warehouse stock per product over time: median and 5-95% band across replications.
+    """Warehouse stock per product over time: median, 50% and 90% bands; quotas marked.
 
     Each buyer's shipment days are marked at the height of the quota it owes for the product.
     """
     scenario = results.scenario
     names = scenario.product_names
-    stock = results.stock  # replication x product x time
     days = np.arange(scenario.horizon_days + 1)
-    fig = Figure(figsize=(9, 2.6 * len(names) + 0.8), layout="constrained")
+    fig = Figure(figsize=(9, 2.6 * len(names) + 0.9), layout="constrained")
     axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
     for p, (ax, product) in enumerate(zip(axes, names, strict=True)):
-        low, median, high = np.percentile(stock[:, p, :], [5, 50, 95], axis=0)
-        ax.fill_between(days, low, high, step="post", color="0.8", label="5-95% of replications")
-        ax.step(days, median, where="post", color="black", linewidth=1.2, label="median")
+        _fan(ax, days, results.stock[:, p, :])
         for b, buyer in enumerate(scenario.buyers):
             if product in buyer.quota:
                 ship_days = list(buyer.shipment_days(scenario.horizon_days))
@@ -45,47 +100,170 @@ def plot_stock(results: Results) -> Figure:
                     ship_days,
                     [buyer.quota[product]] * len(ship_days),
                     linestyle="none",
-                    marker=_MARKERS[b % len(_MARKERS)],
+                    color="black",
+                    marker=MARKERS[b % len(MARKERS)],
                     markerfacecolor="white",
                     markeredgecolor="black",
                     label=f"{buyer.name}: shipment day, quota",
                 )
-        ax.set_title(product, loc="left", fontsize="medium")
+        ax.set_title(product)
         ax.set_ylabel("stock (packs)")
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        ax.legend(loc="upper left", ncols=2)
     axes[-1].set_xlabel("day")
-    fig.suptitle(
-        f"Warehouse stock at the end of each day - {scenario.name} "
-        f"({results.replications} replications, seed {results.seed})"
-    )
-    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    fig.suptitle("Warehouse stock at the end of each day")
+    _footnote(fig, _provenance(results))
     return fig
 
 
+@styled
+def plot_miss_rates(results: Results) -> Figure:
+    """Quota miss rate per buyer and per buyer x product, with 95% CIs."""
+    summary = results.summary
+    labels, stats = ["all buyers"], [summary["quota_miss_rate"]]
+    for buyer, block in summary["buyers"].items():
+        labels.append(buyer)
+        stats.append(block["quota_miss_rate"])
+        for product, line in block["products"].items():
+            labels.append(f"   {buyer} / {product}")
+            stats.append(line["quota_miss_rate"])
+    y = np.arange(len(labels))[::-1]
+    fig = Figure(figsize=(7.5, 0.42 * len(labels) + 1.4), layout="constrained")
+    ax = fig.subplots()
+    for yi, label, stat in zip(y, labels, stats, strict=True):
+        _dot(ax, yi, stat, filled=not label.startswith(" "))
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("quota miss rate (share of shipment lines missed)")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(left=0)
+    ax.set_title("How often each quota is missed (mean and 95% CI across replications)")
+    _footnote(fig, _provenance(results))
+    return fig
+
+
+def _dot(ax: Axes, y: float, stat: dict[str, Any], *, filled: bool = True) -> None:
+    mean, (lo, hi) = stat["mean"], stat["ci95"]
+    if mean is None:
+        return
+    if lo is not None:
+        ax.errorbar(mean, y, xerr=[[mean - lo], [hi - mean]], fmt="none", color="black", capsize=3)
+    ax.plot(mean, y, "o", color="black", markerfacecolor="black" if filled else "white")
+
+
+@styled
+def plot_shortfall(results: Results) -> Figure:
+    """Distribution of the shortfall per shipment line (owed - shipped), per buyer x product."""
+    lines = results.shipments
+    groups = list(lines.groupby(["buyer", "product"], observed=True))
+    fig = Figure(figsize=(9, 2.3 * len(groups) + 0.9), layout="constrained")
+    axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
+    for ax, ((buyer, product), block) in zip(axes, groups, strict=True):
+        short = block["shortfall"].to_numpy()
+        share_met = (short <= 0).mean()
+        missed = short[short > 0]
+        if missed.size:
+            ax.hist(missed, bins=30, color="0.6", edgecolor="black", linewidth=0.4)
+        ax.set_title(f"{buyer} / {product}: quota met in full on {share_met:.0%} of shipments")
+        ax.set_ylabel("shipments")
+        ax.set_xlabel("shortfall when short (packs)")
+    fig.suptitle("How far short the shipments fall, when they do")
+    _footnote(fig, _provenance(results))
+    return fig
+
+
+@styled
+def plot_survival(results: Results) -> Figure:
+    """Probability that each contract is still alive, day by day (buyers that can cancel)."""
+    scenario = results.scenario
+    days = np.arange(scenario.horizon_days + 1)
+    fig = Figure(figsize=(8, 3.8), layout="constrained")
+    ax = fig.subplots()
+    contracts = results.contracts
+    for b, buyer in enumerate(scenario.buyers):
+        if buyer.cancel_after_misses is None:
+            continue
+        ended = contracts.loc[contracts.buyer == buyer.name, "cancelled_day"].to_numpy()
+        alive = np.array([np.mean(~(ended <= t)) for t in days])  # NaN (never ended) stays alive
+        se = np.sqrt(alive * (1 - alive) / len(ended))
+        ax.fill_between(days, alive - 1.96 * se, alive + 1.96 * se, step="post", color="0.88")
+        ax.step(
+            days,
+            alive,
+            where="post",
+            color="black",
+            linestyle=LINES[b % len(LINES)],
+            label=f"{buyer.name} (cancels after {buyer.cancel_after_misses} misses in a row)",
+        )
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("day")
+    ax.set_ylabel("contracts still alive")
+    ax.legend(loc="lower left")
+    ax.set_title("Probability that each contract is still alive (band: 95% CI)")
+    _footnote(fig, _provenance(results))
+    return fig
+
+
+@styled
 def plot_cash(results: Results) -> Figure:
-    """Plot the cooperative's cash over time: median and 5-95% band across replications."""
+    """The cooperative's cash over time: median, 50% and 90% bands across replications."""
     cash = results.cash / 1e6  # replication x time, in millions of Rp
-    days = np.arange(cash.shape[1])
-    low, median, high = np.percentile(cash, [5, 50, 95], axis=0)
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     ax = fig.subplots()
-    ax.fill_between(days, low, high, step="post", color="0.8", label="5-95% of replications")
-    ax.step(days, median, where="post", color="black", linewidth=1.2, label="median")
+    _fan(ax, np.arange(cash.shape[1]), cash)
     ax.set_xlabel("day")
     ax.set_ylabel("cash (million Rp)")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize="small", frameon=False)
-    fig.suptitle(
-        f"Cooperative's cash at the end of each day - {results.scenario.name} "
-        f"({results.replications} replications, seed {results.seed})"
-    )
-    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    ax.legend(loc="upper right")
+    ax.set_title("The cooperative's cash at the end of each day")
+    _footnote(fig, _provenance(results))
     return fig
 
 
+@styled
+def plot_forest(comparison: Comparison, kpi: str = "quota_miss_rate") -> Figure:
+    """Each policy's paired difference from the baseline in one KPI, with 95% CIs.
+
+    Filled markers: the CI excludes zero. Overall, and per buyer below it.
+    """
+    table = comparison.table
+    rows = table[(table.kpi == kpi) & (table["product"] == "all") & (table.policy != "baseline")]
+    scopes = ["all", *[b.name for b in comparison.scenario.buyers]]
+    policies = [v.name for v in comparison.variants[1:]]
+    fig = Figure(figsize=(7.5, 0.32 * len(policies) * len(scopes) + 1.6), layout="constrained")
+    ax = fig.subplots()
+    labels, y = [], 0.0
+    scale = 100 if kpi in RATES else 1
+    for scope in reversed(scopes):
+        for policy in reversed(policies):
+            row = rows[(rows.buyer == scope) & (rows.policy == policy)].iloc[0]
+            stat = {
+                "mean": row["diff"] * scale,
+                "ci95": [row["diff_lo"] * scale, row["diff_hi"] * scale],
+            }
+            _dot(ax, y, stat, filled=bool(row["significant"]))
+            labels.append(f"{policy}  ({'all buyers' if scope == 'all' else scope})")
+            y += 1
+        y += 0.5
+    positions = [i + 0.5 * (i // len(policies)) for i in range(len(labels))]
+    ax.set_yticks(positions, labels)
+    ax.axvline(0, color="black", linewidth=0.8)
+    unit = "percentage points" if kpi in RATES else ("packs" if "shortfall" in kpi else "")
+    ax.set_xlabel(
+        f"difference from the baseline in {kpi.replace('_', ' ')}" + (f" ({unit})" if unit else "")
+    )
+    ax.set_title("Policies against the baseline: paired differences and 95% CIs")
+    _footnote(
+        fig,
+        f"{comparison.scenario.name}: {comparison.replications} replications each, seed "
+        f"{comparison.seed}, common random numbers; filled: CI excludes zero",
+    )
+    return fig
+
+
+@styled
 def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
-    """Plot a KPI across a sweep's design points, with 95% CIs.
+    """A KPI across a sweep's design points, with 95% CIs.
 
     One lever: the KPI against it, with its CI as a band (a grid) or error bars (a sample).
     Two levers on a grid: a heatmap of the KPI. Otherwise: one panel per lever.
@@ -95,7 +273,7 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
     label = kpi.replace("_", " ")
     on_grid = result.sweep.samples is None
     if len(levers) == 2 and on_grid:  # noqa: PLR2004 (two levers make a map)
-        fig = _heatmap(head, levers, label)
+        fig = _heatmap(head, levers, label, percent=kpi in RATES)
     else:
         fig = Figure(figsize=(6.5 * min(len(levers), 2), 4.2), layout="constrained")
         axes = fig.subplots(1, len(levers), squeeze=False)[0]
@@ -104,32 +282,88 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
             x, y = rows[lever].to_numpy(float), rows["mean"].to_numpy(float)
             lo, hi = rows["ci_lo"].to_numpy(float), rows["ci_hi"].to_numpy(float)
             if on_grid and len(levers) == 1:
-                ax.fill_between(x, lo, hi, color="0.8", label="95% CI")
+                ax.fill_between(x, lo, hi, color="0.8", linewidth=0, label="95% CI")
                 ax.plot(x, y, color="black", marker="o", markersize=4, label="mean")
+                ax.legend(loc="best")
             else:
                 ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="black", capsize=2)
             ax.set_xlabel(lever)
             ax.set_ylabel(label)
+            if kpi in RATES:
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.set_ylim(bottom=0)
-    fig.suptitle(
-        f"{label} across the sweep - {result.scenario.name} "
-        f"({result.results[0].replications} replications per point, seed {result.seed})"
+    fig.suptitle(f"{label.capitalize()} across the sweep")
+    _footnote(
+        fig,
+        f"{result.scenario.name}: {result.results[0].replications} replications per point, "
+        f"seed {result.seed}, common random numbers",
     )
-    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
     return fig
 
 
-def _heatmap(head: Any, levers: list[str], label: str) -> Figure:
+def _heatmap(head: Any, levers: list[str], label: str, *, percent: bool) -> Figure:
     grid = head.pivot_table(index=levers[1], columns=levers[0], values="mean")
+    values = grid.to_numpy()
     fig = Figure(figsize=(7.5, 5.5), layout="constrained")
     ax = fig.subplots()
-    image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="Greys")
+    ax.grid(visible=False)
+    image = ax.imshow(values, origin="lower", aspect="auto", cmap="Greys")
     ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(levers[0])
     ax.set_ylabel(levers[1])
-    for (i, j), value in np.ndenumerate(grid.to_numpy()):
-        shade = "white" if value > np.nanmax(grid.to_numpy()) / 2 else "black"
-        ax.text(j, i, f"{value:.2g}", ha="center", va="center", color=shade, fontsize="small")
-    fig.colorbar(image, ax=ax, label=label)
+    for (i, j), value in np.ndenumerate(values):
+        shade = "white" if value > np.nanmax(values) / 2 else "black"
+        text = f"{value:.0%}" if percent else f"{value:.3g}"
+        ax.text(j, i, text, ha="center", va="center", color=shade, fontsize="small")
+    bar = fig.colorbar(image, ax=ax, label=label)
+    if percent:
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     return fig
+
+
+@styled
+def plot_tornado(sensitivity: Sensitivity) -> Figure:
+    """One-at-a-time sensitivity: each lever's effect on the KPI at -X% and +X%, largest first."""
+    table = sensitivity.table.sort_values("range", ascending=True)
+    scale = 100 if sensitivity.kpi in RATES else 1
+    fig = Figure(figsize=(8, 0.34 * len(table) + 1.8), layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(table))
+    down = table["diff_down"].to_numpy(float) * scale
+    up = table["diff_up"].to_numpy(float) * scale
+    ax.barh(
+        y,
+        down,
+        color="white",
+        edgecolor="black",
+        hatch="///",
+        label=f"lever -{sensitivity.change:.0%}",
+    )
+    ax.barh(y, up, color="0.45", edgecolor="black", label=f"lever +{sensitivity.change:.0%}")
+    ax.set_yticks(y, table["lever"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    unit = " (percentage points)" if sensitivity.kpi in RATES else ""
+    ax.set_xlabel(f"change in {sensitivity.kpi.replace('_', ' ')} from the baseline{unit}")
+    ax.legend(loc="lower right")
+    ax.set_title(f"Which levers move the {sensitivity.kpi.replace('_', ' ')} most")
+    _footnote(
+        fig,
+        f"{sensitivity.comparison.scenario.name}: {sensitivity.comparison.replications} "
+        f"replications each, seed {sensitivity.comparison.seed}, common random numbers",
+    )
+    return fig
+
+
+def run_figures(results: Results) -> dict[str, Callable[[], Figure]]:
+    """Return the figures of a run, by file name (drawn only when called)."""
+    figures: dict[str, Callable[[], Figure]] = {
+        "stock.png": lambda: plot_stock(results),
+        "miss_rates.png": lambda: plot_miss_rates(results),
+        "shortfall.png": lambda: plot_shortfall(results),
+    }
+    if any(b.cancel_after_misses is not None for b in results.scenario.buyers):
+        figures["survival.png"] = lambda: plot_survival(results)
+    if results.scenario.finance is not None:
+        figures["cash.png"] = lambda: plot_cash(results)
+    return figures

@@ -7,9 +7,10 @@ its digest, the seed, the number of replications and the package version that pr
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,8 @@ import pandas as pd
 from sim._version import __version__
 from sim.loading import to_yaml
 from sim.metrics import (
+    NON_NEGATIVE,
+    SHARE,
     cash_summary,
     contract_summary,
     line_kpis,
@@ -29,6 +32,9 @@ from sim.outputs import prepare, write_atomic, write_text
 from sim.precision import PrecisionReport
 from sim.scenario import Scenario
 from sim.shipments import LINE_FIELDS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class Results:
@@ -151,14 +157,14 @@ class Results:
             rows = per_buyer.loc[(slice(None), buyer.name), :]
             buyers[buyer.name] = {
                 **summarize_kpis(rows),
-                "mean_delay_days": mean_ci(rows["mean_delay_days"]),
+                "mean_delay_days": mean_ci(rows["mean_delay_days"], bounds=NON_NEGATIVE),
                 "products": {
                     product: summarize_kpis(per_line.loc[(slice(None), buyer.name, product), :])
                     for product in buyer.quota
                 },
             }
             if buyer.due_days is not None:
-                buyers[buyer.name]["on_time_rate"] = mean_ci(rows["on_time_rate"])
+                buyers[buyer.name]["on_time_rate"] = mean_ci(rows["on_time_rate"], bounds=SHARE)
             if buyer.cancel_after_misses is not None:
                 days = self.contracts.loc[self.contracts.buyer == buyer.name, "cancelled_day"]
                 buyers[buyer.name]["contract"] = contract_summary(days.to_numpy())
@@ -194,7 +200,7 @@ class Results:
         return json.dumps(self.summary, indent=2, allow_nan=False)
 
     def write(self, out_dir: str | Path, *, overwrite: bool = False) -> Path:
-        """Write summary.json, shipments.csv, scenario.yaml and stock.png into a new folder.
+        """Write the summary, tables, resolved scenario and figures into a new folder.
 
         Raises:
             OutputError: ``out_dir`` exists and ``overwrite`` is false.
@@ -205,14 +211,13 @@ class Results:
 
     def write_files(self, out: Path) -> None:
         """Write the result files into an existing folder, each whole or not at all."""
-        from sim.plots import plot_cash, plot_stock  # noqa: PLC0415 (matplotlib: slow import)
+        from sim.plots import run_figures  # noqa: PLC0415 (matplotlib is slow to import)
 
         write_text(out / "summary.json", self.to_json() + "\n")
         write_atomic(out / "shipments.csv", lambda tmp: self.shipments.to_csv(tmp, index=False))
         write_text(out / "scenario.yaml", self.scenario_yaml())
-        write_atomic(out / "stock.png", lambda tmp: plot_stock(self).savefig(tmp, dpi=120))
-        if self.scenario.finance is not None:
-            write_atomic(out / "cash.png", lambda tmp: plot_cash(self).savefig(tmp, dpi=120))
+        for name, draw in run_figures(self).items():
+            write_atomic(out / name, partial(_save, draw))
 
     def scenario_yaml(self) -> str:
         """Return the resolved scenario, with this run's seed and replications, as YAML."""
@@ -225,6 +230,10 @@ class Results:
             f"# Re-run it with: umkm-sim run scenario.yaml\n"
         )
         return header + to_yaml(resolved)
+
+
+def _save(draw: Callable[[], Figure], path: Path) -> None:
+    draw().savefig(path, dpi=120)
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:

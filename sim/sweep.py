@@ -21,7 +21,7 @@ import pydantic
 from sim.executors import Executor
 from sim.experiment import Runner, Variant, executor_for
 from sim.loading import ScenarioError, derive, to_yaml, validation_problems
-from sim.metrics import KPIS, mean_ci
+from sim.metrics import KPIS, bounds_of, mean_ci
 from sim.outputs import write_atomic, write_text
 from sim.precision import Precision, PrecisionReport
 from sim.progress import Progress
@@ -191,7 +191,7 @@ class SweepResult:
                     scope_key = scope if isinstance(scope, tuple) else (scope,)
                     names = dict(zip(by, map(str, scope_key), strict=True))
                     for kpi in KPIS:
-                        estimate = mean_ci(block[kpi])
+                        estimate = mean_ci(block[kpi], bounds=bounds_of(kpi))
                         rows.append(
                             {
                                 "point": i,

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.executors import Executor
 from sim.experiment import Runner, Variant, executor_for
 from sim.loading import ScenarioError, derive, read_value, to_yaml
-from sim.metrics import KPIS, mean_ci, scope_kpis
+from sim.metrics import KPIS, bounds_of, mean_ci, scope_kpis
 from sim.outputs import write_atomic, write_text
 from sim.progress import Progress
 from sim.results import Results
@@ -216,7 +216,7 @@ def target(
                 outcomes = runner.run([variant], n)[variant.name]
                 shipments = Results(variant.scenario, seed, outcomes).shipments
                 per_rep = scope_kpis(shipments, goal.buyer, goal.product)
-                answer.evaluations[x] = mean_ci(per_rep[goal.metric])
+                answer.evaluations[x] = mean_ci(per_rep[goal.metric], bounds=bounds_of(goal.metric))
             return goal.met(answer.evaluations[x])
 
         _bisect(answer, evaluate, step, integer)

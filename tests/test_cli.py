@@ -36,9 +36,11 @@ def test_run_prints_a_readable_summary_and_writes_every_output(tmp_path, write_y
     assert done.returncode == 0, done.stderr
     assert "miss rate" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        "miss_rates.png",
         "runs.sqlite",
         "scenario.yaml",
         "shipments.csv",
+        "shortfall.png",
         "stock.png",
         "summary.json",
     ]

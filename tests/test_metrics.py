@@ -85,3 +85,12 @@ def test_fill_rate_with_backorder_counts_contracted_packs_once():
     table = lines([(0, "a", "x", s, q, 70) for s, q in enumerate([80, 90, 100])])
     table["contract_quota"] = 80
     assert line_kpis(table, [])["fill_rate"].iloc[0] == 210 / 240
+
+
+def test_an_interval_never_leaves_the_values_a_quantity_can_take():
+    """Three replications of a share near 0: the t-interval is cut at 0, not below it."""
+    ci = mean_ci([0.0, 0.0, 0.3], bounds=(0.0, 1.0))
+    assert ci["ci95"][0] == 0.0
+    assert ci["ci95"][1] < 1.0
+    unbounded = mean_ci([0.0, 0.0, 0.3])
+    assert unbounded["ci95"][0] < 0

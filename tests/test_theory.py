@@ -16,6 +16,13 @@ import sim
 from sim.kitchens import presence
 from sim.scenario import Absence, Shock
 from sim.supply import shock_days
+from sim.theory import (
+    poisson_fill_rate,
+    poisson_miss_probability,
+    shock_coverage,
+    stock_chain_miss_fraction,
+    survival_probability,
+)
 
 from conftest import scenario
 
@@ -53,7 +60,7 @@ def test_miss_probability_is_a_poisson_sum_below_the_quota():
     n, rate, days, quota = 4, 25.0, 7, 680
     results = sim.run(poisson_kitchens(n, rate, quota), replications=200, seed=11, workers=1)
     missed = results.shipments["missed"]
-    theory = stats.poisson.cdf(quota - 1, n * rate * days)
+    theory = poisson_miss_probability(n, rate, days, quota)
     se = math.sqrt(theory * (1 - theory) / len(missed))  # weeks are independent: clear
     assert_close(missed.mean(), theory, se, "P(miss)")
 
@@ -62,14 +69,9 @@ def test_fill_rate_is_the_expected_shipped_share_of_a_poisson_sum():
     """No carry-over: fill rate = E[min(S, Q)] / Q with S ~ Poisson(N·λ·T)."""
     n, rate, days, quota = 4, 25.0, 7, 700
     results = sim.run(poisson_kitchens(n, rate, quota), replications=200, seed=12, workers=1)
-    mean = n * rate * days
-    k = np.arange(quota)
-    expected_shipped = (k * stats.poisson.pmf(k, mean)).sum() + quota * stats.poisson.sf(
-        quota - 1, mean
-    )
     per_rep = results.kpis()["fill_rate"]
     se = per_rep.std(ddof=1) / math.sqrt(len(per_rep))
-    assert_close(per_rep.mean(), expected_shipped / quota, se, "fill rate")
+    assert_close(per_rep.mean(), poisson_fill_rate(n, rate, days, quota), se, "fill rate")
 
 
 def test_pooling_kitchens_in_one_warehouse_beats_separate_warehouses():
@@ -102,37 +104,12 @@ def test_pooling_kitchens_in_one_warehouse_beats_separate_warehouses():
     sep = sim.run(separate, replications=200, seed=13, workers=1).shipments["missed"]
     pool = sim.run(pooled, replications=200, seed=13, workers=1).shipments["missed"]
 
-    p_sep = stats.poisson.cdf(per_kitchen - 1, rate * days)
-    p_pool = stats.poisson.cdf(n * per_kitchen - 1, n * rate * days)
+    p_sep = poisson_miss_probability(1, rate, days, per_kitchen)
+    p_pool = poisson_miss_probability(n, rate, days, n * per_kitchen)
     assert_close(sep.mean(), p_sep, math.sqrt(p_sep * (1 - p_sep) / len(sep)), "separate")
     assert_close(pool.mean(), p_pool, math.sqrt(p_pool * (1 - p_pool) / len(pool)), "pooled")
     assert p_pool < p_sep / 2
     assert pool.mean() < sep.mean()
-
-
-def stock_chain_miss_fraction(rate: float, quota: int, capacity: int, horizon: int) -> float:
-    """Expected fraction of daily shipments missed, from the exact Markov chain of stock.
-
-    X_t is the stock after the shipment at t, X_0 = 0. At t, yesterday's A ~ Poisson(rate)
-    arrives up to capacity: Y = min(C, X + A); the shipment misses when Y < Q and leaves
-    X' = max(Y - Q, 0). The expected miss fraction averages P(Y_t < Q) over t = 1..horizon.
-    """
-    states = np.arange(capacity + 1)
-    p_stock = np.zeros(capacity + 1)
-    p_stock[0] = 1.0
-    # transition from stock x to Y = min(C, x + A)
-    to_y = np.zeros((capacity + 1, capacity + 1))
-    for x in states:
-        room = capacity - x
-        to_y[x, x:capacity] = stats.poisson.pmf(np.arange(room), rate)
-        to_y[x, capacity] = stats.poisson.sf(room - 1, rate)
-    after_ship = np.maximum(states - quota, 0)
-    misses = 0.0
-    for _ in range(horizon):
-        p_y = p_stock @ to_y
-        misses += p_y[:quota].sum()
-        p_stock = np.bincount(after_ship, weights=p_y, minlength=capacity + 1)
-    return misses / horizon
 
 
 def test_carried_over_stock_follows_its_markov_chain():
@@ -236,7 +213,7 @@ def test_shock_episodes_cover_days_as_a_poisson_process_says():
     rng = np.random.default_rng(3)
     hit = np.array([shock_days(shock, 365, rng)[duration:] for _ in range(2000)])
     per_run = hit.mean(axis=1)
-    theory = 1 - math.exp(-6 / 365.25 * duration)
+    theory = shock_coverage(6, duration)
     assert_close(per_run.mean(), theory, per_run.std(ddof=1) / math.sqrt(len(per_run)), "share hit")
 
 
@@ -257,18 +234,6 @@ def test_on_time_rate_is_the_transit_distribution_below_the_due_date():
     assert_close(on_time.mean(), 0.8, math.sqrt(0.8 * 0.2 / len(on_time)), "on time")
 
 
-def survival_probability(p_miss: float, shipments: int, k: int) -> float:
-    """P(no run of k misses among independent shipments), by a chain on the current run."""
-    run = np.zeros(k)
-    run[0] = 1.0
-    for _ in range(shipments):
-        after = np.zeros(k)
-        after[0] = run.sum() * (1 - p_miss)
-        after[1:] = run[:-1] * p_miss  # a run reaching k ends the contract: its mass leaves
-        run = after
-    return float(run.sum())
-
-
 def test_contract_survival_follows_the_chain_of_consecutive_misses():
     """Independent weekly misses with p = P(Poisson(700) < 680); cancel after 3 in a row.
 
@@ -277,7 +242,7 @@ def test_contract_survival_follows_the_chain_of_consecutive_misses():
     s = poisson_kitchens(4, 25.0, 680, **{"buyers.b.cancel_after_misses": 3})
     results = sim.run(s, replications=400, seed=23, workers=1)
     survived = results.contracts["cancelled_day"].isna().to_numpy()
-    theory = survival_probability(stats.poisson.cdf(679, 700), 52, 3)
+    theory = survival_probability(poisson_miss_probability(4, 25.0, 7, 680), 52, 3)
     assert_close(
         survived.mean(), theory, math.sqrt(theory * (1 - theory) / len(survived)), "survival"
     )

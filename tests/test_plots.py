@@ -1,0 +1,74 @@
+"""Figures: every one has a title and labelled axes, and reads in black and white."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+
+import sim
+from sim.plots import run_figures
+from sim.sensitivity import sensitivity
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def balikpapan() -> sim.Scenario:
+    """The default scenario: every mechanism, so every run figure."""
+    return sim.load_scenario(ROOT / "scenarios" / "balikpapan.yaml")
+
+
+def figures(scenario: sim.Scenario) -> dict[str, Figure]:
+    """Every figure the package draws, on small runs of the scenario."""
+    results = sim.run(scenario, replications=4, workers=1)
+    drawn = {name: draw() for name, draw in run_figures(results).items()}
+    comparison = sim.compare(scenario, replications=3, workers=1)
+    drawn["forest.png"] = comparison.plot()
+    drawn["sweep-grid.png"] = sim.sweep(scenario, replications=2, workers=1).plot()
+    one = {"kitchens.cake-makers.count": [4, 6]}
+    drawn["sweep-curve.png"] = sim.sweep(scenario, one, replications=2, workers=1).plot()
+    levers = ["finance.fund", "kitchens.cake-makers.count"]
+    drawn["tornado.png"] = sensitivity(scenario, levers, replications=2, workers=1).plot()
+    return drawn
+
+
+def test_every_figure_is_titled_labelled_and_grey(balikpapan, tmp_path):
+    """A title; every data axis labelled; only greys (R = G = B) in lines, fills and markers."""
+    drawn = figures(balikpapan)
+    assert set(drawn) >= {
+        "stock.png",
+        "miss_rates.png",
+        "shortfall.png",
+        "survival.png",
+        "cash.png",
+    }
+    for name, fig in drawn.items():
+        titles = [fig.get_suptitle()] + [ax.get_title(loc="left") for ax in fig.axes]
+        assert any(titles), name
+        for ax in fig.axes:
+            if ax.get_label() == "<colorbar>":
+                continue
+            siblings = ax.get_shared_x_axes().get_siblings(ax)  # sharex: the bottom one labels
+            assert any(a.get_xlabel() for a in siblings), f"{name}: an axis without an x label"
+            assert ax.get_ylabel() or ax.get_yticklabels(), f"{name}: an axis without a y label"
+            for artist in [*ax.lines, *ax.patches, *ax.collections]:
+                for colour in _colours(artist):
+                    r, g, b, _ = colour
+                    assert abs(r - g) < 1e-6, f"{name}: colour {colour}"
+                    assert abs(g - b) < 1e-6, f"{name}: colour {colour}"
+        fig.savefig(tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 5000
+
+
+def _colours(artist) -> list[tuple[float, ...]]:
+    found = []
+    for getter in ("get_color", "get_facecolor", "get_edgecolor", "get_markerfacecolor"):
+        value = getattr(artist, getter, lambda: None)()
+        if value is None or (isinstance(value, str) and value == "none"):
+            continue
+        try:
+            found.append(to_rgba(value))
+        except ValueError:
+            found.extend(to_rgba(v) for v in value)
+    return [c for c in found if c[3] > 0]
