@@ -65,16 +65,14 @@ def main() -> None:
         f"{scenario.name}: quota miss rate, {args.replications} replications, seed {args.seed}; "
         "difference from all mechanisms on, paired (common random numbers)"
     )
-    print(f"{'':38}{'miss rate [95% CI]':<26}difference [95% CI]")
+    print(f"{'':46}{'miss rate [95% CI]':<24}difference [95% CI]")
     for row in table[table.kpi == "quota_miss_rate"].itertuples():
         label = "all mechanisms on" if row.policy == "baseline" else f"without {row.policy}"
-        text = f"{row.mean:6.1%} [{row.ci_lo:.1%}, {row.ci_hi:.1%}]"
-        line = f"{label:38}{text:<26}"
+        line = f"{label:46}{row.mean:6.1%} [{row.ci_lo:.1%}, {row.ci_hi:.1%}]".ljust(70)
         if row.policy != "baseline":
-            line += (
-                f"{row.diff * 100:+6.1f} pts [{row.diff_lo * 100:+.1f}, {row.diff_hi * 100:+.1f}]"
-            )
-        print(line)
+            low, high = row.diff_lo * 100, row.diff_hi * 100
+            line += f"{row.diff * 100:+6.1f} pts [{low:+.1f}, {high:+.1f}]"
+        print(line.rstrip())
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 
 import sim
+from sim.kitchens import absence_rates
 from sim.model import simulate
 from sim.scenario import KitchenGroup, Scenario
 from sim.timing import At, Phase
@@ -72,17 +73,14 @@ def naive_produce(
     rounding); only the way of computing it differs.
     """
     made = np.zeros(len(works), dtype=np.int64)
-    absence = group.absence
-    leave = back = 0.0
-    if absence is not None and absence.fraction > 0:
-        back = 1 / absence.mean_spell_days
-        leave = back * absence.fraction / (1 - absence.fraction)
+    absence = group.absence if group.absence is not None and group.absence.fraction > 0 else None
+    leave, back = (0.0, 1.0) if absence is None else absence_rates(absence)
 
     def kitchen() -> Generator[simpy.Event, None, None]:
         present = absence is None or absence_rng.random() >= absence.fraction
         for day in range(len(works)):
             yield At(env, day, Phase.PLAN, order)
-            if absence is not None and absence.fraction > 0:
+            if absence is not None:
                 u = absence_rng.random()
                 present = u >= leave if present else u < back
             draw = max(float(group.daily_output.sample(output_rng, None)), 0.0)

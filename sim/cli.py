@@ -284,8 +284,6 @@ def _cmd_target(args: argparse.Namespace) -> int:
         scenario, args.lever, goal, low=args.low, high=args.high, resolution=args.resolution
     )
     with _session(args) as s:
-        options = s.options(args)
-        options.pop("precision")
         answer = target(
             scenario,
             args.lever,
@@ -295,7 +293,7 @@ def _cmd_target(args: argparse.Namespace) -> int:
             resolution=args.resolution,
             replications=args.replications,
             seed=args.seed,
-            **options,
+            **s.options(args),
         )
     _finish(args, json.dumps(answer.summary, indent=2), answer.describe(), answer.write_files)
     return 0
@@ -311,8 +309,6 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario = _load(args)
     plan_levers(scenario, args.levers, args.change, args.metric)  # check before running
     with _session(args) as s:
-        options = s.options(args)
-        options.pop("precision")
         result = sensitivity(
             scenario,
             args.levers or None,
@@ -320,7 +316,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             args.metric,
             replications=args.replications,
             seed=args.seed,
-            **options,
+            **s.options(args),
         )
     _finish(args, json.dumps(result.summary, indent=2), result.format(), result.write_files)
     return 0
@@ -370,15 +366,17 @@ class _Session:
     def options(self, args: argparse.Namespace) -> dict[str, Any]:
         from sim.precision import Precision  # noqa: PLC0415
 
-        precision = getattr(args, "precision", None)
-        return {
+        options: dict[str, Any] = {
             "executor": self.executor,
             "store": self.store,
             "progress": self.progress,
-            "precision": (
-                None if precision is None else Precision(precision, args.max_replications)
-            ),
         }
+        if hasattr(args, "precision"):  # the commands that take --precision
+            given = args.precision
+            options["precision"] = (
+                None if given is None else Precision(given, args.max_replications)
+            )
+        return options
 
 
 @contextmanager

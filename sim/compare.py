@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.executors import Executor
-from sim.experiment import Runner, Variant, executor_for
+from sim.experiment import Variant, run_variants
 from sim.loading import derive, to_yaml
 from sim.metrics import KPIS, bounds_of, mean_ci
 from sim.outputs import write_atomic, write_text
@@ -77,13 +77,16 @@ def compare(
     variants = policy_variants(scenario, policies)
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
-    report = None
-    with executor_for(executor, workers) as ex:
-        runner = Runner(seed, ex, store, progress)
-        if precision is None:
-            outcomes = runner.run(variants, n)
-        else:
-            outcomes, report = runner.run_precise(variants, n, precision)
+    outcomes, report = run_variants(
+        variants,
+        n,
+        seed,
+        workers=workers,
+        executor=executor,
+        store=store,
+        precision=precision,
+        progress=progress,
+    )
     results = {v.name: Results(v.scenario, seed, outcomes[v.name]) for v in variants}
     return Comparison(scenario, seed, variants, results, report)
 

@@ -37,6 +37,9 @@ class Executor(Protocol):
     """Runs chunks and yields each with its replications as soon as it is done."""
 
     workers: int
+    # Chunks per worker: more balance the load at the end and save to the store more often;
+    # fewer keep the scheduling overhead small.
+    chunks_per_worker: int
 
     def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
         """Simulate every chunk; yield (chunk, replications) in order of completion."""
@@ -74,6 +77,7 @@ class Serial(_Closing):
     """Everything in this process: simplest, and the reference the others must match."""
 
     workers = 1
+    chunks_per_worker = 16
 
     def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
         """Simulate chunks one after another."""
@@ -83,6 +87,8 @@ class Serial(_Closing):
 
 class LocalProcesses(_Closing):
     """A pool of local worker processes, kept for the executor's lifetime."""
+
+    chunks_per_worker = 16  # a task costs a process a pickled scenario: cheap
 
     def __init__(self, workers: int | None = None) -> None:
         """Start no processes yet; ``workers`` defaults to every available core."""
@@ -126,21 +132,27 @@ class Dask(_Closing):
         workers: Worker processes of a local cluster; default: every available core.
     """
 
+    chunks_per_worker = 4  # a task costs a scheduler round trip: fewer, larger ones
+
     def __init__(self, address: str, workers: int | None = None) -> None:
         """Connect to (or start) the cluster."""
         try:
-            from dask.distributed import Client, LocalCluster  # noqa: PLC0415 (optional extra)
+            import dask  # noqa: PLC0415 (optional extra)
+            from dask.distributed import Client, LocalCluster  # noqa: PLC0415
         except ImportError:
             raise MissingDaskError from None
         self._cluster = None
         if address == "local":
-            self._cluster = LocalCluster(
-                n_workers=workers or available_cores(),
-                threads_per_worker=1,  # the simulation holds the GIL: one thread per process
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
+            # The workers' stack-sampling profiler wakes every 10 ms and takes the GIL from a
+            # pure-Python simulation; the workers started here (only they) do without it.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = LocalCluster(
+                    n_workers=workers or available_cores(),
+                    threads_per_worker=1,  # the simulation holds the GIL: one thread a process
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
             self._client = Client(self._cluster)
         else:
             self._client = Client(address)

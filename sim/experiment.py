@@ -23,7 +23,6 @@ from sim.scenario import Scenario
 from sim.store import RunStore
 
 HEADLINE = "quota_miss_rate"
-_CHUNKS_PER_WORKER = 4  # enough to balance uneven chunks, few enough to keep overhead small
 _MAX_CHUNK = 100
 
 
@@ -121,7 +120,8 @@ class Runner:
                 wanted = [r for r in wanted if r not in done]
             missing[key] = (variant.scenario, wanted)
         total = sum(len(reps) for _, reps in missing.values())
-        size = max(1, min(_MAX_CHUNK, -(-total // (self.executor.workers * _CHUNKS_PER_WORKER))))
+        parts = self.executor.workers * self.executor.chunks_per_worker
+        size = max(1, min(_MAX_CHUNK, -(-total // parts)))
         return [
             Chunk(key, scenario, self.seed, tuple(reps[i : i + size]))
             for key, (scenario, reps) in missing.items()
@@ -170,13 +170,36 @@ def run(
     if n < 1:
         raise ValueError(f"replications must be >= 1, got {n}")
     seed = scenario.seed if seed is None else seed
-    variant = Variant("baseline", scenario)
+    outcomes, report = run_variants(
+        [Variant("baseline", scenario)],
+        n,
+        seed,
+        workers=workers,
+        executor=executor,
+        store=store,
+        precision=precision,
+        progress=progress,
+    )
+    return Results(scenario, seed, outcomes["baseline"], precision=report)
+
+
+def run_variants(
+    variants: Sequence[Variant],
+    replications: int,
+    seed: int,
+    *,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    store: RunStore | None = None,
+    precision: Precision | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, list[Replication]], PrecisionReport | None]:
+    """Run replications of every variant (to a precision, if given); see ``run`` for the rest."""
     with executor_for(executor, workers) as ex:
         runner = Runner(seed, ex, store, progress)
         if precision is None:
-            return Results(scenario, seed, runner.run([variant], n)["baseline"])
-        outcomes, report = runner.run_precise([variant], n, precision)
-        return Results(scenario, seed, outcomes["baseline"], precision=report)
+            return runner.run(variants, replications), None
+        return runner.run_precise(variants, replications, precision)
 
 
 @contextmanager

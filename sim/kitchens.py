@@ -46,6 +46,16 @@ class Produce(Protocol):
     ) -> np.ndarray: ...
 
 
+def absence_rates(absence: Absence) -> tuple[float, float]:
+    """Return the daily probabilities (present -> absent, absent -> present) of the chain.
+
+    Absent spells last 1/back days on average, and the long-run share of days absent is
+    leave / (leave + back) = fraction.
+    """
+    back = 1 / absence.mean_spell_days
+    return back * absence.fraction / (1 - absence.fraction), back
+
+
 def presence(
     absence: Absence | None, count: int, days: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -57,8 +67,7 @@ def presence(
     """
     if absence is None or absence.fraction == 0:
         return np.ones((count, days), dtype=bool)
-    back = 1 / absence.mean_spell_days
-    leave = back * absence.fraction / (1 - absence.fraction)
+    leave, back = absence_rates(absence)
     u = rng.random((count, days + 1))
     present = np.empty((count, days), dtype=bool)
     state = u[:, 0] >= absence.fraction
@@ -68,16 +77,21 @@ def presence(
     return present
 
 
-def potential_output(
+def produce_in_bulk(
+    env: simpy.Environment,  # noqa: ARG001 (bulk draws need no events)
+    order: int,  # noqa: ARG001
     group: KitchenGroup,
+    *,
     works: np.ndarray,
     multiplier: np.ndarray,
     output_rng: np.random.Generator,
     absence_rng: np.random.Generator,
 ) -> np.ndarray:
-    """Return the packs the whole group makes on each day (before any boost).
+    """Draw the whole run's output of a group at once: the model's way (see ``Produce``).
 
     Args:
+        env: Unused: bulk draws need no events.
+        order: Unused.
         group: The kitchens.
         works: Per day, whether the group works (weekdays, holidays, closures).
         multiplier: Per day, the supply multiplier of output.
@@ -95,20 +109,6 @@ def potential_output(
         packs *= presence(group.absence, n, days, absence_rng)
         total += packs.sum(axis=0)
     return np.where(works, total, 0)
-
-
-def produce_in_bulk(
-    env: simpy.Environment,  # noqa: ARG001 (bulk draws need no events)
-    order: int,  # noqa: ARG001
-    group: KitchenGroup,
-    *,
-    works: np.ndarray,
-    multiplier: np.ndarray,
-    output_rng: np.random.Generator,
-    absence_rng: np.random.Generator,
-) -> np.ndarray:
-    """Draw the whole run's output of a group at once (the model's way; see ``Produce``)."""
-    return potential_output(group, works, multiplier, output_rng, absence_rng)
 
 
 def local_share(group: KitchenGroup, calendar: Calendar, days: int) -> np.ndarray:

@@ -19,7 +19,7 @@ import pandas as pd
 import pydantic
 
 from sim.executors import Executor
-from sim.experiment import Runner, Variant, executor_for
+from sim.experiment import Variant, run_variants
 from sim.loading import ScenarioError, derive, to_yaml, validation_problems
 from sim.metrics import KPIS, bounds_of, mean_ci
 from sim.outputs import write_atomic, write_text
@@ -116,13 +116,16 @@ def sweep(
     points = design(plan, seed)
     variants = sweep_variants(scenario, points)
     n = scenario.replications if replications is None else replications
-    report = None
-    with executor_for(executor, workers) as ex:
-        runner = Runner(seed, ex, store, progress)
-        if precision is None:
-            outcomes = runner.run(variants, n)
-        else:
-            outcomes, report = runner.run_precise(variants, n, precision)
+    outcomes, report = run_variants(
+        variants,
+        n,
+        seed,
+        workers=workers,
+        executor=executor,
+        store=store,
+        precision=precision,
+        progress=progress,
+    )
     results = [Results(v.scenario, seed, outcomes[v.name]) for v in variants]
     return SweepResult(scenario, seed, plan, points, results, report)
 

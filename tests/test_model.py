@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from sim.distributions import Normal
-from sim.kitchens import potential_output
+from sim.kitchens import produce_in_bulk
 from sim.model import PRODUCT_FIELDS, AccountingError, simulate
 from sim.shipments import LINE_FIELDS
 from sim.warehouse import Flow, Warehouse
@@ -181,7 +181,15 @@ def test_output_is_rounded_to_whole_packs_and_never_negative():
         .model_copy(update={"daily_output": Normal(distribution="normal", mean=1, sd=5)})
     )
     rng = np.random.default_rng(0)
-    output = potential_output(group, np.ones(100, dtype=bool), np.ones(100), rng, rng)
+    output = produce_in_bulk(
+        None,
+        0,
+        group,
+        works=np.ones(100, dtype=bool),
+        multiplier=np.ones(100),
+        output_rng=rng,
+        absence_rng=rng,
+    )
     assert output.dtype.kind == "i"
     assert (output >= 0).all()
     # E[rint(max(X, 0))] for X ~ N(1, 5) is about 2.5 per kitchen-day; clipping matters

@@ -10,18 +10,19 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
 
 import sim
 from sim.kitchens import presence
 from sim.scenario import Absence, Shock
 from sim.supply import shock_days
 from sim.theory import (
+    normal_miss_probability,
     poisson_fill_rate,
     poisson_miss_probability,
     shock_coverage,
     stock_chain_miss_fraction,
     survival_probability,
+    thinned_poisson_miss_probability,
 )
 
 from conftest import scenario
@@ -189,14 +190,8 @@ def test_independent_absences_thin_a_poisson_sum_exactly():
         n, rate, quota, **{"kitchens.k.absence": {"fraction": q, "mean_spell_days": 1 / (1 - q)}}
     )
     missed = sim.run(s, replications=200, seed=21, workers=1).shipments["missed"]
-    k = np.arange(n * days + 1)
-    theory = float(
-        (stats.binom.pmf(k, n * days, 1 - q) * stats.poisson.cdf(quota - 1, k * rate)).sum()
-    )
-    p = 1 - q
-    clt = stats.norm.cdf(
-        (quota - n * days * p * rate) / math.sqrt(n * days * (p * rate + p * q * rate**2))
-    )
+    theory = thinned_poisson_miss_probability(n, rate, days, quota, q)
+    clt = normal_miss_probability(n, days, works=1 - q, mean=rate, sd=math.sqrt(rate), quota=quota)
     print(f"DOMAIN §7b normal approximation: {clt:.4f}")
     assert_close(missed.mean(), theory, math.sqrt(theory * (1 - theory) / len(missed)), "P(miss)")
 
