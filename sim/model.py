@@ -145,7 +145,7 @@ def simulate(
         )
     if scenario.warehouse.leftover == "clear":
         schedule = shipment_schedule(scenario.buyers, products, horizon, next_open)
-        env.process(clear_leftovers(env, schedule, warehouse))
+        env.process(clear_leftovers(env, schedule, warehouse, cancelled))
 
     env.run(until=At(env, horizon, Phase.END))
     totals = _product_totals(warehouse, initial, books, products, scenario)

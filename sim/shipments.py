@@ -164,29 +164,40 @@ def transit_days(buyer: Buyer, shipments: int, rng: np.random.Generator) -> np.n
 
 
 def clear_leftovers(
-    env: simpy.Environment, schedule: dict[int, set[int]], warehouse: Warehouse
+    env: simpy.Environment,
+    schedule: dict[int, list[tuple[int, list[int]]]],
+    warehouse: Warehouse,
+    cancelled: list[int],
 ) -> Generator[simpy.Event, None, None]:
     """After the shipments of each shipment day, clear the unshipped stock of what was shipped.
 
     Args:
         env: The simulation environment.
-        schedule: Shipment day -> indices of the products shipped that day.
+        schedule: Departure day -> (buyer order, product indices) of the shipments that day.
         warehouse: Where the stock is cleared from.
+        cancelled: Day each buyer cancelled: a buyer that cancelled earlier ships nothing more.
     """
     for day in sorted(schedule):
         yield At(env, day, Phase.CLEAR)
-        for product in sorted(schedule[day]):
+        shipped = {
+            product
+            for order, products in schedule[day]
+            if cancelled[order] == NOT_CANCELLED or cancelled[order] >= day
+            for product in products
+        }
+        for product in sorted(shipped):
             warehouse.clear(product)
 
 
 def shipment_schedule(
     buyers: Iterable[Buyer], products: dict[str, int], horizon_days: int, next_open: np.ndarray
-) -> dict[int, set[int]]:
-    """Return departure day -> indices of the products any buyer ships that day."""
-    schedule: dict[int, set[int]] = {}
-    for buyer in buyers:
+) -> dict[int, list[tuple[int, list[int]]]]:
+    """Return departure day -> (buyer order, product indices) of each shipment that day."""
+    schedule: dict[int, list[tuple[int, list[int]]]] = {}
+    for order, buyer in enumerate(buyers):
+        lines = [products[n] for n in buyer.quota]
         for day in buyer.shipment_days(horizon_days):
             departure = int(next_open[day])
             if departure <= horizon_days:
-                schedule.setdefault(departure, set()).update(products[n] for n in buyer.quota)
+                schedule.setdefault(departure, []).append((order, lines))
     return schedule

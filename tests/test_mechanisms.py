@@ -198,6 +198,19 @@ def test_a_buyer_cancels_after_missed_shipments_in_a_row_and_stops_shipping():
     assert contract["survival"]["mean"] == 0
 
 
+def test_after_cancellation_nothing_is_cleared_on_the_buyers_old_days():
+    """With leftover: clear, stock leaves only after real shipments: none after day 7 here."""
+    s = scenario(
+        {
+            "buyers.b.quota.p": 80,
+            "buyers.b.cancel_after_misses": 1,
+            "warehouse.leftover": "clear",
+        }
+    )
+    p = packs(s)
+    assert (p["shipped"], p["cleared"], p["on_hand_end"]) == (70, 0, 140)
+
+
 # --- finance --------------------------------------------------------------------------------
 
 
