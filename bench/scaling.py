@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import sim
-from sim.executors import Dask, LocalProcesses, Serial
+from sim.experiments.executors import Dask, LocalProcesses, Serial
 
 DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "balikpapan.yaml"
 

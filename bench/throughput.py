@@ -27,10 +27,10 @@ import numpy as np
 import simpy
 
 import sim
-from sim.kitchens import absence_rates
-from sim.model import simulate
-from sim.scenario import KitchenGroup, Scenario
-from sim.timing import At, Phase
+from sim.engine.kitchens import absence_rates
+from sim.engine.replication import simulate
+from sim.engine.timing import At, Phase
+from sim.scenario.schema import KitchenGroup, Scenario
 
 DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "balikpapan.yaml"
 
@@ -119,7 +119,7 @@ def peak_memory_mb(kitchens: int, replications: int, *, keep_results: bool) -> f
     )
     code = (
         "import resource, sys; sys.path.insert(0, 'bench'); import throughput, sim; "
-        "from sim.model import simulate; "
+        "from sim.engine.replication import simulate; "
         f"s = throughput.scaled({kitchens}); {work}; "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

@@ -3,23 +3,41 @@
 A discrete-event (SimPy) model of home kitchens making snacks with erratic output, a cooperative
 warehouse pooling it, and scheduled export shipments; it measures how often quotas are missed,
 and compares policies, sweeps levers and answers inverse questions with common random numbers.
+
+The layers, lowest first (each imports only those below it; ``lint-imports`` checks it):
+``scenario`` (the data) < ``engine`` (the simulation) < ``results`` (tables and KPIs) <
+``experiments`` (many replications) < ``reporting`` (text, figures, files) < ``cli``.
+``sim.plots`` is ``sim.reporting.plots``, imported (with matplotlib) on first use.
 """
 
+from types import ModuleType
+
 from sim._version import __version__
-from sim.compare import Comparison, compare
-from sim.executors import Dask, LocalProcesses, Serial
-from sim.experiment import run
-from sim.loading import ScenarioError, derive, load_scenario, parse_scenario
-from sim.precision import Precision
-from sim.results import Results
-from sim.scenario import Scenario
-from sim.store import RunStore
-from sim.sweep import SweepResult, sweep
-from sim.target import Goal, TargetResult, target
+from sim.experiments import (
+    Comparison,
+    Dask,
+    Execution,
+    Goal,
+    LocalProcesses,
+    RunStore,
+    Sensitivity,
+    Serial,
+    SweepResult,
+    TargetResult,
+    compare,
+    run,
+    sensitivity,
+    sweep,
+    target,
+)
+from sim.reporting import write
+from sim.results import Precision, Results
+from sim.scenario import Scenario, ScenarioError, derive, load_scenario, parse_scenario
 
 __all__ = [
     "Comparison",
     "Dask",
+    "Execution",
     "Goal",
     "LocalProcesses",
     "Precision",
@@ -27,6 +45,7 @@ __all__ = [
     "RunStore",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "Serial",
     "SweepResult",
     "TargetResult",
@@ -35,7 +54,19 @@ __all__ = [
     "derive",
     "load_scenario",
     "parse_scenario",
+    "plots",
     "run",
+    "sensitivity",
     "sweep",
     "target",
+    "write",
 ]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import ``sim.plots`` (and so matplotlib) only when it is first used."""
+    if name == "plots":
+        from sim.reporting import plots  # noqa: PLC0415 (matplotlib is slow to import)
+
+        return plots
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -7,7 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sim.scenario import WEEKDAYS, Scenario
+from sim.scenario.fields import WEEKDAYS
+from sim.scenario.schema import Scenario
 
 amount = st.integers(min_value=0, max_value=60)
 

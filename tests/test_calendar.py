@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.calendar import Calendar
-from sim.model import simulate
+from sim.engine.replication import simulate
+from sim.scenario.calendar import Calendar
 
 from conftest import scenario
 

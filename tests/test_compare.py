@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.compare import compare
+from sim.experiments.compare import compare
 
 from conftest import scenario
 

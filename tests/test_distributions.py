@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from sim.distributions import Distribution
+from sim.scenario.distributions import Distribution
 
 CASES = [
     {"distribution": "poisson", "mean": 12},

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.executors import Dask, LocalProcesses, MissingDaskError, Serial
-from sim.experiment import Runner, Variant
-from sim.precision import Precision
-from sim.store import RunStore, StoreError
+from sim.experiments.executors import Dask, LocalProcesses, MissingDaskError, Serial
+from sim.experiments.runner import Runner, Variant
+from sim.experiments.store import RunStore, StoreError
+from sim.results.precision import Precision
 
 from conftest import scenario
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.model import PRODUCT_FIELDS, simulate
-from sim.shipments import LINE_FIELDS
+from sim.engine.replication import PRODUCT_FIELDS, simulate
+from sim.engine.shipments import LINE_FIELDS
 
 from strategies import scenarios
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.loading import derive, parse_assignment, to_yaml
+from sim.scenario.loading import derive, to_yaml
+from sim.scenario.overrides import parse_assignment
 
 from strategies import scenarios
 

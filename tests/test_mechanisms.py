@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import PRODUCT_FIELDS, simulate
+from sim.engine.replication import PRODUCT_FIELDS, simulate
 
 from conftest import scenario
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from sim.metrics import line_kpis, mean_ci
+from sim.results.metrics import line_kpis, mean_ci
 
 
 def lines(rows: list[tuple]) -> pd.DataFrame:

@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.distributions import Normal
-from sim.kitchens import produce_in_bulk
-from sim.model import PRODUCT_FIELDS, AccountingError, simulate
-from sim.shipments import LINE_FIELDS
-from sim.warehouse import Flow, Warehouse
+from sim.engine.kitchens import produce_in_bulk
+from sim.engine.replication import PRODUCT_FIELDS, AccountingError, simulate
+from sim.engine.shipments import LINE_FIELDS
+from sim.engine.warehouse import Flow, Warehouse
+from sim.scenario.distributions import Normal
 
 from conftest import BASE, scenario
 

@@ -7,8 +7,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 import sim
-from sim.plots import run_figures
-from sim.sensitivity import sensitivity
+from sim.experiments.sensitivity import sensitivity
+from sim.reporting.plots import plot_forest, plot_sweep, plot_tornado, run_figures
 
 from conftest import ROOT
 
@@ -24,12 +24,12 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     results = sim.run(scenario, replications=4, workers=1)
     drawn = {name: draw() for name, draw in run_figures(results).items()}
     comparison = sim.compare(scenario, replications=3, workers=1)
-    drawn["forest.png"] = comparison.plot()
-    drawn["sweep-grid.png"] = sim.sweep(scenario, replications=2, workers=1).plot()
+    drawn["forest.png"] = plot_forest(comparison)
+    drawn["sweep-grid.png"] = plot_sweep(sim.sweep(scenario, replications=2, workers=1))
     one = {"kitchens.cake-makers.count": [4, 6]}
-    drawn["sweep-curve.png"] = sim.sweep(scenario, one, replications=2, workers=1).plot()
+    drawn["sweep-curve.png"] = plot_sweep(sim.sweep(scenario, one, replications=2, workers=1))
     levers = ["finance.fund", "kitchens.cake-makers.count"]
-    drawn["tornado.png"] = sensitivity(scenario, levers, replications=2, workers=1).plot()
+    drawn["tornado.png"] = plot_tornado(sensitivity(scenario, levers, replications=2, workers=1))
     return drawn
 
 

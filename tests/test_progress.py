@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sim.progress import Progress
+from sim.experiments.progress import Progress
 
 
 class Terminal(io.StringIO):

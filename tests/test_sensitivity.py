@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.sensitivity import default_levers, moved, sensitivity
+from sim.experiments.sensitivity import default_levers, moved, sensitivity
 
 from conftest import ROOT, scenario
 

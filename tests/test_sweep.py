@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.scenario import Sweep
-from sim.sweep import design, sweep
+from sim.experiments.sweep import design, sweep
+from sim.reporting.plots import plot_sweep
+from sim.scenario.schema import Sweep
 
 from conftest import scenario
 
@@ -88,7 +89,7 @@ def test_table_is_tidy_one_row_per_point_scope_and_kpi():
 def test_the_plot_fits_the_design(levers, samples, kind):
     """A curve with a CI band for one lever, a heatmap for two on a grid, points otherwise."""
     s = scenario({"kitchens.k.daily_output": {"distribution": "poisson", "mean": 10}})
-    fig = sweep(s, levers, samples, replications=4, workers=1).plot()
+    fig = plot_sweep(sweep(s, levers, samples, replications=4, workers=1))
     ax = fig.axes[0]
     if kind == "heatmap":
         assert ax.images

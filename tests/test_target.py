@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.target import Goal, target
+from sim.experiments.target import Goal, target
 
 from conftest import scenario
 

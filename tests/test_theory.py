@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim.kitchens import presence
-from sim.scenario import Absence, Shock
-from sim.supply import shock_days
-from sim.theory import (
+from sim.engine.kitchens import presence
+from sim.engine.supply import shock_days
+from sim.results.theory import (
     normal_miss_probability,
     poisson_fill_rate,
     poisson_miss_probability,
@@ -24,6 +23,7 @@ from sim.theory import (
     survival_probability,
     thinned_poisson_miss_probability,
 )
+from sim.scenario.mechanisms import Absence, Shock
 
 from conftest import scenario
 

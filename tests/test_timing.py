@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from sim.timing import At, Phase
+from sim.engine.timing import At, Phase
 
 
 def test_same_time_events_run_by_phase_then_list_order_whatever_the_scheduling_order():

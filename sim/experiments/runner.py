@@ -11,16 +11,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sim.executors import Chunk, Executor, make_executor
-from sim.metrics import mean_ci
-from sim.model import Replication
-from sim.precision import Precision, PrecisionReport
-from sim.progress import Progress
-from sim.results import Results
-from sim.scenario import Scenario
-from sim.store import RunStore
+from sim.engine.replication import Replication
+from sim.experiments.executors import Chunk, Executor, make_executor
+from sim.experiments.progress import Progress
+from sim.experiments.store import RunStore
+from sim.results.metrics import mean_ci
+from sim.results.precision import Precision, PrecisionReport
+from sim.results.tables import Results
+from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
 _MAX_CHUNK = 100
@@ -142,69 +142,82 @@ def max_half_width(
     return float(max(widths))
 
 
-def run(
-    scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    *,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    precision: Precision | None = None,
-    progress: Progress | None = None,
-) -> Results:
+class Execution(TypedDict, total=False):
+    """How to run replications: the keywords every experiment takes, each optional.
+
+    ``sim.run``, ``sim.compare``, ``sim.sweep``, ``sim.target`` and ``sim.sensitivity`` accept
+    them as keyword arguments (``sim.run(s, replications=200, seed=1, workers=2)``).
+
+    Attributes:
+        replications: Per variant (with ``precision``: how many to start with); default: the
+            scenario's ``replications``.
+        seed: Default: the scenario's ``seed``.
+        workers: Local worker processes; default: every available core.
+        executor: Run elsewhere instead (e.g. ``sim.Dask("local")``).
+        store: Save each finished replication there, and reuse what it already holds.
+        progress: A progress bar to advance.
+    """
+
+    replications: int | None
+    seed: int | None
+    workers: int | None
+    executor: Executor | None
+    store: RunStore | None
+    progress: Progress | None
+
+
+class PreciseExecution(Execution, total=False):
+    """``Execution``, and a precision to reach (``run``, ``compare`` and ``sweep`` take it).
+
+    Attributes:
+        precision: Add replications until every variant's quota miss rate is this precise.
+    """
+
+    precision: Precision | None
+
+
+def replications_and_seed(scenario: Scenario, execution: Execution) -> tuple[int, int]:
+    """Return the replications and seed asked for, or the scenario's defaults.
+
+    Raises:
+        ValueError: Fewer than one replication.
+    """
+    n = execution.get("replications")
+    n = scenario.replications if n is None else n
+    if n < 1:
+        raise ValueError(f"replications must be >= 1, got {n}")
+    seed = execution.get("seed")
+    return n, scenario.seed if seed is None else seed
+
+
+def run(scenario: Scenario, **execution: Unpack[PreciseExecution]) -> Results:
     """Run replications of a scenario and return its results.
 
     Args:
         scenario: What to simulate (see ``sim.load_scenario``).
-        replications: How many (with ``precision``: how many to start with); default: the
-            scenario's ``replications``.
-        seed: Default: the scenario's ``seed``.
-        workers: Local worker processes; default: every available core.
-        executor: Run elsewhere instead (e.g. ``sim.executors.Dask("local")``).
-        store: Save each finished replication there, and reuse what it already holds.
-        precision: Add replications until the quota miss rate is known this precisely.
-        progress: A progress bar to advance.
+        **execution: How to run them: replications, seed, workers, ... (see ``Execution``).
     """
-    n = scenario.replications if replications is None else replications
-    if n < 1:
-        raise ValueError(f"replications must be >= 1, got {n}")
-    seed = scenario.seed if seed is None else seed
-    outcomes, report = run_variants(
-        [Variant("baseline", scenario)],
-        n,
-        seed,
-        workers=workers,
-        executor=executor,
-        store=store,
-        precision=precision,
-        progress=progress,
-    )
+    n, seed = replications_and_seed(scenario, execution)
+    outcomes, report = run_variants([Variant("baseline", scenario)], n, seed, execution)
     return Results(scenario, seed, outcomes["baseline"], precision=report)
 
 
 def run_variants(
-    variants: Sequence[Variant],
-    replications: int,
-    seed: int,
-    *,
-    workers: int | None = None,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    precision: Precision | None = None,
-    progress: Progress | None = None,
+    variants: Sequence[Variant], replications: int, seed: int, execution: PreciseExecution
 ) -> tuple[dict[str, list[Replication]], PrecisionReport | None]:
-    """Run replications of every variant (to a precision, if given); see ``run`` for the rest."""
-    with executor_for(executor, workers) as ex:
-        runner = Runner(seed, ex, store, progress)
+    """Run replications of every variant (to a precision, if one is asked for)."""
+    with executor_for(execution) as ex:
+        runner = Runner(seed, ex, execution.get("store"), execution.get("progress"))
+        precision = execution.get("precision")
         if precision is None:
             return runner.run(variants, replications), None
         return runner.run_precise(variants, replications, precision)
 
 
 @contextmanager
-def executor_for(executor: Executor | None, workers: int | None) -> Iterator[Executor]:
-    """Use the given executor, or make one for ``workers`` and close it afterwards."""
+def executor_for(execution: Execution) -> Iterator[Executor]:
+    """Use the executor asked for, or make one for ``workers`` and close it afterwards."""
+    executor, workers = execution.get("executor"), execution.get("workers")
     if executor is not None:
         yield executor
         return

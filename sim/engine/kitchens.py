@@ -20,9 +20,10 @@ from typing import Protocol
 import numpy as np
 import simpy
 
-from sim.calendar import Calendar
-from sim.scenario import Absence, KitchenGroup
-from sim.timing import At, Phase
+from sim.engine.timing import At, Phase
+from sim.scenario.calendar import Calendar
+from sim.scenario.mechanisms import Absence
+from sim.scenario.schema import KitchenGroup
 
 # Kitchens drawn per block: bounds memory for very large groups without changing the draws.
 _BLOCK = 4096

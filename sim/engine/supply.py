@@ -11,8 +11,9 @@ import math
 
 import numpy as np
 
-from sim.calendar import Calendar
-from sim.scenario import KitchenGroup, Product, Scenario, Shock
+from sim.scenario.calendar import Calendar
+from sim.scenario.mechanisms import Shock
+from sim.scenario.schema import KitchenGroup, Product, Scenario
 
 
 def product_multiplier(product: Product, calendar: Calendar, days: int) -> np.ndarray:

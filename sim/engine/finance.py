@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario import Finance
+from sim.scenario.mechanisms import Finance
 
 
 class Treasury:

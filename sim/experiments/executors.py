@@ -14,8 +14,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Protocol, Self
 
-from sim.model import Replication, simulate
-from sim.scenario import Scenario
+from sim.engine.replication import Replication, simulate
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

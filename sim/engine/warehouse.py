@@ -17,8 +17,8 @@ from enum import IntEnum
 import numpy as np
 import simpy
 
-from sim.finance import Treasury
-from sim.timing import At, Phase
+from sim.engine.finance import Treasury
+from sim.engine.timing import At, Phase
 
 
 class Flow(IntEnum):

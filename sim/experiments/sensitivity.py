@@ -10,19 +10,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
-from sim.compare import Comparison, compare
-from sim.executors import Executor
-from sim.loading import ScenarioError, read_value, to_yaml
-from sim.metrics import KPIS
-from sim.outputs import write_atomic, write_text
-from sim.progress import Progress
-from sim.scenario import KitchenGroup, Scenario
-from sim.store import RunStore
+from sim.experiments.compare import Comparison, compare
+from sim.experiments.runner import Execution
+from sim.results.metrics import KPIS
+from sim.scenario.messages import ScenarioError
+from sim.scenario.overrides import read_value
+from sim.scenario.schema import KitchenGroup, Scenario
 
 # Quantities a cooperative or a trade office could change (or would like to know the weight of).
 _FRACTIONS = ("share", "fraction", "reject_fraction")
@@ -134,43 +131,6 @@ class Sensitivity:
             "table": json.loads(self.table.to_json(orient="records")),
         }
 
-    def plot(self) -> Any:
-        """The tornado chart."""
-        from sim.plots import plot_tornado  # noqa: PLC0415 (matplotlib is slow to import)
-
-        return plot_tornado(self)
-
-    def write_files(self, out: Path) -> None:
-        """Write sensitivity.csv, sensitivity.json, tornado.png and scenario.yaml."""
-        write_atomic(out / "sensitivity.csv", lambda tmp: self.table.to_csv(tmp, index=False))
-        write_text(out / "sensitivity.json", json.dumps(self.summary, indent=2) + "\n")
-        write_atomic(out / "tornado.png", lambda tmp: self.plot().savefig(tmp, dpi=120))
-        write_text(out / "scenario.yaml", to_yaml(self.comparison.scenario))
-
-    def format(self) -> str:
-        """Return the levers ranked by effect, as a text table."""
-        pct = self.kpi in {"quota_miss_rate", "fill_rate"}
-        scale, unit = (100, " pts") if pct else (1, "")
-        width = max(len(p) for p in self.levers) + 2
-        lines = [
-            (
-                f"{self.comparison.scenario.name}: {self.kpi} when each lever moves "
-                f"-{self.change:.0%} / +{self.change:.0%}, {self.comparison.replications} "
-                f"replications each, seed {self.comparison.seed} (common random numbers)"
-            ),
-            "",
-            (
-                f"{'lever':<{width}}{'value':>14}{'-' + format(self.change, '.0%'):>16}"
-                f"{'+' + format(self.change, '.0%'):>16}"
-            ),
-        ]
-        for row in self.table.to_dict("records"):
-            down = f"{float(row['diff_down']) * scale:+.2f}{unit}"
-            up = f"{float(row['diff_up']) * scale:+.2f}{unit}"
-            value = float(row["value"])
-            lines.append(f"{row['lever']!s:<{width}}{value:>14,g}{down:>16}{up:>16}")
-        return "\n".join(lines)
-
 
 def _name(path: str, sign: str) -> str:
     return f"{path} {sign}"
@@ -181,13 +141,7 @@ def sensitivity(
     levers: Sequence[str] | None = None,
     change: float = 0.2,
     kpi: str = "quota_miss_rate",
-    *,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    progress: Progress | None = None,
+    **execution: Unpack[Execution],
 ) -> Sensitivity:
     """Move each lever down and up by ``change`` and measure the KPI's paired response.
 
@@ -196,28 +150,15 @@ def sensitivity(
         levers: Dotted paths to numbers; default: ``default_levers(scenario)``.
         change: The relative move (0.2: ±20%).
         kpi: One of the KPIs.
-        replications: Per variant; default: the scenario's.
-        seed: Default: the scenario's.
-        workers: Local worker processes; default: every available core.
-        executor: Run elsewhere instead (e.g. on Dask).
-        store: Save finished runs there and reuse what it holds.
-        progress: A progress bar to advance.
+        **execution: How to run them: replications (per variant), seed, workers, ... (see
+            ``sim.experiments.runner.Execution``).
     """
     plan = plan_levers(scenario, levers, change, kpi)
     policies = {}
     for path, (_, low, high) in plan.items():
         policies[_name(path, "-")] = {path: low}
         policies[_name(path, "+")] = {path: high}
-    comparison = compare(
-        scenario,
-        policies,
-        replications,
-        seed,
-        workers,
-        executor=executor,
-        store=store,
-        progress=progress,
-    )
+    comparison = compare(scenario, policies, **execution)
     return Sensitivity(comparison, plan, kpi, change)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from sim._version import __version__
-from sim.model import Replication
+from sim.engine.replication import Replication
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

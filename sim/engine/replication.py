@@ -13,11 +13,9 @@ from functools import partial
 import numpy as np
 import simpy
 
-from sim.calendar import Calendar
-from sim.finance import Treasury
-from sim.kitchens import Collection, Produce, collect, local_share, produce_in_bulk
-from sim.scenario import Scenario
-from sim.shipments import (
+from sim.engine.finance import Treasury
+from sim.engine.kitchens import Collection, Produce, collect, local_share, produce_in_bulk
+from sim.engine.shipments import (
     LINE_FIELDS,
     NOT_CANCELLED,
     Line,
@@ -28,10 +26,12 @@ from sim.shipments import (
     shipment_schedule,
     transit_days,
 )
-from sim.streams import stream
-from sim.supply import group_multiplier, shock_days
-from sim.timing import At, Phase
-from sim.warehouse import Flow, Warehouse
+from sim.engine.streams import stream
+from sim.engine.supply import group_multiplier, shock_days
+from sim.engine.timing import At, Phase
+from sim.engine.warehouse import Flow, Warehouse
+from sim.scenario.calendar import Calendar
+from sim.scenario.schema import Scenario
 
 # Per-product pack totals of a replication, in this column order. Every pack is accounted
 # for: initial_stock + made = everything after it.

@@ -12,20 +12,23 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
-from sim.executors import Executor
-from sim.experiment import Runner, Variant, executor_for
-from sim.loading import ScenarioError, derive, read_value, to_yaml
-from sim.metrics import KPIS, bounds_of, mean_ci, scope_kpis
-from sim.outputs import write_atomic, write_text
-from sim.progress import Progress
-from sim.results import Results
-from sim.scenario import Scenario
-from sim.store import RunStore
+from sim.experiments.runner import (
+    Execution,
+    Runner,
+    Variant,
+    executor_for,
+    replications_and_seed,
+)
+from sim.results.metrics import KPIS, bounds_of, mean_ci, scope_kpis
+from sim.results.tables import Results
+from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError
+from sim.scenario.overrides import read_value
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -162,12 +165,6 @@ class TargetResult:
             "evaluations": json.loads(self.table.to_json(orient="records")),
         }
 
-    def write_files(self, out: Path) -> None:
-        """Write target.json, target.csv (every evaluation) and scenario.yaml."""
-        write_text(out / "target.json", json.dumps(self.summary, indent=2) + "\n")
-        write_atomic(out / "target.csv", lambda tmp: self.table.to_csv(tmp, index=False))
-        write_text(out / "scenario.yaml", to_yaml(self.scenario))
-
 
 def target(
     scenario: Scenario,
@@ -177,12 +174,7 @@ def target(
     low: float | None = None,
     high: float | None = None,
     resolution: float | None = None,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    progress: Progress | None = None,
+    **execution: Unpack[Execution],
 ) -> TargetResult:
     """Find the smallest (or largest) lever value that meets the goal, by bisection.
 
@@ -194,21 +186,16 @@ def target(
         high: Upper bound; default: four times the current value.
         resolution: For a real-valued lever, stop when the bracket is this narrow; default:
             1/1000 of the range. Whole-number levers are bisected to adjacent integers.
-        replications: Per evaluation; default: the scenario's.
-        seed: Default: the scenario's.
-        workers: Local worker processes; default: every available core.
-        executor: Run elsewhere instead (e.g. on Dask).
-        store: Save finished runs there and reuse what it holds.
-        progress: A progress bar to advance.
+        **execution: How to run them: replications (per evaluation), seed, workers, ... (see
+            ``sim.experiments.runner.Execution``).
     """
     lo, hi, step, integer = search_range(
         scenario, lever, goal, low=low, high=high, resolution=resolution
     )
-    seed = scenario.seed if seed is None else seed
-    n = scenario.replications if replications is None else replications
+    n, seed = replications_and_seed(scenario, execution)
     answer = TargetResult(scenario, lever, goal, seed, n, lo, hi)
-    with executor_for(executor, workers) as ex:
-        runner = Runner(seed, ex, store, progress)
+    with executor_for(execution) as ex:
+        runner = Runner(seed, ex, execution.get("store"), execution.get("progress"))
 
         def evaluate(x: float) -> bool:
             if x not in answer.evaluations:

@@ -11,22 +11,22 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
 
-from sim.executors import Executor
-from sim.experiment import Variant, run_variants
-from sim.loading import derive, to_yaml
-from sim.metrics import KPIS, bounds_of, mean_ci
-from sim.outputs import write_atomic, write_text
-from sim.precision import Precision, PrecisionReport
-from sim.progress import Progress
-from sim.results import Results
-from sim.scenario import Scenario
-from sim.store import RunStore
+from sim.experiments.runner import (
+    PreciseExecution,
+    Variant,
+    replications_and_seed,
+    run_variants,
+)
+from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.precision import PrecisionReport
+from sim.results.tables import Results
+from sim.scenario.loading import derive
+from sim.scenario.schema import Scenario
 
 BASELINE = "baseline"
 ALL = "all"  # the scope "every buyer" or "every product"
@@ -52,41 +52,19 @@ def policy_variants(
 def compare(
     scenario: Scenario,
     policies: Mapping[str, Mapping[str, Any]] | None = None,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    *,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    precision: Precision | None = None,
-    progress: Progress | None = None,
+    **execution: Unpack[PreciseExecution],
 ) -> Comparison:
     """Run the baseline and every policy with common random numbers; compare them.
 
     Args:
         scenario: The baseline.
         policies: Name -> dotted-path overrides; default: the scenario's ``policies``.
-        replications: Per policy (with ``precision``: to start with); default: the scenario's.
-        seed: Default: the scenario's.
-        workers: Local worker processes; default: every available core.
-        executor: Run elsewhere instead (e.g. on Dask).
-        store: Save finished runs there and reuse what it holds.
-        precision: Add replications until every policy's quota miss rate is this precise.
-        progress: A progress bar to advance.
+        **execution: How to run them: replications (per policy), seed, workers, ... (see
+            ``sim.experiments.runner.Execution``).
     """
     variants = policy_variants(scenario, policies)
-    seed = scenario.seed if seed is None else seed
-    n = scenario.replications if replications is None else replications
-    outcomes, report = run_variants(
-        variants,
-        n,
-        seed,
-        workers=workers,
-        executor=executor,
-        store=store,
-        precision=precision,
-        progress=progress,
-    )
+    n, seed = replications_and_seed(scenario, execution)
+    outcomes, report = run_variants(variants, n, seed, execution)
     results = {v.name: Results(v.scenario, seed, outcomes[v.name]) for v in variants}
     return Comparison(scenario, seed, variants, results, report)
 
@@ -186,23 +164,3 @@ class Comparison:
             [r.shipments.assign(policy=name) for name, r in self.results.items()],
             ignore_index=True,
         )[["policy", *self.results[BASELINE].shipments.columns]]
-
-    def plot(self, kpi: str = "quota_miss_rate") -> Any:
-        """The forest plot of paired differences from the baseline."""
-        from sim.plots import plot_forest  # noqa: PLC0415 (matplotlib is slow to import)
-
-        return plot_forest(self, kpi)
-
-    def write_files(self, out: Path) -> None:
-        """Write comparison.json, comparison.csv, shipments.csv, forest.png, scenario.yaml."""
-        write_text(out / "comparison.json", json.dumps(self.summary, indent=2) + "\n")
-        write_atomic(out / "forest.png", lambda tmp: self.plot().savefig(tmp, dpi=120))
-        write_atomic(out / "comparison.csv", lambda tmp: self.table.to_csv(tmp, index=False))
-        write_atomic(out / "shipments.csv", lambda tmp: self.shipments().to_csv(tmp, index=False))
-        write_text(out / "scenario.yaml", to_yaml(self.scenario))
-
-    def format(self) -> str:
-        """Return the comparison as a text table for a terminal."""
-        from sim.summary_table import format_comparison  # noqa: PLC0415 (presentation)
-
-        return format_comparison(self)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.loading import ScenarioError, load_scenario
-from sim.outputs import OutputError, write_text
-from sim.scenario import Scenario
+from sim.reporting.folders import OutputError, write_text
+from sim.scenario.loading import load_scenario
+from sim.scenario.messages import ScenarioError
+from sim.scenario.schema import Scenario
 
 KINDS = {
     "summary.json": "run",

@@ -13,7 +13,9 @@ from functools import cache
 
 import numpy as np
 
-from sim.scenario import WEEKDAYS, AroundEid, Scenario, Weekday, Window
+from sim.scenario.fields import WEEKDAYS, Weekday
+from sim.scenario.mechanisms import AroundEid, Window
+from sim.scenario.schema import Scenario
 
 _EID_NAMES = {"eid_al_fitr": "Eid al-Fitr", "eid_al_adha": "Eid al-Adha"}
 

@@ -1,13 +1,15 @@
-"""The summary as a readable text table: each statistic as mean ± half-width of its 95% CI."""
+"""Results as text tables for a terminal: each estimate with its 95% CI."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sim.metrics import KPIS
+import pandas as pd
 
-if TYPE_CHECKING:
-    from sim.compare import Comparison
+from sim.experiments.compare import Comparison
+from sim.experiments.sensitivity import Sensitivity
+from sim.experiments.sweep import SweepResult
+from sim.results.metrics import KPIS
 
 _KPI_HEADINGS = ("miss rate", "fill rate", "mean shortfall", "longest miss run")
 
@@ -142,3 +144,54 @@ def _interval(lo: float | None, hi: float | None, fmt: str) -> str:
     if lo is None or lo != lo:  # noqa: PLR0124 (NaN: a single replication)
         return ""
     return f"[{fmt.format(lo)}, {fmt.format(hi)}]"
+
+
+def format_sweep(result: SweepResult) -> str:
+    """Return a sweep's headline KPI per design point as a text table."""
+    head = result.headline()
+    width = max(len(p) for p in result.levers) + 2
+    title = (
+        f"{result.scenario.name}: sweep of {len(result.points)} points, "
+        f"{result.results[0].replications} replications each, seed {result.seed} "
+        "(common random numbers)"
+    )
+    lines = [
+        title,
+        "",
+        "".join(f"{p:>{width}}" for p in result.levers) + "   quota miss rate [95% CI]",
+    ]
+    for row in head.to_dict("records"):
+        values = "".join(f"{_show(row[p]):>{width}}" for p in result.levers)
+        ci = "" if pd.isna(row["ci_lo"]) else f" [{row['ci_lo']:.1%}, {row['ci_hi']:.1%}]"
+        lines.append(f"{values}   {row['mean']:.1%}{ci}")
+    return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def format_sensitivity(result: Sensitivity) -> str:
+    """Return the levers ranked by their effect on the KPI, as a text table."""
+    pct = result.kpi in {"quota_miss_rate", "fill_rate"}
+    scale, unit = (100, " pts") if pct else (1, "")
+    width = max(len(p) for p in result.levers) + 2
+    comparison = result.comparison
+    lines = [
+        (
+            f"{comparison.scenario.name}: {result.kpi} when each lever moves "
+            f"-{result.change:.0%} / +{result.change:.0%}, {comparison.replications} "
+            f"replications each, seed {comparison.seed} (common random numbers)"
+        ),
+        "",
+        (
+            f"{'lever':<{width}}{'value':>14}{'-' + format(result.change, '.0%'):>16}"
+            f"{'+' + format(result.change, '.0%'):>16}"
+        ),
+    ]
+    for row in result.table.to_dict("records"):
+        down = f"{float(row['diff_down']) * scale:+.2f}{unit}"
+        up = f"{float(row['diff_up']) * scale:+.2f}{unit}"
+        value = float(row["value"])
+        lines.append(f"{row['lever']!s:<{width}}{value:>14,g}{down:>16}{up:>16}")
+    return "\n".join(lines)

@@ -1,7 +1,8 @@
 """The scenario schema: products, kitchen groups, the cooperative warehouse and its buyers.
 
 One clock unit, the day. A scenario is immutable, validated data; variants are new objects
-made with dotted-path overrides (see ``sim.loading``). Defaults live here and nowhere else.
+made with dotted-path overrides (see ``sim.scenario.overrides``). Defaults live here and nowhere
+else. The optional mechanism sections are in ``sim.scenario.mechanisms``.
 """
 
 from __future__ import annotations
@@ -11,101 +12,24 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sim.distributions import Distribution
-
-Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
-"""Names of products, kitchen groups and buyers: letters, digits, ``-`` and ``_``.
-
-They are used as keys in ``--set`` paths, JSON output and CSV columns, so no dots or spaces.
-"""
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-Path = tuple[str | int, ...]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Multiplier = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import WEEKDAYS, Fraction, Multiplier, Name, Path, Section, Weekday
+from sim.scenario.mechanisms import (
+    Absence,
+    Boost,
+    Calendar,
+    Delivery,
+    Finance,
+    LocalMarket,
+    Shock,
+    Supply,
+)
 
 
-class _Model(BaseModel):
-    # strict: a YAML string "12" is not silently taken for the number 12, nor `yes` for 1.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class AroundEid(_Model):
-    """Days around Eid al-Fitr: from ``before_days`` before it to ``after_days`` after it."""
-
-    before_days: int = Field(default=0, ge=0, le=60)
-    after_days: int = Field(default=0, ge=0, le=60)
-
-
-class Window(_Model):
-    """A span of days: dates ``start`` to ``end`` (inclusive), or days around a holiday."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    around: Literal["eid_al_fitr", "eid_al_adha"] | None = Field(
-        default=None, description="Every year's holiday (from the holidays package)."
-    )
-    before_days: int = Field(default=0, ge=0, le=60)
-    after_days: int = Field(default=0, ge=0, le=60)
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Window:
-        dated = self.start is not None or self.end is not None
-        if dated == (self.around is not None):
-            raise ValueError("give either start and end dates, or around: eid_al_fitr|eid_al_adha")
-        if dated and (self.start is None or self.end is None or self.start > self.end):
-            raise ValueError(f"need start <= end, got start={self.start}, end={self.end}")
-        if dated and (self.before_days or self.after_days):
-            raise ValueError("before_days and after_days go with around:, not with dates")
-        return self
-
-
-class Calendar(_Model):
-    """Days kitchens do not work and days no shipment can leave; dates need start_date."""
-
-    holidays: bool = Field(
-        default=False,
-        description="Kitchens stop on Indonesian public holidays and joint-leave (cuti "
-        "bersama) days, from the holidays package.",
-    )
-    lebaran: AroundEid | None = Field(
-        default=None, description="Kitchens stop around Eid al-Fitr (mudik)."
-    )
-    closures: list[Window] = Field(default_factory=list, description="Other days kitchens stop.")
-    port_closures: list[Window] = Field(
-        default_factory=list,
-        description="Days no shipment can depart (e.g. the truck ban around Eid): a shipment "
-        "due then departs on the next open day, and the delay is recorded.",
-    )
-
-
-class Dip(_Model):
-    """A periodic dip in supply, e.g. the fishing stop around each full moon."""
-
-    every_days: float = Field(gt=0, allow_inf_nan=False, description="Period (29.53: lunar).")
-    length_days: int = Field(ge=1)
-    multiplier: Multiplier
-    first_day: int = Field(default=0, ge=0, description="Day the first dip starts.")
-
-
-class Supply(_Model):
-    """Raw-material supply of a product, shared by every kitchen making it."""
-
-    monthly: list[Multiplier] | None = Field(
-        default=None,
-        min_length=12,
-        max_length=12,
-        description="Output multiplier for each calendar month, January first (needs start_date).",
-    )
-    dip: Dip | None = None
-
-
-class Product(_Model):
+class Product(Section):
     """A product made by kitchens and bought by buyers."""
 
     shelf_life_days: int | None = Field(
@@ -117,82 +41,7 @@ class Product(_Model):
     supply: Supply | None = Field(default=None, description="Seasons and dips of raw material.")
 
 
-class Absence(_Model):
-    """Spells when a kitchen does not work (illness, family duties): a two-state Markov chain."""
-
-    fraction: float = Field(ge=0, lt=1, description="Long-run fraction of days absent.")
-    mean_spell_days: float = Field(ge=1, allow_inf_nan=False, description="Mean absence length.")
-
-    @model_validator(mode="after")
-    def _possible(self) -> Absence:
-        # P(present -> absent) = fraction / (1 - fraction) / mean_spell_days must be <= 1.
-        lowest = self.fraction / (1 - self.fraction)
-        if self.mean_spell_days < lowest:
-            raise ValueError(
-                f"mean_spell_days must be >= fraction / (1 - fraction) = {lowest:.4g} "
-                f"for that fraction, got {self.mean_spell_days}"
-            )
-        return self
-
-
-class Surge(Window):
-    """A span of days when the local market takes a larger share (e.g. before Lebaran)."""
-
-    share: Fraction
-
-
-class LocalMarket(_Model):
-    """The share of each day's output sold locally before it reaches the cooperative."""
-
-    share: Fraction = 0.0
-    surges: list[Surge] = Field(
-        default_factory=list, description="Spans with another share (the largest applies)."
-    )
-
-
-class Delivery(_Model):
-    """How a group's output reaches the warehouse: collected together, then transported."""
-
-    every_days: int = Field(default=1, ge=1, description="Deliver every this many days...")
-    batch_size: int | None = Field(
-        default=None, ge=1, description="...or as soon as this many packs are waiting."
-    )
-    transport_days: int = Field(default=0, ge=0, description="Days on the road.")
-
-
-class Boost(_Model):
-    """Production response: the cooperative asks for more when its stock runs low."""
-
-    when_stock_below: int = Field(ge=1, description="Warehouse stock of the group's product.")
-    factor: float = Field(ge=1, allow_inf_nan=False, description="Output x this while low.")
-    max_days_in_row: int = Field(ge=1, description="Kitchens then need a normal day.")
-
-
-class Shock(_Model):
-    """Random episodes that cut output (LPG shortage, flood), shared by those they hit."""
-
-    name: Name
-    per_year: float = Field(ge=0, allow_inf_nan=False, description="Episodes starting per year.")
-    duration_days: Distribution
-    multiplier: Multiplier = Field(description="Output multiplier during an episode.")
-    products: list[Name] | None = Field(
-        default=None, description="Hits kitchens making these; with groups: either."
-    )
-    groups: list[Name] | None = Field(
-        default=None, description="Hits these kitchen groups; neither given: everyone."
-    )
-
-
-class Finance(_Model):
-    """Working capital: the cooperative pays kitchens on delivery and is paid by buyers later."""
-
-    fund: float = Field(ge=0, allow_inf_nan=False, description="Cash at day 0 (Rp).")
-    purchase_price: dict[Name, Multiplier] = Field(
-        description="Paid to kitchens per pack on delivery (Rp); every product made needs one."
-    )
-
-
-class KitchenGroup(_Model):
+class KitchenGroup(Section):
     """Identical home kitchens making one product."""
 
     name: Name
@@ -220,7 +69,7 @@ class KitchenGroup(_Model):
         return days
 
 
-class Warehouse(_Model):
+class Warehouse(Section):
     """The cooperative warehouse where kitchens' output is pooled."""
 
     capacity: int | None = Field(
@@ -249,7 +98,7 @@ class Warehouse(_Model):
     )
 
 
-class Buyer(_Model):
+class Buyer(Section):
     """An export buyer with a fixed quota per product, shipped on a fixed schedule."""
 
     name: Name
@@ -301,7 +150,7 @@ class Buyer(_Model):
         return range(first, horizon_days + 1, self.every_days)
 
 
-class Range(_Model):
+class Range(Section):
     """A lever's range in a sweep: every ``step`` from ``low`` to ``high``, or sampled."""
 
     # int | float: whole-number bounds (YAML 4, not 4.0) make a whole-number lever.
@@ -321,7 +170,7 @@ class Range(_Model):
         return all(isinstance(v, int) for v in (self.low, self.high, self.step or 1))
 
 
-class Sweep(_Model):
+class Sweep(Section):
     """Levers to vary: a full grid of their values, or a Latin hypercube of ``samples`` points."""
 
     levers: dict[str, list[Any] | Range] = Field(
@@ -348,7 +197,7 @@ class Sweep(_Model):
         return self
 
 
-class Scenario(_Model):
+class Scenario(Section):
     """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
 
     name: str = Field(min_length=1)

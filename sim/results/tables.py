@@ -1,4 +1,4 @@
-"""Results of a run: tidy tables, the summary document, and the files written by ``--out``.
+"""Results of a run: tidy tables and the summary document (``sim.write`` turns them into files).
 
 Tables carry scenario, seed and replication on every row; the summary records the scenario,
 its digest, the seed, the number of replications and the package version that produced it.
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sim._version import __version__
-from sim.loading import to_yaml
-from sim.metrics import (
+from sim.scenario.loading import to_yaml
+from sim.results.metrics import (
     NON_NEGATIVE,
     SHARE,
     cash_summary,
@@ -27,11 +27,10 @@ from sim.metrics import (
     summarize_kpis,
     summarize_products,
 )
-from sim.model import PRODUCT_FIELDS, Replication
-from sim.outputs import prepare, write_atomic, write_text
-from sim.precision import PrecisionReport
-from sim.scenario import Scenario
-from sim.shipments import LINE_FIELDS
+from sim.engine.replication import PRODUCT_FIELDS, Replication
+from sim.results.precision import PrecisionReport
+from sim.scenario.schema import Scenario
+from sim.engine.shipments import LINE_FIELDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -199,26 +198,6 @@ class Results:
         """Return the summary as a JSON document."""
         return json.dumps(self.summary, indent=2, allow_nan=False)
 
-    def write(self, out_dir: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the summary, tables, resolved scenario and figures into a new folder.
-
-        Raises:
-            OutputError: ``out_dir`` exists and ``overwrite`` is false.
-        """
-        out = prepare(Path(out_dir), overwrite=overwrite)
-        self.write_files(out)
-        return out
-
-    def write_files(self, out: Path) -> None:
-        """Write the result files into an existing folder, each whole or not at all."""
-        from sim.plots import run_figures  # noqa: PLC0415 (matplotlib is slow to import)
-
-        write_text(out / "summary.json", self.to_json() + "\n")
-        write_atomic(out / "shipments.csv", lambda tmp: self.shipments.to_csv(tmp, index=False))
-        write_text(out / "scenario.yaml", self.scenario_yaml())
-        for name, draw in run_figures(self).items():
-            write_atomic(out / name, partial(_save, draw))
-
     def scenario_yaml(self) -> str:
         """Return the resolved scenario, with this run's seed and replications, as YAML."""
         resolved = self.scenario.model_copy(
@@ -230,10 +209,6 @@ class Results:
             f"# Re-run it with: umkm-sim run scenario.yaml\n"
         )
         return header + to_yaml(resolved)
-
-
-def _save(draw: Callable[[], Figure], path: Path) -> None:
-    draw().savefig(path, dpi=120)
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.finance import Treasury
-from sim.scenario import Buyer
-from sim.timing import At, Phase
-from sim.warehouse import Warehouse
+from sim.engine.finance import Treasury
+from sim.engine.timing import At, Phase
+from sim.engine.warehouse import Warehouse
+from sim.scenario.schema import Buyer
 
 # One record per shipment line, in this column order. ``day`` is the scheduled day,
 # ``quota`` what the shipment owed (with backorder, including the backlog), ``on_time`` -1

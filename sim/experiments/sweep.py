@@ -11,24 +11,25 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
 import pydantic
 
-from sim.executors import Executor
-from sim.experiment import Variant, run_variants
-from sim.loading import ScenarioError, derive, to_yaml, validation_problems
-from sim.metrics import KPIS, bounds_of, mean_ci
-from sim.outputs import write_atomic, write_text
-from sim.precision import Precision, PrecisionReport
-from sim.progress import Progress
-from sim.results import Results
-from sim.scenario import Range, Scenario, Sweep
-from sim.store import RunStore
-from sim.streams import stream
+from sim.engine.streams import stream
+from sim.experiments.runner import (
+    PreciseExecution,
+    Variant,
+    replications_and_seed,
+    run_variants,
+)
+from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.precision import PrecisionReport
+from sim.results.tables import Results
+from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError, validation_problems
+from sim.scenario.schema import Range, Scenario, Sweep
 
 
 def design(sweep: Sweep, seed: int) -> pd.DataFrame:
@@ -87,14 +88,7 @@ def sweep(
     scenario: Scenario,
     levers: Mapping[str, list[Any] | Range | Mapping[str, float]] | Sweep | None = None,
     samples: int | None = None,
-    *,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    executor: Executor | None = None,
-    store: RunStore | None = None,
-    precision: Precision | None = None,
-    progress: Progress | None = None,
+    **execution: Unpack[PreciseExecution],
 ) -> SweepResult:
     """Run every design point of a sweep with common random numbers.
 
@@ -103,29 +97,14 @@ def sweep(
         levers: Dotted path -> values or a range ``{low, high[, step]}``; or a ``Sweep``;
             default: the scenario's ``sweep`` section.
         samples: Latin hypercube points instead of the full grid.
-        replications: Per point (with ``precision``: to start with); default: the scenario's.
-        seed: Default: the scenario's.
-        workers: Local worker processes; default: every available core.
-        executor: Run elsewhere instead (e.g. on Dask).
-        store: Save finished runs there and reuse what it holds.
-        precision: Add replications until every point's quota miss rate is this precise.
-        progress: A progress bar to advance.
+        **execution: How to run them: replications (per point), seed, workers, ... (see
+            ``sim.experiments.runner.Execution``).
     """
     plan = as_sweep(scenario, levers, samples)
-    seed = scenario.seed if seed is None else seed
+    n, seed = replications_and_seed(scenario, execution)
     points = design(plan, seed)
     variants = sweep_variants(scenario, points)
-    n = scenario.replications if replications is None else replications
-    outcomes, report = run_variants(
-        variants,
-        n,
-        seed,
-        workers=workers,
-        executor=executor,
-        store=store,
-        precision=precision,
-        progress=progress,
-    )
+    outcomes, report = run_variants(variants, n, seed, execution)
     results = [Results(v.scenario, seed, outcomes[v.name]) for v in variants]
     return SweepResult(scenario, seed, plan, points, results, report)
 
@@ -233,40 +212,3 @@ class SweepResult:
         if self.precision is not None:
             document["precision"] = self.precision.as_dict()
         return document
-
-    def plot(self, kpi: str = "quota_miss_rate") -> Any:
-        """Plot the KPI against the lever(s): a curve with its CI band, or a heatmap for two."""
-        from sim.plots import plot_sweep  # noqa: PLC0415 (matplotlib is slow to import)
-
-        return plot_sweep(self, kpi)
-
-    def write_files(self, out: Path) -> None:
-        """Write sweep.csv, sweep.json, sweep.png and scenario.yaml."""
-        write_atomic(out / "sweep.csv", lambda tmp: self.table.to_csv(tmp, index=False))
-        write_text(out / "sweep.json", json.dumps(self.summary, indent=2) + "\n")
-        write_atomic(out / "sweep.png", lambda tmp: self.plot().savefig(tmp, dpi=120))
-        write_text(out / "scenario.yaml", to_yaml(self.scenario))
-
-    def format(self) -> str:
-        """Return the headline KPI per design point as a text table."""
-        head = self.headline()
-        width = max(len(p) for p in self.levers) + 2
-        title = (
-            f"{self.scenario.name}: sweep of {len(self.points)} points, "
-            f"{self.results[0].replications} replications each, seed {self.seed} "
-            "(common random numbers)"
-        )
-        lines = [
-            title,
-            "",
-            "".join(f"{p:>{width}}" for p in self.levers) + "   quota miss rate [95% CI]",
-        ]
-        for row in head.to_dict("records"):
-            values = "".join(f"{_show(row[p]):>{width}}" for p in self.levers)
-            ci = "" if pd.isna(row["ci_lo"]) else f" [{row['ci_lo']:.1%}, {row['ci_hi']:.1%}]"
-            lines.append(f"{values}   {row['mean']:.1%}{ci}")
-        return "\n".join(lines)
-
-
-def _show(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)

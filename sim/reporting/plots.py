@@ -22,10 +22,10 @@ from sim._version import __version__
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.compare import Comparison
-    from sim.results import Results
-    from sim.sensitivity import Sensitivity
-    from sim.sweep import SweepResult
+    from sim.experiments.compare import Comparison
+    from sim.experiments.sensitivity import Sensitivity
+    from sim.experiments.sweep import SweepResult
+    from sim.results.tables import Results
 
 STYLE: dict[str, Any] = {
     "font.size": 9,

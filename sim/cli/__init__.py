@@ -1,0 +1,48 @@
+"""The ``umkm-sim`` command: run, compare policies, sweep levers, answer inverse questions.
+
+Bad input (a scenario, a flag, an output folder) is reported in one line per problem, naming
+the file, line and key, with exit status 2 and no traceback, before anything is written. An
+interrupted experiment with ``--out`` keeps every finished run; ``--resume`` finishes it.
+The top layer: it may import every part of ``sim``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from sim.cli.commands import EXIT_BAD_INPUT, UsageError
+from sim.cli.parser import build_parser
+from sim.reporting.folders import STORE_NAME, OutputError
+from sim.scenario.messages import ScenarioError
+
+EXIT_INTERRUPTED = 130
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
+    from sim.experiments.executors import MissingDaskError  # noqa: PLC0415
+    from sim.experiments.runner import Interrupted  # noqa: PLC0415
+    from sim.experiments.store import StoreError  # noqa: PLC0415
+
+    try:
+        return int(args.handler(args))
+    except (ScenarioError, UsageError, OutputError, StoreError, MissingDaskError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Interrupted as exc:
+        where = getattr(args, "out", None)
+        saved = (
+            f"they are saved in {where / STORE_NAME}: run the same command with --resume to finish"
+            if where
+            else "nothing was saved (use --out DIR to keep finished runs)"
+        )
+        print(f"{exc}; {saved}", file=sys.stderr)
+        return EXIT_INTERRUPTED if exc.reason == "interrupted" else 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

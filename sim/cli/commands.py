@@ -1,0 +1,259 @@
+"""The ``umkm-sim`` commands: each reads its flags, runs, prints, and writes its files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sim.reporting.folders import STORE_NAME, prepare
+from sim.scenario.loading import load_scenario
+from sim.scenario.messages import ScenarioError
+from sim.scenario.overrides import parse_assignment
+from sim.scenario.schema import Scenario, scenario_json_schema
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """A command-line problem the user can fix."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run replications of a scenario and print a summary of quota misses with 95% CIs."""
+    from sim.experiments.runner import run as run_replications  # noqa: PLC0415
+    from sim.reporting.text import format_summary  # noqa: PLC0415
+
+    scenario = _load(args)
+    with _session(args) as execution:
+        results = run_replications(scenario, **execution)
+    text = _with_precision(format_summary(results.summary), results.precision)
+    _finish(args, results, results.to_json(), text)
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Compare the baseline with every policy of the scenario, with common random numbers.
+
+    Prints each KPI with its 95% CI and the paired difference from the baseline.
+    """
+    from sim.experiments.compare import compare as compare_policies  # noqa: PLC0415
+    from sim.experiments.compare import policy_variants  # noqa: PLC0415
+    from sim.reporting.text import format_comparison  # noqa: PLC0415
+
+    scenario = _load(args)
+    if not scenario.policies:
+        raise UsageError(f"{args.scenario}: no policies: section to compare")
+    policy_variants(scenario)  # every policy must be valid before anything runs
+    with _session(args) as execution:
+        comparison = compare_policies(scenario, **execution)
+    _finish(
+        args,
+        comparison,
+        json.dumps(comparison.summary, indent=2),
+        _with_precision(format_comparison(comparison), comparison.precision),
+    )
+    return 0
+
+
+def sweep(args: argparse.Namespace) -> int:
+    """Run every point of a sweep (a grid or a Latin hypercube) with common random numbers.
+
+    Prints the quota miss rate per point; --out writes the table and a plot.
+    """
+    from sim.experiments.sweep import as_sweep, design, sweep_variants  # noqa: PLC0415
+    from sim.experiments.sweep import sweep as sweep_levers  # noqa: PLC0415
+    from sim.reporting.text import format_sweep  # noqa: PLC0415
+
+    scenario = _load(args)
+    levers = dict(_parse_lever(text) for text in args.levers) or None
+    plan = as_sweep(scenario, levers, args.samples)
+    seed = scenario.seed if args.seed is None else args.seed
+    sweep_variants(scenario, design(plan, seed))  # validate every point before running
+    with _session(args) as execution:
+        result = sweep_levers(scenario, plan, **execution)
+    _finish(
+        args,
+        result,
+        json.dumps(result.summary, indent=2),
+        _with_precision(format_sweep(result), result.precision),
+    )
+    return 0
+
+
+def target(args: argparse.Namespace) -> int:
+    """Find the lever value that just meets a target, by bisection with common random numbers.
+
+    The smallest value, or (where the metric worsens as the lever grows) the largest.
+    """
+    from sim.experiments.target import Goal, search_range  # noqa: PLC0415
+    from sim.experiments.target import target as find_target  # noqa: PLC0415
+
+    scenario = _load(args)
+    at_most = args.at_most is not None
+    goal = Goal(
+        args.metric,
+        args.at_most if at_most else args.at_least,
+        at_most,
+        args.buyer,
+        args.product,
+        args.conservative,
+    )
+    search_range(
+        scenario, args.lever, goal, low=args.low, high=args.high, resolution=args.resolution
+    )
+    with _session(args) as execution:
+        answer = find_target(
+            scenario,
+            args.lever,
+            goal,
+            low=args.low,
+            high=args.high,
+            resolution=args.resolution,
+            **execution,
+        )
+    _finish(args, answer, json.dumps(answer.summary, indent=2), answer.describe())
+    return 0
+
+
+def sensitivity(args: argparse.Namespace) -> int:
+    """Move each lever down and up (one at a time, common random numbers); rank their effect.
+
+    Prints the KPI's paired change for each lever; --out writes a table and a tornado chart.
+    """
+    from sim.experiments.sensitivity import plan_levers  # noqa: PLC0415
+    from sim.experiments.sensitivity import sensitivity as move_levers  # noqa: PLC0415
+    from sim.reporting.text import format_sensitivity  # noqa: PLC0415
+
+    scenario = _load(args)
+    plan_levers(scenario, args.levers, args.change, args.metric)  # check before running
+    with _session(args) as execution:
+        result = move_levers(scenario, args.levers or None, args.change, args.metric, **execution)
+    _finish(args, result, json.dumps(result.summary, indent=2), format_sensitivity(result))
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write a self-contained report.html into an output folder (images embedded)."""
+    from sim.reporting.html import write_report  # noqa: PLC0415
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: no such folder")
+    print(f"wrote {write_report(args.folder)}")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """Validate scenario files without running them; report every problem found."""
+    failed = False
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+        else:
+            print(f"{path}: ok ({_describe(scenario)})")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def schema(args: argparse.Namespace) -> int:  # noqa: ARG001
+    """Print the JSON Schema of scenario files (point an editor's YAML support at it)."""
+    print(json.dumps(scenario_json_schema(), indent=2))
+    return 0
+
+
+@contextmanager
+def _session(args: argparse.Namespace) -> Iterator[Any]:
+    """Prepare the output folder and its store, start the executor; close all at the end.
+
+    Yields the ``Execution`` keywords (replications, seed, executor, store, progress, and
+    precision for the commands that take it) that the flags ask for.
+    """
+    from sim.experiments.executors import make_executor  # noqa: PLC0415
+    from sim.experiments.progress import Progress  # noqa: PLC0415
+    from sim.experiments.store import RunStore  # noqa: PLC0415
+    from sim.results.precision import Precision  # noqa: PLC0415
+
+    if args.out is None and args.resume:
+        raise UsageError("--resume needs --out DIR: the folder of the interrupted run")
+    if args.out is None and args.report:
+        raise UsageError("--report needs --out DIR: the report is written there")
+    with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
+        if args.out is not None:
+            prepare(args.out, overwrite=args.overwrite, resume=args.resume)
+        store = RunStore(args.out / STORE_NAME) if args.out is not None else None
+        progress = Progress.for_terminal(quiet=args.quiet)
+        execution: dict[str, Any] = {
+            "replications": args.replications,
+            "seed": args.seed,
+            "executor": executor,
+            "store": store,
+            "progress": progress,
+        }
+        if getattr(args, "precision", None) is not None:
+            execution["precision"] = Precision(args.precision, args.max_replications)
+        try:
+            yield execution
+        finally:
+            progress.close()
+            if store is not None:
+                store.close()
+
+
+def _finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -> None:
+    """Print the result, and write its files if asked."""
+    from sim.reporting.writers import write_files  # noqa: PLC0415
+
+    print(as_json if args.json else as_text)
+    if args.out is not None:
+        write_files(result, args.out)
+        if args.report:
+            from sim.reporting.html import write_report  # noqa: PLC0415
+
+            write_report(args.out)
+        if not args.json:
+            files = sorted(p.name for p in args.out.iterdir() if not p.name.startswith("."))
+            print(f"\nwrote {args.out}/: {' '.join(files)}")
+
+
+def _with_precision(text: str, report: Any) -> str:
+    return text if report is None else f"{text}\n\n{report.describe()}"
+
+
+def _load(args: argparse.Namespace) -> Scenario:
+    overrides: dict[str, Any] = dict(parse_assignment(a) for a in args.overrides)
+    return load_scenario(args.scenario, overrides)
+
+
+def _parse_lever(text: str) -> tuple[str, Any]:
+    """Read ``--sweep PATH=V1,V2`` (values), ``PATH=LOW..HIGH/STEP`` or ``PATH=LOW..HIGH``."""
+    path, sep, spec = text.partition("=")
+    if not sep or not path or not spec:
+        raise UsageError(f"--sweep {text}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]")
+    if ".." in spec:
+        bounds, _, step = spec.partition("/")
+        low, _, high = bounds.partition("..")
+        try:
+            numbers = [_number(v) for v in (low, high, *([step] if step else []))]
+        except ValueError:
+            raise UsageError(f"--sweep {text}: LOW, HIGH and STEP must be numbers") from None
+        return path, dict(zip(("low", "high", "step"), numbers, strict=False))
+    return path, [parse_assignment(f"v={v}")[1] for v in spec.split(",")]
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _describe(s: Scenario) -> str:
+    kitchens = sum(g.count for g in s.kitchens)
+    extra = f", {len(s.policies)} policies" if s.policies else ""
+    return (
+        f"{s.name!r}: {len(s.products)} products, {kitchens} kitchens in {len(s.kitchens)} "
+        f"groups, {len(s.buyers)} buyers, {s.horizon_days} days{extra}"
+    )

@@ -1,0 +1,184 @@
+"""The ``umkm-sim`` command line: its commands, their flags and how flag values are read."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim._version import __version__
+from sim.cli import commands
+from sim.results.metrics import KPIS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of every command and flag; each command's handler is set on it."""
+    parser = argparse.ArgumentParser(
+        prog="umkm-sim",
+        description="Simulate home kitchens supplying an export buyer's quota through a "
+        "cooperative warehouse, and estimate how often the quota is missed.",
+    )
+    parser.add_argument("--version", action="version", version=f"umkm-sim {__version__}")
+    subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str) -> Any:
+        cmd = subparsers.add_parser(name, help=summary, description=handler.__doc__)
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    run_cmd = command("run", commands.run, "run a scenario and summarise quota misses")
+    _experiment_options(run_cmd, precision=True)
+
+    compare_cmd = command(
+        "compare", commands.compare, "compare the scenario's policies with the baseline"
+    )
+    _experiment_options(compare_cmd, precision=True)
+
+    sweep_cmd = command("sweep", commands.sweep, "run a grid or sample of lever values")
+    _experiment_options(sweep_cmd, precision=True)
+    sweep_cmd.add_argument(
+        "--sweep",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="PATH=VALUES",
+        help="a lever: PATH=V1,V2,... (values), PATH=LOW..HIGH/STEP (a grid range) or "
+        "PATH=LOW..HIGH (with --samples); repeatable; replaces the scenario's sweep section",
+    )
+    sweep_cmd.add_argument(
+        "--samples", type=_positive, metavar="N", help="Latin hypercube of N points over ranges"
+    )
+
+    target_cmd = command(
+        "target", commands.target, "find the lever value that meets a risk target (bisection)"
+    )
+    _experiment_options(target_cmd, precision=False)
+    target_cmd.add_argument(
+        "--lever", required=True, metavar="PATH", help="dotted path to a number"
+    )
+    target_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+    target_cmd.add_argument("--buyer", metavar="B", help="only this buyer's shipment lines")
+    target_cmd.add_argument("--product", metavar="P", help="only this product's lines")
+    bound = target_cmd.add_mutually_exclusive_group(required=True)
+    bound.add_argument("--at-most", type=float, metavar="X", help="the metric must be <= X")
+    bound.add_argument("--at-least", type=float, metavar="X", help="the metric must be >= X")
+    target_cmd.add_argument("--low", type=float, help="lower bound (default: current / 4)")
+    target_cmd.add_argument("--high", type=float, help="upper bound (default: current x 4)")
+    target_cmd.add_argument("--resolution", type=float, help="for a real lever: stop at this")
+    target_cmd.add_argument(
+        "--conservative", action="store_true", help="the whole 95%% CI must meet the target"
+    )
+
+    sens_cmd = command(
+        "sensitivity", commands.sensitivity, "move each lever up and down: what matters most"
+    )
+    _experiment_options(sens_cmd, precision=False)
+    sens_cmd.add_argument(
+        "--lever",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a lever to move (repeatable); default: every quantitative lever of the scenario",
+    )
+    sens_cmd.add_argument(
+        "--change", type=float, default=0.2, metavar="X", help="move each by -X and +X (0.2: 20%%)"
+    )
+    sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+
+    report_cmd = command("report", commands.report, "turn an output folder into report.html")
+    report_cmd.add_argument(
+        "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
+    )
+
+    check_cmd = command("check", commands.check, "validate scenario files")
+    check_cmd.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario YAML files")
+
+    command("schema", commands.schema, "print the scenario JSON Schema")
+    return parser
+
+
+def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> None:
+    cmd.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    cmd.add_argument(
+        "--replications",
+        type=_positive,
+        metavar="N",
+        help="per variant (with --precision: to start with); default: the scenario's",
+    )
+    cmd.add_argument("--seed", type=_non_negative, metavar="S", help="default: the scenario's")
+    cmd.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value by dotted path, list items by name "
+        "(e.g. kitchens.peyek-makers.count=12); repeatable",
+    )
+    cmd.add_argument(
+        "--workers", type=_positive, metavar="N", help="local worker processes (default: all cores)"
+    )
+    cmd.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' to "
+        "start one here (needs pip install 'umkm-sim[dask]')",
+    )
+    cmd.add_argument("--out", metavar="DIR", type=Path, help="write result files into DIR")
+    folder = cmd.add_mutually_exclusive_group()
+    folder.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
+    folder.add_argument(
+        "--resume", action="store_true", help="finish an interrupted run in DIR, reusing its runs"
+    )
+    cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+    cmd.add_argument(
+        "--report", action="store_true", help="also write DIR/report.html (needs --out)"
+    )
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    if precision:
+        cmd.add_argument(
+            "--precision",
+            type=_positive_float,
+            metavar="H",
+            help="add replications until the quota miss rate's 95%% CI half-width is <= H",
+        )
+        cmd.add_argument(
+            "--max-replications",
+            type=_positive,
+            default=5000,
+            metavar="N",
+            help="cap for --precision (default: 5000)",
+        )
+
+
+def _positive(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None

@@ -1,0 +1,34 @@
+"""Many replications of scenario variants, and the questions asked of them.
+
+The runner, executors and run store; comparing policies, sweeping levers, finding a target,
+one-at-a-time sensitivity.
+
+Imports ``sim.results``, ``sim.engine`` and ``sim.scenario``; never ``sim.reporting``.
+"""
+
+from sim.experiments.compare import Comparison, compare
+from sim.experiments.executors import Dask, LocalProcesses, Serial
+from sim.experiments.runner import Execution, PreciseExecution, run
+from sim.experiments.sensitivity import Sensitivity, sensitivity
+from sim.experiments.store import RunStore
+from sim.experiments.sweep import SweepResult, sweep
+from sim.experiments.target import Goal, TargetResult, target
+
+__all__ = [
+    "Comparison",
+    "Dask",
+    "Execution",
+    "Goal",
+    "LocalProcesses",
+    "PreciseExecution",
+    "RunStore",
+    "Sensitivity",
+    "Serial",
+    "SweepResult",
+    "TargetResult",
+    "compare",
+    "run",
+    "sensitivity",
+    "sweep",
+    "target",
+]

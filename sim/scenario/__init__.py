@@ -1,0 +1,11 @@
+"""The scenario as data: the schema, YAML loading, overrides, distributions and calendar days.
+
+Imports nothing else from ``sim``, and neither SimPy, pandas nor matplotlib: a scenario can be
+read, checked and varied without the machinery that runs it.
+"""
+
+from sim.scenario.loading import derive, load_scenario, parse_scenario, to_yaml
+from sim.scenario.messages import ScenarioError
+from sim.scenario.schema import Scenario
+
+__all__ = ["Scenario", "ScenarioError", "derive", "load_scenario", "parse_scenario", "to_yaml"]

@@ -1,0 +1,191 @@
+"""Scenario problems in the user's words: ``file:line: key.path: what was expected, got what``."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+import pydantic
+
+from sim.scenario.fields import Path
+from sim.scenario.schema import Scenario
+
+Lines = dict[Path, int]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; ``problems`` are user-facing, one per line."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        """Collect the problems; the message is all of them, one per line."""
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def validation_problems(exc: pydantic.ValidationError, data: Any, prefix: str) -> list[str]:
+    """Describe a pydantic error in our words: ``prefix: key.path: what was expected``."""
+    found = []
+    for err in exc.errors():
+        _, shown = _raw_path(err["loc"], data)
+        found.append(f"{prefix}: {shown + ': ' if shown else ''}{_describe(err, err['loc'])}")
+    return found
+
+
+def locate(
+    err: Any, data: dict[str, Any], source: str, lines: Lines, overridden: dict[Path, str]
+) -> str:
+    """Say where a pydantic error is: the flag or policy that set the value, else the file line."""
+    loc = err["ctx"]["path"] if err["type"] == "inconsistent" else err["loc"]
+    raw_path, shown = _raw_path(loc, data)
+    where = source
+    for path, given in overridden.items():
+        if raw_path[: len(path)] == path:
+            where = given
+            break
+    else:
+        line = _nearest_line(raw_path, lines)
+        if line is not None:
+            where = f"{source}:{line}"
+    prefix = f"{where}: {shown}: " if shown else f"{where}: "
+    return prefix + _describe(err, loc)
+
+
+def _raw_path(loc: Iterable[str | int], data: Any) -> tuple[Path, str]:
+    """Return the path into the raw data and its readable form, e.g. ``kitchens[a].count``.
+
+    Steps that are not in the data (the tag pydantic adds for a discriminated union) are
+    skipped; list items are shown by their ``name`` where they have one.
+    """
+    raw: list[str | int] = []
+    shown = ""
+    node = data
+    for step in loc:
+        if isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            name = node.get("name") if isinstance(node, dict) else None
+            shown += f"[{name}]" if isinstance(name, str) else f"[{step}]"
+        elif isinstance(node, dict) and not (step == node.get("distribution") and step not in node):
+            node = node.get(step)  # None for a missing key, which is then the last step
+            shown += f".{step}" if shown else str(step)
+        else:
+            continue
+        raw.append(step)
+    return tuple(raw), shown
+
+
+def _nearest_line(path: Path, lines: Lines) -> int | None:
+    for depth in range(len(path), 0, -1):
+        if path[:depth] in lines:
+            return lines[path[:depth]]
+    return 1 if lines else None
+
+
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+
+
+_MESSAGES = {
+    "missing": "required key is missing",
+    "union_tag_not_found": "needs a 'distribution' key (poisson, normal, gamma, ...)",
+    "literal_error": "must be one of {expected}, {got}",
+    "int_type": "must be a whole number, {got}",
+    "int_from_float": "must be a whole number, {got}",
+    "float_type": "must be a finite number, {got}",
+    "finite_number": "must be a finite number, {got}",
+    "string_type": "must be text, {got}",
+    "bool_type": "must be true or false, {got}",
+    "date_type": "must be a date like 2027-01-04, {got}",
+    "dict_type": "must be a mapping of keys, {got}",
+    "model_type": "must be a mapping of keys, {got}",
+    "model_attributes_type": "must be a mapping of keys, {got}",
+    "list_type": "must be a list, {got}",
+    "string_pattern_mismatch": "names may hold only letters, digits, '-' and '_', {got}",
+    "too_short": "must have at least {min_length} item(s), {got}",
+    "too_long": "is too long (at most {max_length}), {got}",
+    "string_too_long": "is too long (at most {max_length}), {got}",
+}
+
+
+def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
+    kind: str = err["type"]
+    ctx: dict[str, Any] = err.get("ctx", {})
+    got = f"got {show(err.get('input'))}"
+    if kind in _BOUNDS:
+        op, bound = _BOUNDS[kind]
+        return f"must be {op} {show(ctx[bound])}, {got}"
+    if kind == "extra_forbidden":
+        return _unknown_key(loc)
+    if kind == "union_tag_invalid":
+        return f"unknown distribution {ctx['tag']!r} (expected one of: {ctx['expected_tags']})"
+    if kind in {"inconsistent", "value_error", "assertion_error"}:
+        return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(got=got, **ctx)
+    return f"{err['msg']}, {got}"
+
+
+def _unknown_key(loc: tuple[str | int, ...]) -> str:
+    key = loc[-1]
+    allowed = _allowed_keys(loc[:-1])
+    if not allowed:
+        return f"unknown key {key!r}"
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown key {key!r} ({hint}expected one of: {', '.join(allowed)})"
+
+
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """Return the keys the schema accepts at ``loc`` (following the discriminator tag)."""
+    annotation: Any = Scenario
+    for step in loc:
+        annotation = _unwrap(annotation, step)
+        if annotation is None:
+            return []
+    annotation = _unwrap(annotation, None)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return [f.alias or name for name, f in annotation.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any, step: str | int | None) -> Any:  # noqa: PLR0911 (one per kind of type)
+    """Follow one step of ``loc`` through a type: fields, list items, dict values, unions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0], step)
+    if origin in (typing.Union, type(int | str)):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        for member in members:  # a discriminated union: the step is the tag
+            fields = getattr(member, "model_fields", {})
+            tag = fields.get("distribution")
+            if tag is not None and step in typing.get_args(tag.annotation):
+                return member
+        return _unwrap(members[0], step) if len(members) == 1 else None
+    if step is None:
+        return annotation
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        field = annotation.model_fields.get(str(step))
+        return field.annotation if field else None
+    return None
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """Show a value the way the user wrote it, shortened if long."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def join(names: Iterable[Any]) -> str:
+    """List names for a message, or say there are none."""
+    return ", ".join(str(n) for n in names) or "none"

@@ -1,0 +1,115 @@
+"""Dotted-path overrides (``kitchens.peyek-makers.count=12``): how variants are made.
+
+List items are found by their ``name``. These functions edit plain data; validation is the
+loader's.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+
+from sim.scenario.fields import Path
+from sim.scenario.messages import ScenarioError, join, show
+from sim.scenario.schema import Scenario
+
+Blame = Callable[[str, Any], str]
+
+
+def set_flag(path: str, value: Any) -> str:
+    """Blame a command-line override: ``--set PATH=VALUE``."""
+    return f"--set {path}={show(value)}"
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Split a ``PATH=VALUE`` command-line assignment; the value is read as YAML.
+
+    Raises:
+        ScenarioError: There is no ``=``, or the value is not valid YAML.
+    """
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise ScenarioError([f"--set {text}: expected PATH=VALUE, e.g. kitchens.NAME.count=12"])
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise ScenarioError([f"--set {text}: the value is not valid YAML"]) from None
+    return path.strip(), value
+
+
+def apply_overrides(
+    data: dict[str, Any], overrides: Mapping[str, Any], blame: Blame
+) -> dict[Path, str]:
+    """Set each dotted path in ``data`` (in place); return resolved path -> who to blame."""
+    resolved: dict[Path, str] = {}
+    for dotted, value in overrides.items():
+        given = blame(dotted, value)
+        path = resolve(data, dotted, given)
+        target: Any = data
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = copy.deepcopy(value)
+        resolved[path] = given
+    return resolved
+
+
+def read_value(scenario: Scenario, dotted: str) -> Any:
+    """Return the value at a dotted path (list items by name), e.g. a lever's current value.
+
+    Raises:
+        ScenarioError: The path does not lead to a value.
+    """
+    data = scenario.model_dump(mode="python")
+    node: Any = data
+    for step in resolve(data, dotted, dotted, create=False):
+        node = node[step]
+    return node
+
+
+def resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = True) -> Path:
+    """Turn ``kitchens.peyek-makers.count`` into ``("kitchens", 0, "count")``.
+
+    Missing mappings on the way are created (unless ``create`` is false), so an optional
+    section can be set.
+    """
+    steps = dotted.split(".")
+    if any(not step for step in steps):
+        raise ScenarioError([f"{given}: empty step in the path"])
+    path: list[str | int] = []
+    node: Any = data
+    for depth, step in enumerate(steps):
+        last = depth == len(steps) - 1
+        if isinstance(node, list):
+            index = _find_item(node, step)
+            if index is None:
+                names = [i.get("name") for i in node if isinstance(i, dict)]
+                where = ".".join(map(str, path))
+                raise ScenarioError(
+                    [f"{given}: no item named {step!r} in {where} (names: {join(names)})"]
+                )
+            path.append(index)
+            node = node[index]
+        elif isinstance(node, dict):
+            if step not in node and not create:
+                known = ", ".join(map(str, node)) or "none"
+                raise ScenarioError([f"{given}: no {step!r} here (keys: {known})"])
+            path.append(step)
+            if step not in node and not last:
+                node[step] = {}
+            node = node.get(step)
+        else:
+            where = ".".join(steps[:depth])
+            raise ScenarioError([f"{given}: {where} is a single value, it has no {step!r}"])
+    return tuple(path)
+
+
+def _find_item(items: list[Any], step: str) -> int | None:
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("name") == step:
+            return i
+    if step.isdigit() and int(step) < len(items):
+        return int(step)
+    return None

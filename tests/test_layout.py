@@ -1,0 +1,31 @@
+"""The tree explains the model: short modules, and every sub-package says what it may import."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from conftest import ROOT
+
+LAYERS = ["scenario", "engine", "results", "experiments", "reporting", "cli"]
+MAX_LINES = 400
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "sim").rglob("*.py")), ids=lambda p: p.name)
+def test_a_long_module_says_why_at_its_top(path):
+    """Past ~400 lines a module is usually two concepts: split it, or say why it stays whole."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) > MAX_LINES:
+        head = "\n".join(lines[:15]).lower()
+        assert "stays whole" in head, f"{path} has {len(lines)} lines and no reason at its top"
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_says_what_it_may_import(layer):
+    """Each sub-package's docstring names what it may import, and its __all__ is explicit."""
+    package = importlib.import_module(f"sim.{layer}")
+    assert package.__doc__
+    assert "import" in package.__doc__.lower()
+    if layer != "cli":
+        assert package.__all__
