@@ -30,6 +30,7 @@ import sim
 from sim.engine.kitchens import absence_rates
 from sim.engine.replication import simulate
 from sim.engine.timing import At, Phase
+from sim.scenario.limits import MAX_DRAW
 from sim.scenario.schema import KitchenGroup, Scenario
 
 DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "balikpapan.yaml"
@@ -85,7 +86,7 @@ def naive_produce(
                 present = u >= leave if present else u < back
             draw = max(float(group.daily_output.sample(output_rng, None)), 0.0)
             if works[day] and present:
-                made[day] += round(draw * multiplier[day])
+                made[day] += round(min(draw * multiplier[day], MAX_DRAW))
 
     for _ in range(group.count):
         env.process(kitchen())

@@ -168,4 +168,21 @@ def scenarios(draw: st.DrawFn, *, shelf_life: bool = True) -> Scenario:
         ),
         "buyers": buyers,
     }
+    _servable(data)
     return Scenario.model_validate(data)
+
+
+def _servable(data: dict[str, Any]) -> None:
+    """Keep within what the schema accepts: initial stock fits, a buyer's shelf life is possible."""
+    warehouse = data["warehouse"]
+    stock = warehouse["initial_stock"]
+    if warehouse["capacity"] is not None:
+        warehouse["capacity"] = max(warehouse["capacity"], sum(stock.values()))
+    for name, packs in stock.items():
+        if name in warehouse["max_stock"]:
+            warehouse["max_stock"][name] = max(warehouse["max_stock"][name], packs)
+    for buyer in data["buyers"]:
+        lives = [data["products"][n]["shelf_life_days"] for n in buyer["quota"]]
+        shortest = min((life for life in lives if life is not None), default=None)
+        if shortest is not None and (buyer["min_shelf_life_days"] or 0) >= shortest:
+            buyer["min_shelf_life_days"] = None

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.scenario.loading import derive, to_yaml
+from sim.scenario.loading import derive
 from sim.scenario.overrides import parse_assignment
+from sim.scenario.yamlio import to_yaml
 
 from strategies import scenarios
 

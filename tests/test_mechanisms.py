@@ -132,7 +132,7 @@ def test_a_shock_hits_only_its_scope():
     }
     always = {
         "name": "lpg",
-        "per_year": 100_000,
+        "per_year": 36_500,  # the most allowed: every day is hit
         "duration_days": {"distribution": "constant", "value": 400},
         "multiplier": 0.5,
         "products": ["p"],

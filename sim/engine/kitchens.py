@@ -22,6 +22,7 @@ import simpy
 
 from sim.engine.timing import At, Phase
 from sim.scenario.calendar import Calendar
+from sim.scenario.limits import MAX_DRAW
 from sim.scenario.mechanisms import Absence
 from sim.scenario.schema import KitchenGroup
 
@@ -106,7 +107,8 @@ def produce_in_bulk(
         # Draws for every day, working or not: a change of working days or of one
         # mechanism leaves the numbers of every other day unchanged.
         draws = np.maximum(group.daily_output.sample(output_rng, (n, days)), 0)
-        packs = np.rint(draws * multiplier).astype(np.int64)
+        # Clipped to MAX_DRAW packs a kitchen-day, so no total can overflow int64 (limits.py).
+        packs = np.rint(np.minimum(draws * multiplier, MAX_DRAW)).astype(np.int64)
         packs *= presence(group.absence, n, days, absence_rng)
         total += packs.sum(axis=0)
     return np.where(works, total, 0)

@@ -155,7 +155,7 @@ def simulate(
         replication=replication,
         lines=np.array(lines, dtype=np.int64).reshape(-1, len(LINE_FIELDS)),
         products=totals,
-        stock=warehouse.stock_over_time().astype(np.int32),
+        stock=warehouse.stock_over_time(),  # int64: stocks of over 2**31 packs are valid
         cash=np.empty(0) if treasury is None else treasury.over_time(),
         cancelled=np.array(cancelled, dtype=np.int64),
         unpaid_days=int(np.count_nonzero(unpaid)),

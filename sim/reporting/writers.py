@@ -19,7 +19,7 @@ from sim.experiments.sweep import SweepResult
 from sim.experiments.target import TargetResult
 from sim.reporting.folders import prepare, write_atomic
 from sim.results.tables import Results
-from sim.scenario.loading import to_yaml
+from sim.scenario.yamlio import to_yaml
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

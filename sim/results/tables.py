@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim._version import __version__
-from sim.scenario.loading import to_yaml
+from sim.scenario.yamlio import to_yaml
 from sim.results.metrics import (
     NON_NEGATIVE,
     SHARE,

@@ -4,8 +4,9 @@ Imports nothing else from ``sim``, and neither SimPy, pandas nor matplotlib: a s
 read, checked and varied without the machinery that runs it.
 """
 
-from sim.scenario.loading import derive, load_scenario, parse_scenario, to_yaml
+from sim.scenario.loading import derive, load_scenario, parse_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlio import to_yaml
 
 __all__ = ["Scenario", "ScenarioError", "derive", "load_scenario", "parse_scenario", "to_yaml"]

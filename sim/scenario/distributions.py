@@ -13,7 +13,11 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+from sim.scenario.limits import MAX_DRAW, MAX_SPREAD, MIN_SPREAD
+
+NonNegative = Annotated[float, Field(ge=0, le=MAX_DRAW, allow_inf_nan=False)]
+Spread = Annotated[float, Field(ge=MIN_SPREAD, le=MAX_SPREAD, allow_inf_nan=False)]
+"""A coefficient of variation."""
 Size = int | tuple[int, ...]
 
 
@@ -57,7 +61,7 @@ class Gamma(_Distribution):
 
     distribution: Literal["gamma"]
     mean: NonNegative
-    cv: float = Field(gt=0, allow_inf_nan=False)
+    cv: Spread
 
     @property
     def variance(self) -> float:  # noqa: D102
@@ -71,8 +75,8 @@ class LogNormal(_Distribution):
     """Log-normal values with the given mean and coefficient of variation."""
 
     distribution: Literal["lognormal"]
-    mean: float = Field(gt=0, allow_inf_nan=False)
-    cv: NonNegative
+    mean: float = Field(gt=0, le=MAX_DRAW, allow_inf_nan=False)
+    cv: float = Field(ge=0, le=MAX_SPREAD, allow_inf_nan=False)
 
     @property
     def variance(self) -> float:  # noqa: D102
@@ -90,8 +94,8 @@ class NegativeBinomial(_Distribution):
     """
 
     distribution: Literal["negative_binomial"]
-    mean: float = Field(gt=0, allow_inf_nan=False)
-    cv: float = Field(gt=0, allow_inf_nan=False)
+    mean: float = Field(gt=0, le=MAX_DRAW, allow_inf_nan=False)
+    cv: Spread
 
     @model_validator(mode="after")
     def _overdispersed(self) -> NegativeBinomial:

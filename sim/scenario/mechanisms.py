@@ -11,7 +11,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.distributions import Distribution
-from sim.scenario.fields import Fraction, Multiplier, Name, Section
+from sim.scenario.fields import Days, Fraction, Multiplier, Name, Price, Section
+from sim.scenario.limits import MAX_FUND, MAX_HORIZON_DAYS, MAX_MULTIPLIER, MAX_PACKS, MAX_PER_YEAR
 
 
 class AroundEid(Section):
@@ -66,10 +67,12 @@ class Calendar(Section):
 class Dip(Section):
     """A periodic dip in supply, e.g. the fishing stop around each full moon."""
 
-    every_days: float = Field(gt=0, allow_inf_nan=False, description="Period (29.53: lunar).")
-    length_days: int = Field(ge=1)
+    every_days: float = Field(
+        ge=1, le=MAX_HORIZON_DAYS, allow_inf_nan=False, description="Period (29.53: lunar)."
+    )
+    length_days: int = Field(ge=1, le=MAX_HORIZON_DAYS)
     multiplier: Multiplier
-    first_day: int = Field(default=0, ge=0, description="Day the first dip starts.")
+    first_day: Days = Field(default=0, description="Day the first dip starts.")
 
 
 class Supply(Section):
@@ -88,7 +91,9 @@ class Absence(Section):
     """Spells when a kitchen does not work (illness, family duties): a two-state Markov chain."""
 
     fraction: float = Field(ge=0, lt=1, description="Long-run fraction of days absent.")
-    mean_spell_days: float = Field(ge=1, allow_inf_nan=False, description="Mean absence length.")
+    mean_spell_days: float = Field(
+        ge=1, le=MAX_HORIZON_DAYS, allow_inf_nan=False, description="Mean absence length."
+    )
 
     @model_validator(mode="after")
     def _possible(self) -> Absence:
@@ -120,26 +125,36 @@ class LocalMarket(Section):
 class Delivery(Section):
     """How a group's output reaches the warehouse: collected together, then transported."""
 
-    every_days: int = Field(default=1, ge=1, description="Deliver every this many days...")
-    batch_size: int | None = Field(
-        default=None, ge=1, description="...or as soon as this many packs are waiting."
+    every_days: int = Field(
+        default=1, ge=1, le=MAX_HORIZON_DAYS, description="Deliver every this many days..."
     )
-    transport_days: int = Field(default=0, ge=0, description="Days on the road.")
+    batch_size: int | None = Field(
+        default=None, ge=1, le=MAX_PACKS, description="...or as soon as this many packs wait."
+    )
+    transport_days: Days = Field(default=0, description="Days on the road.")
 
 
 class Boost(Section):
     """Production response: the cooperative asks for more when its stock runs low."""
 
-    when_stock_below: int = Field(ge=1, description="Warehouse stock of the group's product.")
-    factor: float = Field(ge=1, allow_inf_nan=False, description="Output x this while low.")
-    max_days_in_row: int = Field(ge=1, description="Kitchens then need a normal day.")
+    when_stock_below: int = Field(
+        ge=1, le=MAX_PACKS, description="Warehouse stock of the group's product."
+    )
+    factor: float = Field(
+        ge=1, le=MAX_MULTIPLIER, allow_inf_nan=False, description="Output x this while low."
+    )
+    max_days_in_row: int = Field(
+        ge=1, le=MAX_HORIZON_DAYS, description="Kitchens then need a normal day."
+    )
 
 
 class Shock(Section):
     """Random episodes that cut output (LPG shortage, flood), shared by those they hit."""
 
     name: Name
-    per_year: float = Field(ge=0, allow_inf_nan=False, description="Episodes starting per year.")
+    per_year: float = Field(
+        ge=0, le=MAX_PER_YEAR, allow_inf_nan=False, description="Episodes starting per year."
+    )
     duration_days: Distribution
     multiplier: Multiplier = Field(description="Output multiplier during an episode.")
     products: list[Name] | None = Field(
@@ -153,7 +168,7 @@ class Shock(Section):
 class Finance(Section):
     """Working capital: the cooperative pays kitchens on delivery and is paid by buyers later."""
 
-    fund: float = Field(ge=0, allow_inf_nan=False, description="Cash at day 0 (Rp).")
-    purchase_price: dict[Name, Multiplier] = Field(
+    fund: float = Field(ge=0, le=MAX_FUND, allow_inf_nan=False, description="Cash at day 0 (Rp).")
+    purchase_price: dict[Name, Price] = Field(
         description="Paid to kitchens per pack on delivery (Rp); every product made needs one."
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import itertools
+import reprlib
 import typing
 from collections.abc import Iterable
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pydantic
 
 from sim.scenario.fields import Path
+from sim.scenario.limits import MAX_PROBLEMS, MAX_SHOWN
 from sim.scenario.schema import Scenario
 
 Lines = dict[Path, int]
@@ -20,7 +23,10 @@ class ScenarioError(Exception):
 
     def __init__(self, problems: Iterable[str]) -> None:
         """Collect the problems; the message is all of them, one per line."""
-        self.problems = list(problems)
+        found = [printable(p) for p in itertools.islice(problems, MAX_PROBLEMS + 1)]
+        if len(found) > MAX_PROBLEMS:
+            found[-1] = f"... and more problems: fix these first ({MAX_PROBLEMS} shown)"
+        self.problems = found
         super().__init__("\n".join(self.problems))
 
 
@@ -178,14 +184,45 @@ def _unwrap(annotation: Any, step: str | int | None) -> Any:  # noqa: PLR0911 (o
     return None
 
 
-def show(value: Any, limit: int = 60) -> str:
-    """Show a value the way the user wrote it, shortened if long."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+_SHORT.maxstring = _SHORT.maxother = MAX_SHOWN
+_DIGITS = 200  # bits of an integer shown in full; int() of 4,300+ digits cannot even be shown
+_EXACT = 1e16  # a float shown as a whole number below this
 
 
-def join(names: Iterable[Any]) -> str:
-    """List names for a message, or say there are none."""
-    return ", ".join(str(n) for n in names) or "none"
+def show(value: Any, limit: int = MAX_SHOWN) -> str:
+    """Show a value the way the user wrote it, shortened if long, safe for a terminal.
+
+    Never renders more than a few levels and items of a large value (an alias bomb must not be
+    turned into text whole), nor a number of thousands of digits.
+    """
+    if isinstance(value, bool) or value is None:
+        text = str(value)
+    elif isinstance(value, int):
+        text = (
+            str(value)
+            if value.bit_length() < _DIGITS
+            else f"a number of {len(hex(value))} hex digits"
+        )
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < _EXACT else repr(value)
+    elif isinstance(value, str):
+        text = repr(value[: limit + 1])
+    else:
+        text = _SHORT.repr(value)
+    return printable(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def printable(text: str) -> str:
+    """Replace control characters (terminal escapes among them) with ``?``."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
+
+
+def join(names: Iterable[Any], most: int = 12) -> str:
+    """List names for a message (the first ``most`` of them), or say there are none."""
+    names = list(itertools.islice(names, most + 1))
+    shown = ", ".join(
+        show(n) if not isinstance(n, str) else printable(n[:MAX_SHOWN]) for n in names[:most]
+    )
+    return (shown + (", ..." if len(names) > most else "")) or "none"

@@ -10,11 +10,10 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
-
 from sim.scenario.fields import Path
 from sim.scenario.messages import ScenarioError, join, show
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlio import read_yaml
 
 Blame = Callable[[str, Any], str]
 
@@ -33,10 +32,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
         raise ScenarioError([f"--set {text}: expected PATH=VALUE, e.g. kitchens.NAME.count=12"])
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        raise ScenarioError([f"--set {text}: the value is not valid YAML"]) from None
+    value, _ = read_yaml(raw, f"--set {show(text)}")
     return path.strip(), value
 
 

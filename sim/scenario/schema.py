@@ -15,8 +15,18 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from sim.scenario.consistency import first_inconsistency
 from sim.scenario.distributions import Distribution
-from sim.scenario.fields import WEEKDAYS, Fraction, Multiplier, Name, Path, Section, Weekday
+from sim.scenario.fields import WEEKDAYS, Days, Fraction, Name, Packs, Price, Section, Weekday
+from sim.scenario.limits import (
+    MAX_DESCRIPTION,
+    MAX_HORIZON_DAYS,
+    MAX_KITCHENS,
+    MAX_NAME,
+    MAX_PACKS,
+    MAX_REPLICATIONS,
+    MAX_SEED,
+)
 from sim.scenario.mechanisms import (
     Absence,
     Boost,
@@ -35,6 +45,7 @@ class Product(Section):
     shelf_life_days: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_HORIZON_DAYS,
         description="Days a pack stays sellable after the day it was made; "
         "omitted = never expires.",
     )
@@ -45,7 +56,7 @@ class KitchenGroup(Section):
     """Identical home kitchens making one product."""
 
     name: Name
-    count: int = Field(ge=0, le=1_000_000, description="Number of kitchens in the group.")
+    count: int = Field(ge=0, le=MAX_KITCHENS, description="Number of kitchens in the group.")
     product: Name
     daily_output: Distribution = Field(
         description="Packs per kitchen per working day; drawn independently per kitchen and "
@@ -75,15 +86,16 @@ class Warehouse(Section):
     capacity: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_PACKS,
         description="Packs it can hold, all products together; arrivals beyond it are turned "
         "away and counted as overflow. Omitted = unlimited.",
     )
-    max_stock: dict[Name, Annotated[int, Field(ge=0)]] = Field(
+    max_stock: dict[Name, Packs] = Field(
         default_factory=dict,
         description="Packs of a product the cooperative holds at most; deliveries beyond it "
         "are turned away (counted as overflow), as beyond the capacity.",
     )
-    initial_stock: dict[Name, Annotated[int, Field(ge=0)]] = Field(
+    initial_stock: dict[Name, Packs] = Field(
         default_factory=dict,
         description="Packs of each product on hand at time 0, made the day before: a buffer "
         "built up before the contract starts. They age and expire like other packs.",
@@ -102,11 +114,11 @@ class Buyer(Section):
     """An export buyer with a fixed quota per product, shipped on a fixed schedule."""
 
     name: Name
-    every_days: int = Field(ge=1, description="Days between shipments.")
+    every_days: int = Field(ge=1, le=MAX_HORIZON_DAYS, description="Days between shipments.")
     first_day: int | None = Field(
-        default=None, ge=0, description="Day of the first shipment; omitted = every_days."
+        default=None, ge=0, le=MAX_HORIZON_DAYS, description="Day of the first shipment."
     )
-    quota: dict[Name, Annotated[int, Field(ge=1)]] = Field(
+    quota: dict[Name, Annotated[int, Field(ge=1, le=MAX_PACKS)]] = Field(
         min_length=1, description="Packs of each product owed per shipment."
     )
     shortfall: Literal["lost", "backorder"] = Field(
@@ -120,8 +132,8 @@ class Buyer(Section):
         lt=1,
         description="A line is missed when shipped < quota * (1 - tolerance).",
     )
-    min_shelf_life_days: int | None = Field(
-        default=None, ge=0, description="Packs must have this many days left at departure."
+    min_shelf_life_days: Days | None = Field(
+        default=None, description="Packs must have this many days left at departure."
     )
     min_shelf_life_fraction: Fraction | None = Field(
         default=None, description="Packs must have this share of their shelf life left."
@@ -129,20 +141,20 @@ class Buyer(Section):
     transit_days: Distribution | None = Field(
         default=None, description="Days from departure to arrival at the buyer."
     )
-    due_days: int | None = Field(
+    due_days: Days | None = Field(
         default=None,
-        ge=0,
         description="Goods must arrive within this many days of the scheduled shipment day.",
     )
     cancel_after_misses: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_HORIZON_DAYS,
         description="The buyer cancels after this many missed shipments in a row.",
     )
-    price: dict[Name, Multiplier] = Field(
+    price: dict[Name, Price] = Field(
         default_factory=dict, description="Paid per pack shipped (Rp), with finance."
     )
-    payment_days: int = Field(default=30, ge=0, description="Days after departure it pays.")
+    payment_days: Days = Field(default=30, description="Days after departure it pays.")
 
     def shipment_days(self, horizon_days: int) -> range:
         """Return the days this buyer ships on, up to and including the horizon."""
@@ -200,12 +212,17 @@ class Sweep(Section):
 class Scenario(Section):
     """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    horizon_days: int = Field(ge=1, le=36_500, description="The run covers times 0..horizon_days.")
-    seed: int = Field(default=1, ge=0, description="Default seed; --seed overrides it.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION)
+    horizon_days: int = Field(
+        ge=1, le=MAX_HORIZON_DAYS, description="The run covers times 0..horizon_days."
+    )
+    seed: int = Field(default=1, ge=0, le=MAX_SEED, description="Default seed; --seed overrides.")
     replications: int = Field(
-        default=100, ge=1, description="Default number of replications; --replications overrides."
+        default=100,
+        ge=1,
+        le=MAX_REPLICATIONS,
+        description="Default number of replications; --replications overrides.",
     )
     start_date: dt.date | None = Field(
         default=None, description="Date of day 0 (gives days a weekday); omitted = a Monday."
@@ -225,9 +242,17 @@ class Scenario(Section):
     sweep: Sweep | None = Field(default=None, description="Levers for `umkm-sim sweep`.")
     _source: str | None = PrivateAttr(default=None)
 
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, name: str) -> str:
+        # The name titles every table printed to a terminal: no escapes may ride along.
+        if not name.isprintable():
+            raise ValueError("must be printable text (no control characters or escapes)")
+        return name
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        problem = _first_inconsistency(self)
+        problem = first_inconsistency(self)
         if problem is not None:
             path, message = problem
             # The loader reads `path` to point at the offending key in the file.
@@ -263,118 +288,6 @@ class Scenario(Section):
     def product_names(self) -> list[str]:
         """Return product names in file order."""
         return list(self.products)
-
-
-def _first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
-    """Return the path and message of the first cross-reference error, if any."""
-    return (
-        _duplicate_name(s)
-        or _unknown_product(s)
-        or _first_shipment_too_late(s)
-        or _needs_start_date(s)
-        or _unknown_shock_scope(s)
-        or _missing_prices(s)
-    )
-
-
-def _duplicate_name(s: Scenario) -> tuple[Path, str] | None:
-    for field, names in (
-        ("kitchens", [g.name for g in s.kitchens]),
-        ("buyers", [b.name for b in s.buyers]),
-    ):
-        for i, name in enumerate(names):
-            if name in names[:i]:
-                return (field, i, "name"), f"name {name!r} is used twice in {field}"
-    return None
-
-
-def _unknown_product(s: Scenario) -> tuple[Path, str] | None:
-    known = f"(products: {', '.join(s.products)})"
-    for i, group in enumerate(s.kitchens):
-        if group.product not in s.products:
-            return ("kitchens", i, "product"), f"unknown product {group.product!r} {known}"
-    for i, buyer in enumerate(s.buyers):
-        for product in buyer.quota:
-            if product not in s.products:
-                return ("buyers", i, "quota", product), f"unknown product {product!r} {known}"
-    for section in ("initial_stock", "max_stock"):
-        for product in getattr(s.warehouse, section):
-            if product not in s.products:
-                path: Path = ("warehouse", section, product)
-                return path, f"unknown product {product!r} {known}"
-    return None
-
-
-def _first_shipment_too_late(s: Scenario) -> tuple[Path, str] | None:
-    for i, buyer in enumerate(s.buyers):
-        if buyer.first_day is not None and buyer.first_day > s.horizon_days:
-            return (
-                ("buyers", i, "first_day"),
-                f"must be <= horizon_days ({s.horizon_days}), got {buyer.first_day}",
-            )
-        if buyer.first_day is None and buyer.every_days > s.horizon_days:
-            return (
-                ("buyers", i, "every_days"),
-                (
-                    f"the first shipment (day {buyer.every_days}) falls after horizon_days "
-                    f"({s.horizon_days}); set first_day or a longer horizon"
-                ),
-            )
-    return None
-
-
-def _needs_start_date(s: Scenario) -> tuple[Path, str] | None:
-    if s.start_date is not None:
-        return None
-    c = s.calendar
-    need: list[Path] = []
-    if c.holidays:
-        need.append(("calendar", "holidays"))
-    if c.lebaran is not None:
-        need.append(("calendar", "lebaran"))
-    need += [("calendar", "closures", i) for i in range(len(c.closures))]
-    need += [("calendar", "port_closures", i) for i in range(len(c.port_closures))]
-    for i, group in enumerate(s.kitchens):
-        if group.local_market is not None:
-            need += [
-                ("kitchens", i, "local_market", "surges", j)
-                for j in range(len(group.local_market.surges))
-            ]
-    for name, product in s.products.items():
-        if product.supply is not None and product.supply.monthly is not None:
-            need.append(("products", name, "supply", "monthly"))
-    if need:
-        return need[0], "needs start_date, to know which dates and months the days are"
-    return None
-
-
-def _unknown_shock_scope(s: Scenario) -> tuple[Path, str] | None:
-    groups = {g.name for g in s.kitchens}
-    for i, shock in enumerate(s.shocks):
-        for j, product in enumerate(shock.products or []):
-            if product not in s.products:
-                return ("shocks", i, "products", j), f"unknown product {product!r}"
-        for j, group in enumerate(shock.groups or []):
-            if group not in groups:
-                return ("shocks", i, "groups", j), f"unknown kitchen group {group!r}"
-    return None
-
-
-def _missing_prices(s: Scenario) -> tuple[Path, str] | None:
-    if s.finance is None:
-        return None
-    for i, group in enumerate(s.kitchens):
-        if group.product not in s.finance.purchase_price:
-            return (
-                ("finance", "purchase_price"),
-                f"needs a price for {group.product!r} (made by {group.name})",
-            )
-        del i
-    for i, buyer in enumerate(s.buyers):
-        for product in buyer.quota:
-            if product not in buyer.price:
-                return ("buyers", i, "price"), f"needs a price for {product!r}, with finance"
-    return None
 
 
 def to_hashable(value: Any) -> Any:

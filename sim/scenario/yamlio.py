@@ -1,0 +1,193 @@
+"""YAML in and out: safe, bounded reading with the line of every key, and compact writing.
+
+Nothing in a file is executed (only ``yaml.SafeLoader``), and nothing is built past the bounds
+of ``sim.scenario.limits``: size, nesting depth, and values after aliases are expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from sim.scenario.fields import Path
+from sim.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+from sim.scenario.messages import Lines, ScenarioError
+from sim.scenario.schema import Scenario
+
+
+def to_yaml(scenario: Scenario) -> str:
+    """Return the scenario as YAML that loads back to an equal scenario."""
+    return yaml.dump(
+        scenario.model_dump(mode="python", exclude_none=True),
+        Dumper=_CompactDumper,
+        sort_keys=False,
+        allow_unicode=True,
+    )
+
+
+class _CompactDumper(yaml.SafeDumper):
+    """Write short lists of plain values on one line: ``working_days: [mon, tue]``."""
+
+    def represent_list(self, data: list[Any]) -> yaml.Node:  # type: ignore[override]
+        flow = all(isinstance(v, str | int | float) for v in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_CompactDumper.add_representer(list, _CompactDumper.represent_list)
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, bounded: no nesting deeper than ``MAX_DEPTH``.
+
+    Also, an impossible date stays text for the schema to report, and ``1e9`` is a number (YAML
+    1.1 would read it as text for want of a dot).
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # PyYAML composes recursively: refuse deep nesting before Python's stack runs out.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooBigError(mark, f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2027-13-01 looks like a date to YAML but is none
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+class _TooBigError(Exception):
+    """A document past one of the bounds of ``sim.scenario.limits``."""
+
+    def __init__(self, mark: yaml.Mark | None, what: str) -> None:
+        super().__init__(what)
+        self.line = mark.line + 1 if mark is not None else 1
+        self.what = what
+
+
+def read_yaml(text: str, source: str) -> tuple[Any, Lines]:
+    """Read YAML safely and within bounds; return the data and the line of every key and item.
+
+    Raises:
+        ScenarioError: Not YAML; too large, too deep, or expanding to too many values through
+            aliases; a key that is not a plain value; a duplicate key.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [f"{source}: {len(text):,} characters; a scenario may have at most {MAX_FILE_BYTES:,}"]
+        )
+    try:
+        return _read_yaml(text, source)
+    except _TooBigError as exc:
+        raise ScenarioError([f"{source}:{exc.line}: too large to read: {exc.what}"]) from None
+
+
+def _read_yaml(text: str, source: str) -> tuple[Any, Lines]:
+    loader = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        _count_values(node)
+        lines: Lines = {}
+        _check_and_index(node, (), lines, source, set())
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or exc.context or "cannot be read"
+        raise ScenarioError([f"{source}:{line}: YAML syntax error: {what}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            [f"{source}:{line}: YAML syntax error: character #x{exc.character:04x} is not allowed"]
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _check_and_index(
+    node: yaml.Node, path: Path, lines: Lines, source: str, seen: set[int]
+) -> None:
+    """Record the line of every key and list item; reject duplicate keys."""
+    if id(node) in seen:  # an alias: already indexed, and never walk a YAML bomb twice
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError(
+                    [f"{source}:{line}: a key must be a plain name, not a list or mapping"]
+                )
+            key = key_node.value
+            if key in first_line:
+                raise ScenarioError(
+                    [f"{source}:{line}: duplicate key {key!r} (first at line {first_line[key]})"]
+                )
+            first_line[key] = line
+            lines[(*path, key)] = line
+            _check_and_index(value_node, (*path, key), lines, source, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            _check_and_index(item, (*path, i), lines, source, seen)
+
+
+def _count_values(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand it past ``MAX_VALUES`` values (a YAML bomb).
+
+    Counts each node once per place it appears, without expanding anything: a node's count is
+    1 + its children's, worked out once per node (children first, without recursion).
+    """
+    counts: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in counts and not children_done:
+            continue
+        children = _children(node)
+        if not children_done:
+            counts[id(node)] = -1  # in progress: meeting it again below means a cycle
+            stack.append((node, True))
+            for child in children:
+                if counts.get(id(child)) == -1:
+                    raise _TooBigError(child.start_mark, "an alias refers to a value that holds it")
+                if id(child) not in counts:
+                    stack.append((child, False))
+            continue
+        counts[id(node)] = 1 + sum(counts[id(c)] for c in children)
+        if counts[id(node)] > MAX_VALUES:
+            raise _TooBigError(
+                node.start_mark, f"aliases expand it to more than {MAX_VALUES:,} values"
+            )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
