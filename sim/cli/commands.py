@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sim.reporting.folders import STORE_NAME, prepare
+from sim.reporting.folders import STORE_NAME, complete, prepare, restore
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import parse_assignment
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.reporting.text import format_summary  # noqa: PLC0415
 
     scenario = _load(args)
-    with _session(args) as execution:
+    with _session(args, scenario) as execution:
         results = run_replications(scenario, **execution)
     text = _with_precision(format_summary(results.summary), results.precision)
     _finish(args, results, results.to_json(), text)
@@ -48,7 +49,7 @@ def compare(args: argparse.Namespace) -> int:
     if not scenario.policies:
         raise UsageError(f"{args.scenario}: no policies: section to compare")
     policy_variants(scenario)  # every policy must be valid before anything runs
-    with _session(args) as execution:
+    with _session(args, scenario) as execution:
         comparison = compare_policies(scenario, **execution)
     _finish(
         args,
@@ -73,7 +74,7 @@ def sweep(args: argparse.Namespace) -> int:
     plan = as_sweep(scenario, levers, args.samples)
     seed = scenario.seed if args.seed is None else args.seed
     sweep_variants(scenario, design(plan, seed))  # validate every point before running
-    with _session(args) as execution:
+    with _session(args, scenario) as execution:
         result = sweep_levers(scenario, plan, **execution)
     _finish(
         args,
@@ -105,7 +106,7 @@ def target(args: argparse.Namespace) -> int:
     search_range(
         scenario, args.lever, goal, low=args.low, high=args.high, resolution=args.resolution
     )
-    with _session(args) as execution:
+    with _session(args, scenario) as execution:
         answer = find_target(
             scenario,
             args.lever,
@@ -130,7 +131,7 @@ def sensitivity(args: argparse.Namespace) -> int:
 
     scenario = _load(args)
     plan_levers(scenario, args.levers, args.change, args.metric)  # check before running
-    with _session(args) as execution:
+    with _session(args, scenario) as execution:
         result = move_levers(scenario, args.levers or None, args.change, args.metric, **execution)
     _finish(args, result, json.dumps(result.summary, indent=2), format_sensitivity(result))
     return 0
@@ -167,7 +168,7 @@ def schema(args: argparse.Namespace) -> int:  # noqa: ARG001
 
 
 @contextmanager
-def _session(args: argparse.Namespace) -> Iterator[Any]:
+def _session(args: argparse.Namespace, scenario: Scenario) -> Iterator[Any]:
     """Prepare the output folder and its store, start the executor; close all at the end.
 
     Yields the ``Execution`` keywords (replications, seed, executor, store, progress, and
@@ -175,7 +176,7 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
     """
     from sim.experiments.executors import make_executor  # noqa: PLC0415
     from sim.experiments.progress import Progress  # noqa: PLC0415
-    from sim.experiments.store import RunStore  # noqa: PLC0415
+    from sim.experiments.runner import Interrupted  # noqa: PLC0415
     from sim.results.precision import Precision  # noqa: PLC0415
 
     if args.out is None and args.resume:
@@ -183,9 +184,7 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
     if args.out is None and args.report:
         raise UsageError("--report needs --out DIR: the report is written there")
     with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
-        if args.out is not None:
-            prepare(args.out, overwrite=args.overwrite, resume=args.resume)
-        store = RunStore(args.out / STORE_NAME) if args.out is not None else None
+        store = None if args.out is None else _open_store(args, scenario)
         progress = Progress.for_terminal(quiet=args.quiet)
         execution: dict[str, Any] = {
             "replications": args.replications,
@@ -198,10 +197,47 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
             execution["precision"] = Precision(args.precision, args.max_replications)
         try:
             yield execution
+        except Interrupted:
+            raise  # its finished runs are kept, for --resume
+        except Exception:
+            if args.out is not None and not args.resume:
+                restore(args.out)  # a failure puts back what --overwrite moved aside
+            raise
         finally:
             progress.close()
             if store is not None:
                 store.close()
+
+
+def _open_store(args: argparse.Namespace, scenario: Scenario) -> Any:
+    """Prepare the output folder; open its run store, which must be this experiment's."""
+    from sim.experiments.store import RunStore  # noqa: PLC0415
+
+    prepare(args.out, overwrite=args.overwrite, resume=args.resume)
+    store = None
+    try:
+        store = RunStore(args.out / STORE_NAME)
+        store.claim(_experiment(args, scenario))
+    except BaseException:
+        if store is not None:
+            store.close()
+        if not args.resume:
+            restore(args.out)
+        raise
+    return store
+
+
+def _experiment(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
+    """What a folder's runs belong to: the command, the scenario (all of it) and the seed."""
+    content = scenario.model_dump(mode="json", exclude={"seed", "replications"})
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    seed = scenario.seed if args.seed is None else args.seed
+    return {
+        "command": args.handler.__name__,
+        "scenario": scenario.name,
+        "sha256": digest,
+        "seed": seed,
+    }
 
 
 def _finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -> None:
@@ -211,6 +247,7 @@ def _finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -
     print(as_json if args.json else as_text)
     if args.out is not None:
         write_files(result, args.out)
+        complete(args.out)
         if args.report:
             from sim.reporting.html import write_report  # noqa: PLC0415
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
 from sim.cli import commands
+from sim.experiments.executors import available_cores
 from sim.results.metrics import KPIS
+from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
+from sim.scenario.messages import show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,11 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     target_cmd.add_argument("--buyer", metavar="B", help="only this buyer's shipment lines")
     target_cmd.add_argument("--product", metavar="P", help="only this product's lines")
     bound = target_cmd.add_mutually_exclusive_group(required=True)
-    bound.add_argument("--at-most", type=float, metavar="X", help="the metric must be <= X")
-    bound.add_argument("--at-least", type=float, metavar="X", help="the metric must be >= X")
-    target_cmd.add_argument("--low", type=float, help="lower bound (default: current / 4)")
-    target_cmd.add_argument("--high", type=float, help="upper bound (default: current x 4)")
-    target_cmd.add_argument("--resolution", type=float, help="for a real lever: stop at this")
+    bound.add_argument("--at-most", type=_finite, metavar="X", help="the metric must be <= X")
+    bound.add_argument("--at-least", type=_finite, metavar="X", help="the metric must be >= X")
+    target_cmd.add_argument("--low", type=_finite, help="lower bound (default: current / 4)")
+    target_cmd.add_argument("--high", type=_finite, help="upper bound (default: current x 4)")
+    target_cmd.add_argument(
+        "--resolution", type=_positive_float, help="for a real lever: stop at this"
+    )
     target_cmd.add_argument(
         "--conservative", action="store_true", help="the whole 95%% CI must meet the target"
     )
@@ -83,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a lever to move (repeatable); default: every quantitative lever of the scenario",
     )
     sens_cmd.add_argument(
-        "--change", type=float, default=0.2, metavar="X", help="move each by -X and +X (0.2: 20%%)"
+        "--change",
+        type=_finite,
+        default=0.2,
+        metavar="X",
+        help="move each by -X and +X (0.2: 20%%)",
     )
     sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
 
@@ -103,11 +113,11 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
     cmd.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     cmd.add_argument(
         "--replications",
-        type=_positive,
+        type=_replications,
         metavar="N",
         help="per variant (with --precision: to start with); default: the scenario's",
     )
-    cmd.add_argument("--seed", type=_non_negative, metavar="S", help="default: the scenario's")
+    cmd.add_argument("--seed", type=_seed, metavar="S", help="default: the scenario's")
     cmd.add_argument(
         "--set",
         dest="overrides",
@@ -118,7 +128,7 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         "(e.g. kitchens.peyek-makers.count=12); repeatable",
     )
     cmd.add_argument(
-        "--workers", type=_positive, metavar="N", help="local worker processes (default: all cores)"
+        "--workers", type=_workers, metavar="N", help="local worker processes (default: all cores)"
     )
     cmd.add_argument(
         "--dask",
@@ -146,7 +156,7 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         )
         cmd.add_argument(
             "--max-replications",
-            type=_positive,
+            type=_replications,
             default=5000,
             metavar="N",
             help="cap for --precision (default: 5000)",
@@ -160,6 +170,28 @@ def _positive(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    value = _positive(text)
+    cores = available_cores()
+    if value > cores:
+        raise argparse.ArgumentTypeError(f"at most {cores} (this machine's cores), got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _non_negative(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be <= {MAX_SEED} (2**63 - 1), got {value}")
+    return value
+
+
+def _replications(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"must be <= {MAX_REPLICATIONS:,}, got {value:,}")
+    return value
+
+
 def _non_negative(text: str) -> int:
     value = _integer(text)
     if value < 0:
@@ -167,13 +199,23 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {show(text)}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be > 0 (and finite), got {show(text)}")
     return value
 
 
@@ -181,4 +223,4 @@ def _integer(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {show(text)}") from None

@@ -199,7 +199,16 @@ class MissingDaskError(ImportError):
 
 
 def make_executor(workers: int | None = None, dask: str | None = None) -> Executor:
-    """Return the executor for the command-line options ``--workers`` and ``--dask``."""
+    """Return the executor for the command-line options ``--workers`` and ``--dask``.
+
+    Raises:
+        ValueError: More local workers than this machine has cores (each is a process).
+    """
+    if workers is not None and dask in (None, "local") and workers > available_cores():
+        raise ValueError(
+            f"workers: {workers} local processes, but this machine has {available_cores()} "
+            "cores; more would only add memory"
+        )
     if dask is not None:
         return Dask(dask, workers)
     if workers == 1:

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack
 
 from sim.engine.replication import Replication
+from sim.engine.shipments import LINE_FIELDS
 from sim.experiments.executors import Chunk, Executor, make_executor
 from sim.experiments.progress import Progress
 from sim.experiments.store import RunStore
 from sim.results.metrics import mean_ci
 from sim.results.precision import Precision, PrecisionReport
 from sim.results.tables import Results
+from sim.scenario.limits import MAX_RESULT_BYTES
+from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
@@ -69,7 +72,12 @@ class Runner:
         self._done: dict[str, dict[int, Replication]] = {}  # by scenario digest
 
     def run(self, variants: Sequence[Variant], replications: int) -> dict[str, list[Replication]]:
-        """Make sure replications ``0..replications-1`` of every variant are done; return them."""
+        """Make sure replications ``0..replications-1`` of every variant are done; return them.
+
+        Raises:
+            DesignTooLargeError: The results would not fit ``MAX_RESULT_BYTES`` (checked first).
+        """
+        check_size(variants, replications)
         chunks = self._missing_chunks(variants, replications)
         self.progress.expect(sum(len(c.replications) for c in chunks))
         finished = 0
@@ -127,6 +135,34 @@ class Runner:
             for key, (scenario, reps) in missing.items()
             for i in range(0, len(reps), size)
         ]
+
+
+class DesignTooLargeError(ScenarioError):
+    """An experiment whose results would not fit in memory; said before anything runs."""
+
+
+def check_size(variants: Sequence[Variant], replications: int) -> None:
+    """Refuse an experiment whose results would exceed ``MAX_RESULT_BYTES``, saying its size.
+
+    Raises:
+        DesignTooLargeError: It would.
+    """
+    needed = replications * sum(result_bytes(v.scenario) for v in variants)
+    if needed > MAX_RESULT_BYTES:
+        message = (
+            f"{len(variants):,} variant(s) x {replications:,} replications would keep about "
+            f"{needed / 1024**3:,.1f} GiB of results in memory, more than the "
+            f"{MAX_RESULT_BYTES / 1024**3:g} GiB limit: ask for fewer replications or variants"
+        )
+        raise DesignTooLargeError([message])
+
+
+def result_bytes(scenario: Scenario) -> int:
+    """Estimate the memory one replication's results take: lines, stock, cash (8-byte numbers)."""
+    days = scenario.horizon_days + 1
+    lines = sum(len(b.shipment_days(scenario.horizon_days)) * len(b.quota) for b in scenario.buyers)
+    cash = days if scenario.finance is not None else 0
+    return 8 * (lines * len(LINE_FIELDS) + len(scenario.products) * days + cash) + 1024
 
 
 def max_half_width(

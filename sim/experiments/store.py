@@ -10,9 +10,11 @@ another version is refused, since its numbers might differ.
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +68,30 @@ class RunStore:
             raise StoreError(
                 f"{self.path} was made by umkm-sim {row[0]}, this is {__version__}: "
                 "its runs might differ; start again with --overwrite"
+            )
+
+    def claim(self, experiment: Mapping[str, Any]) -> None:
+        """Record which experiment the store's runs belong to; refuse those of another.
+
+        ``--resume`` into a folder of another scenario, seed or command would mix two
+        experiments' files in one folder.
+
+        Raises:
+            StoreError: The store belongs to another experiment.
+        """
+        mine = json.dumps(experiment, sort_keys=True)
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'experiment'").fetchone()
+        if row is None:
+            with self._db:
+                self._db.execute("INSERT INTO meta VALUES ('experiment', ?)", (mine,))
+        elif row[0] != mine:
+            try:
+                theirs = _describe(json.loads(row[0]))
+            except (ValueError, TypeError, KeyError):
+                theirs = "another experiment"
+            raise StoreError(
+                f"{self.path} holds runs of {theirs}; this is {_describe(experiment)}: "
+                "resume with the same scenario and seed, or start again with --overwrite"
             )
 
     def get(self, digest: str, seed: int, replications: Iterable[int]) -> dict[int, Replication]:
@@ -126,3 +152,10 @@ def _dump(array: np.ndarray) -> bytes:
 def _load(blob: bytes) -> np.ndarray:
     array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
     return array
+
+
+def _describe(experiment: Mapping[str, Any]) -> str:
+    return (
+        f"`{experiment['command']}` of scenario {str(experiment['scenario'])[:60]!r} "
+        f"(sha256 {str(experiment['sha256'])[:12]}) with seed {experiment['seed']}"
+    )

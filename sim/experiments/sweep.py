@@ -61,8 +61,7 @@ def _grid_values(lever: list[Any] | Range) -> list[Any]:
     if isinstance(lever, list):
         return lever
     assert lever.step is not None  # noqa: S101 (the schema guarantees it)
-    count = int(np.floor((lever.high - lever.low) / lever.step + 1e-9)) + 1
-    values = lever.low + lever.step * np.arange(count)
+    values = lever.low + lever.step * np.arange(lever.count)
     return [int(v) for v in values] if lever.integer else [float(v) for v in values]
 
 

@@ -1,17 +1,23 @@
 """Output folders: never replaced unless asked, resumable, files that appear whole or not at all.
 
-An experiment's folder is made before it starts, to hold the run store; its result files are
-written at the end, each to a temporary name and then renamed into place.
+An experiment's folder is made before it starts, to hold the run store, and marked INCOMPLETE
+until its result files are all written at the end (each to a temporary name, then renamed into
+place). ``--overwrite`` moves the old folder aside first and deletes it only once the new
+results are complete; if the new run fails, the old folder is put back.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 STORE_NAME = "runs.sqlite"
+INCOMPLETE = "INCOMPLETE"
+"""A file in a folder whose results are not all written yet."""
+_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{32}(\.[A-Za-z0-9]+)?$")  # write_atomic's names
 
 # Files umkm-sim writes; --overwrite removes a folder only if it holds nothing else.
 OUR_FILES = frozenset(
@@ -39,6 +45,7 @@ OUR_FILES = frozenset(
         "sweep.png",
         "target.json",
         "target.csv",
+        INCOMPLETE,
     }
 )
 
@@ -57,28 +64,87 @@ def prepare(out: Path, *, overwrite: bool = False, resume: bool = False) -> Path
     if resume:
         if not (out / STORE_NAME).is_file():
             raise OutputError(f"{out}: nothing to resume (no {STORE_NAME} in it)")
+        _mark_incomplete(out)
         return out
-    if out.exists():
+    if out.exists() or out.is_symlink():
         if not overwrite:
             raise OutputError(
                 f"{out} already exists (use --resume to finish an interrupted run there, "
                 "or --overwrite to start again)"
             )
-        _remove_our_folder(out)
-    out.mkdir(parents=True)
+        _check_ours(out)
+        _move(out, previous(out))
+    try:
+        out.mkdir(parents=True)
+        _mark_incomplete(out)
+    except OSError as exc:
+        restore(out)
+        raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from None
     return out
 
 
-def _remove_our_folder(out: Path) -> None:
+def previous(out: Path) -> Path:
+    """Return where ``--overwrite`` keeps the old folder until the new results are complete."""
+    return out.with_name(f".{out.name}.previous")
+
+
+def complete(out: Path) -> None:
+    """Mark the folder's results complete; drop the old folder and stray temporary files."""
+    for path in out.iterdir():
+        if _TEMPORARY.match(path.name):
+            path.unlink(missing_ok=True)
+    (out / INCOMPLETE).unlink(missing_ok=True)
+    if previous(out).is_dir():
+        shutil.rmtree(previous(out))
+
+
+def restore(out: Path) -> None:
+    """Put back the folder ``--overwrite`` moved aside, in place of the new one."""
+    old = previous(out)
+    if not old.is_dir():
+        return
+    if out.is_dir():
+        shutil.rmtree(out)
+    _move(old, out)
+
+
+def is_complete(out: Path) -> bool:
+    """Tell whether every result file of the folder was written."""
+    return not (out / INCOMPLETE).exists()
+
+
+def _mark_incomplete(out: Path) -> None:
+    write_text(out / INCOMPLETE, "umkm-sim has not finished writing these results.\n")
+
+
+def _check_ours(out: Path) -> None:
+    """Refuse to replace what is not an output folder of ours, before touching anything."""
+    if out.is_symlink():
+        raise OutputError(f"{out} is a symbolic link; give the folder itself, or another one")
     if not out.is_dir():
         raise OutputError(f"{out} is a file, not an output folder")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUR_FILES)
+    foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name))
     if foreign:
         raise OutputError(
             f"{out} holds files umkm-sim did not write ({', '.join(foreign[:3])}); "
             "choose another folder"
         )
-    shutil.rmtree(out)
+    if previous(out).exists():
+        _check_ours(previous(out))  # a run that was interrupted while replacing it
+        shutil.rmtree(previous(out))
+
+
+def _ours(name: str) -> bool:
+    return name in OUR_FILES or bool(_TEMPORARY.match(name))
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        source.rename(target)
+    except OSError as exc:
+        raise OutputError(
+            f"{source}: cannot move it aside to replace it ({exc.strerror})"
+        ) from None
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.reporting.folders import OutputError, write_text
+from sim.reporting.folders import OutputError, is_complete, write_text
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
@@ -67,9 +67,20 @@ def write_report(folder: str | Path) -> Path:
 
 
 def _read(out: Path) -> tuple[str, dict[str, Any]]:
+    if not is_complete(out):
+        raise OutputError(
+            f"{out} is incomplete: the run that wrote it did not finish "
+            "(finish it with the same command and --resume, then report)"
+        )
     for name, kind in KINDS.items():
         if (out / name).is_file():
-            return kind, json.loads((out / name).read_text(encoding="utf-8"))
+            try:
+                document = json.loads((out / name).read_text(encoding="utf-8"))
+            except (ValueError, OSError) as exc:
+                raise OutputError(f"{out / name}: damaged, cannot be read ({exc})") from None
+            if not isinstance(document, dict):
+                raise OutputError(f"{out / name}: damaged, not a results document")
+            return kind, document
     raise OutputError(f"{out}: no results to report (none of {', '.join(KINDS)})")
 
 

@@ -51,6 +51,12 @@ MAX_SPREAD = 100.0
 MIN_SPREAD = 1e-3
 MAX_PER_YEAR = 36_500.0
 """Shock episodes starting per year: a hundred a day (more cannot hit a day that is hit)."""
+MAX_DESIGN_POINTS = 10_000
+"""Points of a sweep (grid or Latin hypercube), each a whole set of replications."""
+MAX_LEVER = 1e15
+"""A sweep range's bounds and step, in the lever's own units."""
+MAX_RESULT_BYTES = 4 * 1024**3
+"""Results an experiment keeps in memory (estimated before it runs)."""
 MAX_REPLICATIONS = 1_000_000
 """Replications of one variant (memory is checked too, before anything runs)."""
 MAX_SEED = 2**63 - 1

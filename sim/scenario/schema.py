@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
@@ -20,8 +21,10 @@ from sim.scenario.distributions import Distribution
 from sim.scenario.fields import WEEKDAYS, Days, Fraction, Name, Packs, Price, Section, Weekday
 from sim.scenario.limits import (
     MAX_DESCRIPTION,
+    MAX_DESIGN_POINTS,
     MAX_HORIZON_DAYS,
     MAX_KITCHENS,
+    MAX_LEVER,
     MAX_NAME,
     MAX_PACKS,
     MAX_REPLICATIONS,
@@ -170,6 +173,20 @@ class Range(Section):
     high: int | float
     step: int | float | None = Field(default=None, gt=0)
 
+    @field_validator("low", "high", "step")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
+            raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
+        return value
+
+    @property
+    def count(self) -> int:
+        """Return the number of grid values (with a step)."""
+        if self.step is None:
+            return 1
+        return math.floor((self.high - self.low) / self.step + 1e-9) + 1
+
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.low > self.high:
@@ -193,6 +210,7 @@ class Sweep(Section):
     samples: int | None = Field(
         default=None,
         ge=2,
+        le=MAX_DESIGN_POINTS,
         description="Sample this many points by Latin hypercube over the ranges, instead of "
         "the full grid; every lever must then be a range.",
     )
@@ -206,6 +224,16 @@ class Sweep(Section):
                 raise ValueError(f"lever {path!r} needs a step for a grid, or give samples: N")
             if self.samples is not None and not isinstance(lever, Range):
                 raise ValueError(f"with samples, lever {path!r} must be a range {{low, high}}")
+        if self.samples is None:
+            # The size of the grid, worked out before a single point is made.
+            size = math.prod(
+                v.count if isinstance(v, Range) else len(v) for v in self.levers.values()
+            )
+            if size > MAX_DESIGN_POINTS:
+                raise ValueError(
+                    f"the grid has {size:,} points, more than {MAX_DESIGN_POINTS:,}: use fewer "
+                    "values or larger steps, or a Latin hypercube (samples: N)"
+                )
         return self
 
 
