@@ -25,13 +25,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
-    from sim.experiments.executors import MissingDaskError  # noqa: PLC0415
+    from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415
     from sim.experiments.runner import Interrupted  # noqa: PLC0415
     from sim.experiments.store import StoreError  # noqa: PLC0415
 
     try:
         return int(args.handler(args))
-    except (ScenarioError, UsageError, OutputError, StoreError, MissingDaskError) as exc:
+    except (
+        ScenarioError,
+        UsageError,
+        OutputError,
+        StoreError,
+        MissingDaskError,
+        DaskUnavailableError,
+    ) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
     except Interrupted as exc:

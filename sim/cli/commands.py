@@ -71,7 +71,7 @@ def sweep(args: argparse.Namespace) -> int:
 
     scenario = _load(args)
     levers = dict(_parse_lever(text) for text in args.levers) or None
-    plan = as_sweep(scenario, levers, args.samples)
+    plan = as_sweep(scenario, levers, args.samples, "--sweep" if levers else "--samples")
     seed = scenario.seed if args.seed is None else args.seed
     sweep_variants(scenario, design(plan, seed))  # validate every point before running
     with _session(args, scenario) as execution:

@@ -156,7 +156,7 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         )
         cmd.add_argument(
             "--max-replications",
-            type=_replications,
+            type=_max_replications,
             default=5000,
             metavar="N",
             help="cap for --precision (default: 5000)",
@@ -189,6 +189,13 @@ def _replications(text: str) -> int:
     value = _positive(text)
     if value > MAX_REPLICATIONS:
         raise argparse.ArgumentTypeError(f"must be <= {MAX_REPLICATIONS:,}, got {value:,}")
+    return value
+
+
+def _max_replications(text: str) -> int:
+    value = _replications(text)
+    if value < 2:  # noqa: PLR2004 (a CI needs two)
+        raise argparse.ArgumentTypeError(f"must be >= 2 (a CI needs two replications), got {value}")
     return value
 
 

@@ -155,7 +155,13 @@ class Dask(_Closing):
                 )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(address)
+            try:
+                self._client = Client(address, timeout=_CONNECT_SECONDS)
+            except (ValueError, OSError, TimeoutError) as exc:
+                reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+                raise DaskUnavailableError(
+                    f"--dask {address[:80]}: cannot connect ({reason})"
+                ) from None
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
 
     def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
@@ -186,6 +192,13 @@ class Dask(_Closing):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+_CONNECT_SECONDS = 10  # an unreachable scheduler is said in seconds, not Dask's default 30
+
+
+class DaskUnavailableError(Exception):
+    """A Dask scheduler address that is malformed or does not answer."""
 
 
 class MissingDaskError(ImportError):

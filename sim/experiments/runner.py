@@ -124,7 +124,7 @@ class Runner:
             done = self._done.setdefault(key, {})
             wanted = [r for r in range(replications) if r not in done]
             if self.store is not None and wanted:
-                done.update(self.store.get(key, self.seed, wanted))
+                done.update(self.store.get(variant.scenario, self.seed, wanted))
                 wanted = [r for r in wanted if r not in done]
             missing[key] = (variant.scenario, wanted)
         total = sum(len(reps) for _, reps in missing.values())

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.engine.replication import Replication
+from sim.engine.replication import PRODUCT_FIELDS, Replication
+from sim.engine.shipments import LINE_FIELDS
+from sim.scenario.schema import Scenario
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,6 +38,19 @@ CREATE TABLE IF NOT EXISTS runs (
     PRIMARY KEY (scenario, seed, replication)
 );
 """
+
+
+_COLUMNS = [
+    "scenario",
+    "seed",
+    "replication",
+    "lines",
+    "products",
+    "stock",
+    "cash",
+    "cancelled",
+    "unpaid_days",
+]
 
 
 class StoreError(Exception):
@@ -58,8 +73,14 @@ class RunStore:
             # WAL: each commit is durable, and a killed process never corrupts the file.
             self._db.execute("PRAGMA journal_mode=WAL")
             row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            columns = [c[1] for c in self._db.execute("PRAGMA table_info(runs)")]
         except sqlite3.DatabaseError as exc:
+            if hasattr(self, "_db"):
+                self._db.close()
             raise StoreError(f"{self.path}: not a run store ({exc})") from None
+        if columns != _COLUMNS:
+            self._db.close()
+            raise StoreError(f"{self.path}: not a run store (its runs table has other columns)")
         if row is None:
             with self._db:
                 self._db.execute("INSERT INTO meta VALUES ('version', ?)", (__version__,))
@@ -94,27 +115,37 @@ class RunStore:
                 "resume with the same scenario and seed, or start again with --overwrite"
             )
 
-    def get(self, digest: str, seed: int, replications: Iterable[int]) -> dict[int, Replication]:
-        """Return the stored replications among ``replications``, by number."""
+    def get(
+        self, scenario: Scenario, seed: int, replications: Iterable[int]
+    ) -> dict[int, Replication]:
+        """Return the stored replications of ``scenario`` among ``replications``, by number.
+
+        Every row is checked (types, shapes, bounds) before it is used: a store is a file that
+        anything may have changed.
+
+        Raises:
+            StoreError: A damaged row, or a ``runs`` table of another layout.
+        """
         wanted = set(replications)
-        rows = self._db.execute(
-            "SELECT replication, lines, products, stock, cash, cancelled, unpaid_days "
-            "FROM runs WHERE scenario = ? AND seed = ?",
-            (digest, seed),
-        )
-        return {
-            row[0]: Replication(
-                row[0],
-                lines=_load(row[1]),
-                products=_load(row[2]),
-                stock=_load(row[3]),
-                cash=_load(row[4]),
-                cancelled=_load(row[5]),
-                unpaid_days=row[6],
-            )
-            for row in rows
-            if row[0] in wanted
-        }
+        try:
+            rows = self._db.execute(
+                "SELECT replication, lines, products, stock, cash, cancelled, unpaid_days "
+                "FROM runs WHERE scenario = ? AND seed = ?",
+                (scenario.digest(), seed),
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a run store of this version ({exc})") from None
+        found = {}
+        for row in rows:
+            if isinstance(row[0], int) and row[0] in wanted:
+                try:
+                    found[row[0]] = _checked(scenario, row)
+                except (ValueError, TypeError) as exc:
+                    raise StoreError(
+                        f"{self.path}: replication {row[0]} is damaged ({exc}); "
+                        "start again with --overwrite"
+                    ) from None
+        return found
 
     def put(self, digest: str, seed: int, outcomes: Iterable[Replication]) -> None:
         """Save finished replications, in one transaction."""
@@ -150,7 +181,12 @@ def _dump(array: np.ndarray) -> bytes:
 
 
 def _load(blob: bytes) -> np.ndarray:
-    array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
+    if not isinstance(blob, bytes):
+        raise TypeError(f"a {type(blob).__name__} where an array was stored")
+    try:
+        array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"not an array ({exc})") from None
     return array
 
 
@@ -158,4 +194,41 @@ def _describe(experiment: Mapping[str, Any]) -> str:
     return (
         f"`{experiment['command']}` of scenario {str(experiment['scenario'])[:60]!r} "
         f"(sha256 {str(experiment['sha256'])[:12]}) with seed {experiment['seed']}"
+    )
+
+
+def _checked(scenario: Scenario, row: tuple[Any, ...]) -> Replication:
+    """Read a stored row back, refusing anything this scenario's replication could not be."""
+    days = scenario.horizon_days + 1
+    products, buyers = len(scenario.products), len(scenario.buyers)
+    finance = scenario.finance is not None
+    replication, unpaid = row[0], row[6]
+    if not isinstance(unpaid, int) or not 0 <= unpaid <= days:
+        raise ValueError(f"unpaid days {unpaid!r}")
+    arrays = {
+        "lines": (_load(row[1]), "i", (None, len(LINE_FIELDS))),
+        "products": (_load(row[2]), "i", (products, len(PRODUCT_FIELDS))),
+        "stock": (_load(row[3]), "i", (products, days)),
+        "cash": (_load(row[4]), "f", (days,) if finance else (0,)),
+        "cancelled": (_load(row[5]), "i", (buyers,)),
+    }
+    for name, (array, kind, shape) in arrays.items():
+        if array.dtype.kind != kind or array.ndim != len(shape):
+            raise ValueError(f"{name}: {array.dtype} array of shape {array.shape}")
+        if any(
+            want is not None and got != want for got, want in zip(array.shape, shape, strict=True)
+        ):
+            raise ValueError(f"{name}: shape {array.shape}, expected {shape}")
+        if kind == "f" and not np.isfinite(array).all():
+            raise ValueError(f"{name}: not finite")
+    if (arrays["products"][0] < 0).any() or (arrays["stock"][0] < 0).any():
+        raise ValueError("negative pack counts")
+    return Replication(
+        replication,
+        lines=arrays["lines"][0],
+        products=arrays["products"][0],
+        stock=arrays["stock"][0],
+        cash=arrays["cash"][0],
+        cancelled=arrays["cancelled"][0],
+        unpaid_days=unpaid,
     )

@@ -112,8 +112,12 @@ def as_sweep(
     scenario: Scenario,
     levers: Mapping[str, Any] | Sweep | None,
     samples: int | None,
+    source: str = "sweep",
 ) -> Sweep:
-    """Return the sweep to run: the one given, or the scenario's; validated."""
+    """Return the sweep to run: the one given, or the scenario's; validated.
+
+    ``source`` names where the levers came from in a message (``--sweep`` on the command line).
+    """
     if isinstance(levers, Sweep):
         return levers
     if levers is None:
@@ -130,7 +134,7 @@ def as_sweep(
     try:
         return Sweep.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, data, "sweep")) from None
+        raise ScenarioError(validation_problems(exc, data, source)) from None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ MAX_DEPTH = 32
 """Nesting of YAML mappings and lists; a scenario needs about six."""
 MAX_VALUES = 1_000_000
 """YAML values after aliases are expanded, so an alias bomb ("billion laughs") is refused."""
+MAX_DIGITS = 100
+"""Digits of an integer read from YAML; longer ones are kept as text and refused."""
 MAX_SHOWN = 60
 """Characters of a value or name echoed in a message."""
 MAX_NAME = 200
@@ -30,6 +32,9 @@ MAX_PROBLEMS = 20
 # --- quantities -------------------------------------------------------------------------------
 MAX_HORIZON_DAYS = 36_500
 """A hundred years of days."""
+YEARS = (1950, 2150)
+"""Years a start date may fall in: the holiday calendars cover them, and day 0 plus the longest
+horizon stays a real date."""
 MAX_KITCHENS = 1_000_000
 """Kitchens in all groups together."""
 MAX_DRAW = 1e6

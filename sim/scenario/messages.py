@@ -61,8 +61,9 @@ def locate(
 def _raw_path(loc: Iterable[str | int], data: Any) -> tuple[Path, str]:
     """Return the path into the raw data and its readable form, e.g. ``kitchens[a].count``.
 
-    Steps that are not in the data (the tag pydantic adds for a discriminated union) are
-    skipped; list items are shown by their ``name`` where they have one.
+    Steps that are not in the data (the tag pydantic adds for a discriminated union, the
+    labels it gives a union's members such as ``function-after[...]``) are skipped; list items
+    are shown by their ``name`` where they have one.
     """
     raw: list[str | int] = []
     shown = ""
@@ -71,14 +72,21 @@ def _raw_path(loc: Iterable[str | int], data: Any) -> tuple[Path, str]:
         if isinstance(node, list) and isinstance(step, int) and step < len(node):
             node = node[step]
             name = node.get("name") if isinstance(node, dict) else None
-            shown += f"[{name}]" if isinstance(name, str) else f"[{step}]"
-        elif isinstance(node, dict) and not (step == node.get("distribution") and step not in node):
+            shown += f"[{printable(name[:MAX_SHOWN])}]" if isinstance(name, str) else f"[{step}]"
+        elif isinstance(node, dict) and not _internal(step, node):
             node = node.get(step)  # None for a missing key, which is then the last step
             shown += f".{step}" if shown else str(step)
         else:
             continue
         raw.append(step)
     return tuple(raw), shown
+
+
+def _internal(step: str | int, node: dict[Any, Any]) -> bool:
+    """Tell whether a step of pydantic's error location names no key of the data."""
+    if step in node:
+        return False
+    return step == node.get("distribution") or (isinstance(step, str) and "[" in step)
 
 
 def _nearest_line(path: Path, lines: Lines) -> int | None:
@@ -209,8 +217,10 @@ def show(value: Any, limit: int = MAX_SHOWN) -> str:
         text = str(int(value)) if value.is_integer() and abs(value) < _EXACT else repr(value)
     elif isinstance(value, str):
         text = repr(value[: limit + 1])
-    else:
+    elif isinstance(value, list | dict | tuple | set):
         text = _SHORT.repr(value)
+    else:  # a date, or another plain value YAML can make
+        text = str(value)[: limit + 1]
     return printable(text if len(text) <= limit else text[: limit - 3] + "...")
 
 

@@ -29,6 +29,7 @@ from sim.scenario.limits import (
     MAX_PACKS,
     MAX_REPLICATIONS,
     MAX_SEED,
+    YEARS,
 )
 from sim.scenario.mechanisms import (
     Absence,
@@ -269,6 +270,13 @@ class Scenario(Section):
     )
     sweep: Sweep | None = Field(default=None, description="Levers for `umkm-sim sweep`.")
     _source: str | None = PrivateAttr(default=None)
+
+    @field_validator("start_date")
+    @classmethod
+    def _in_calendar(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValueError(f"must fall in the years {YEARS[0]} to {YEARS[1]}, got {day}")
+        return day
 
     @field_validator("name")
     @classmethod

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from sim.scenario.fields import Path
-from sim.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+from sim.scenario.limits import MAX_DEPTH, MAX_DIGITS, MAX_FILE_BYTES, MAX_VALUES
 from sim.scenario.messages import Lines, ScenarioError
 from sim.scenario.schema import Scenario
 
@@ -58,6 +58,13 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        # Python refuses to read integers of over 4,300 digits: keep such text for the schema
+        # to report, as it does any value that is not a number it accepts.
+        if len(node.value) > MAX_DIGITS:
+            return self.construct_scalar(node)
+        return super().construct_yaml_int(node)
+
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
@@ -66,6 +73,7 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 _Loader.add_implicit_resolver(
