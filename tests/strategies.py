@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
+import yaml
 from hypothesis import strategies as st
 
 from sim.scenario.fields import WEEKDAYS
@@ -186,3 +188,116 @@ def _servable(data: dict[str, Any]) -> None:
         shortest = min((life for life in lives if life is not None), default=None)
         if shortest is not None and (buyer["min_shelf_life_days"] or 0) >= shortest:
             buyer["min_shelf_life_days"] = None
+
+
+# --- hostile input (tests/test_hostile.py) --------------------------------------------------
+
+HOSTILE_NUMBERS = st.sampled_from(
+    [-1, 0, -1e-300, 1e-300, 1e18, -(2**63), 2**63, 2**64 + 1, 10**30, 1e308, 10**120]
+) | st.floats(allow_nan=True, allow_infinity=True)
+HOSTILE_VALUES = (
+    HOSTILE_NUMBERS
+    | st.sampled_from(
+        [None, True, "", "12", "x" * 5000, "\x1b[31mred\x1b[0m", "2027-02-30", "9999-12-31"]
+    )
+    | st.lists(st.integers(-5, 5), max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "mean", "name"]), st.integers(-5, 5), max_size=2)
+)
+
+
+def leaf_paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside nested dicts and lists, containers included."""
+    found = [path] if path else []
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else []
+    )
+    for key, value in items:
+        found += leaf_paths(value, (*path, key))
+    return found
+
+
+def replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A deep copy of ``data`` with the value at ``path`` replaced."""
+    data = copy.deepcopy(data)
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return data
+
+
+@st.composite
+def hostile_yaml(draw: st.DrawFn, base: dict[str, Any]) -> str:
+    """A scenario text with one place (or a new key) made hostile: a value, a bomb, deep nesting."""
+    path = draw(st.sampled_from(leaf_paths(base)))
+    attack = draw(st.sampled_from(["value", "value", "value", "bomb", "deep", "new key"]))
+    if attack == "value":
+        return yaml.safe_dump(replaced(base, path, draw(HOSTILE_VALUES)), sort_keys=False)
+    if attack == "new key":
+        parent = path[:-1]
+        target = copy.deepcopy(base)
+        node = target
+        for step in parent:
+            node = node[step]
+        if isinstance(node, dict):
+            node[draw(st.sampled_from(["shelf_life_day", "x", "1", "kitchens"]))] = 1
+        return yaml.safe_dump(target, sort_keys=False)
+    text = yaml.safe_dump(replaced(base, path, "__ATTACK__"), sort_keys=False)
+    if attack == "deep":
+        depth = draw(st.integers(30, 3000))
+        return text.replace("__ATTACK__", "[" * depth + "]" * depth)
+    width, levels = draw(st.integers(2, 12)), draw(st.integers(2, 12))
+    anchors = [f"a0: &a0 [{', '.join(['x'] * width)}]"]
+    anchors += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return (
+        "x-anchors:\n"
+        + "".join(f"  {a}\n" for a in anchors)
+        + text.replace("__ATTACK__", f"*a{levels - 1}")
+    )
+
+
+def hostile_argv(scenario: str, out: str) -> st.SearchStrategy[list[str]]:
+    """Command lines with hostile flag values, as a user (or a script gone wrong) might type."""
+    number = st.sampled_from(
+        ["0", "-1", "1", "2", "nan", "inf", "-inf", "1e999", "2.5", "x", "9" * 5000, str(2**63)]
+    )
+    flag_values = st.one_of(
+        st.tuples(st.just("--replications"), number),
+        st.tuples(st.just("--seed"), number),
+        st.tuples(st.just("--workers"), number),
+        st.tuples(st.just("--precision"), number),
+        st.tuples(st.just("--max-replications"), number),
+        st.tuples(st.just("--set"), st.sampled_from(_HOSTILE_SETS)),
+        st.tuples(st.just("--dask"), st.sampled_from(["nonsense", "tcp://", "tcp://x:y"])),
+    )
+    command = st.sampled_from(["run", "compare", "sweep", "check"])
+    return st.builds(
+        lambda cmd, flags: (
+            [cmd, scenario, *[v for pair in flags for v in pair], "--out", out]
+            if cmd != "check"
+            else [cmd, scenario]
+        ),
+        command,
+        st.lists(flag_values, max_size=3),
+    )
+
+
+_HOSTILE_SETS = [
+    "horizon_days=0",
+    "horizon_days=1e9",
+    "start_date=2027-02-30",
+    "start_date=9999-12-01",
+    "kitchens.four-kitchens.count=1e30",
+    "kitchens.four-kitchens.daily_output={distribution: gamma, mean: 1e300, cv: 1e-300}",
+    "buyers.weekly-buyer.quota.peyek=" + "9" * 40,
+    "shocks=[{name: s, per_year: 1e18, duration_days: {distribution: constant, value: 1}}]",
+    "nothing.here=1",
+    "=1",
+    "kitchens=&a [*a]",
+    "kitchens.four-kitchens.name=\x1b[2J",
+    "warehouse.capacity=-5",
+]

@@ -136,7 +136,7 @@ def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     if kind == "union_tag_invalid":
-        return f"unknown distribution {ctx['tag']!r} (expected one of: {ctx['expected_tags']})"
+        return f"unknown distribution {show(ctx['tag'])} (expected one of: {ctx['expected_tags']})"
     if kind in {"inconsistent", "value_error", "assertion_error"}:
         return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in _MESSAGES:
@@ -148,10 +148,10 @@ def _unknown_key(loc: tuple[str | int, ...]) -> str:
     key = loc[-1]
     allowed = _allowed_keys(loc[:-1])
     if not allowed:
-        return f"unknown key {key!r}"
+        return f"unknown key {show(key)}"
     close = difflib.get_close_matches(str(key), allowed, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown key {key!r} ({hint}expected one of: {', '.join(allowed)})"
+    return f"unknown key {show(key)} ({hint}expected one of: {', '.join(allowed)})"
 
 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:

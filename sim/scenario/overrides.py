@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.scenario.fields import Path
-from sim.scenario.messages import ScenarioError, join, show
+from sim.scenario.limits import MAX_SHOWN
+from sim.scenario.messages import ScenarioError, join, printable, show
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlio import read_yaml
 
@@ -20,7 +21,7 @@ Blame = Callable[[str, Any], str]
 
 def set_flag(path: str, value: Any) -> str:
     """Blame a command-line override: ``--set PATH=VALUE``."""
-    return f"--set {path}={show(value)}"
+    return f"--set {printable(path[:MAX_SHOWN])}={show(value)}"
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -84,21 +85,21 @@ def resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = Tru
                 names = [i.get("name") for i in node if isinstance(i, dict)]
                 where = ".".join(map(str, path))
                 raise ScenarioError(
-                    [f"{given}: no item named {step!r} in {where} (names: {join(names)})"]
+                    [f"{given}: no item named {show(step)} in {where} (names: {join(names)})"]
                 )
             path.append(index)
             node = node[index]
         elif isinstance(node, dict):
             if step not in node and not create:
-                known = ", ".join(map(str, node)) or "none"
-                raise ScenarioError([f"{given}: no {step!r} here (keys: {known})"])
+                raise ScenarioError([f"{given}: no {show(step)} here (keys: {join(node)})"])
             path.append(step)
             if step not in node and not last:
                 node[step] = {}
             node = node.get(step)
         else:
             where = ".".join(steps[:depth])
-            raise ScenarioError([f"{given}: {where} is a single value, it has no {step!r}"])
+            where = printable(where[:MAX_SHOWN])
+            raise ScenarioError([f"{given}: {where} is a single value, it has no {show(step)}"])
     return tuple(path)
 
 
