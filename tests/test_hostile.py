@@ -170,7 +170,7 @@ def test_an_alias_bomb_where_any_value_goes_is_refused_before_it_grows(tmp_path)
     path.write_text(ANCHORS + POISSON.read_text(encoding="utf-8") + lever, encoding="utf-8")
     done = hostile("run", path, "--replications", "1", "--out", tmp_path / "o")
     assert done.returncode == 2
-    assert "aliases expand it" in done.stderr
+    assert "counting aliases where used" in done.stderr
 
 
 def test_per_year_1e9_is_read_as_a_number(tmp_path):
@@ -277,6 +277,22 @@ def test_a_failed_overwrite_loses_nothing(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not (tmp_path / ".o.previous").exists()
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, monkeypatch, capsys):
+    """No space left while writing the results: exit 2 naming the file; the old results stay."""
+    out = tmp_path / "o"
+    assert run_into(out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pandas.DataFrame.to_csv", full)
+    argv = ["run", str(POISSON), "--replications", "2", "--workers", "1", "--out", str(out)]
+    assert main([*argv, "--overwrite"]) == 2
+    assert "shipments.csv: cannot write it (No space left on device)" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_an_interrupted_final_write_is_marked_and_replaceable(tmp_path):

@@ -246,7 +246,12 @@ def _finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -
 
     print(as_json if args.json else as_text)
     if args.out is not None:
-        write_files(result, args.out)
+        try:
+            write_files(result, args.out)
+        except Exception:
+            if not args.resume:
+                restore(args.out)  # a failed write puts back what --overwrite moved aside
+            raise
         complete(args.out)
         if args.report:
             from sim.reporting.html import write_report  # noqa: PLC0415

@@ -148,21 +148,31 @@ class RunStore:
         return found
 
     def put(self, digest: str, seed: int, outcomes: Iterable[Replication]) -> None:
-        """Save finished replications, in one transaction."""
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        digest,
-                        seed,
-                        o.replication,
-                        *(_dump(a) for a in (o.lines, o.products, o.stock, o.cash, o.cancelled)),
-                        o.unpaid_days,
-                    )
-                    for o in outcomes
-                ],
-            )
+        """Save finished replications, in one transaction.
+
+        Raises:
+            StoreError: The store cannot take them (a full disk, a damaged file).
+        """
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            digest,
+                            seed,
+                            o.replication,
+                            *(
+                                _dump(a)
+                                for a in (o.lines, o.products, o.stock, o.cash, o.cancelled)
+                            ),
+                            o.unpaid_days,
+                        )
+                        for o in outcomes
+                    ],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot save finished runs ({exc})") from None
 
     def __len__(self) -> int:
         """Return the number of stored replications."""

@@ -59,7 +59,8 @@ def prepare(out: Path, *, overwrite: bool = False, resume: bool = False) -> Path
 
     Raises:
         OutputError: It exists and neither flag allows using it; or there is nothing to
-            resume; or ``overwrite`` would delete files umkm-sim did not write.
+            resume; or ``overwrite`` would delete files umkm-sim did not write; or it cannot
+            be made.
     """
     if resume:
         if not (out / STORE_NAME).is_file():
@@ -157,6 +158,8 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     try:
         write(tmp)
         tmp.replace(path)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
+        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
 

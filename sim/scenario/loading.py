@@ -6,7 +6,6 @@ go straight to it. Nothing in a file is executed: only ``yaml.SafeLoader`` is us
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any
@@ -83,7 +82,8 @@ def _validate(
     *,
     check_policies: bool = True,
 ) -> Scenario:
-    data = copy.deepcopy(data)
+    # ``data`` is the caller's fresh copy (read from YAML, or dumped from a scenario): the
+    # overrides are applied to it in place.
     overridden = apply_overrides(data, overrides, blame or set_flag)
     try:
         scenario = Scenario.model_validate(data)
