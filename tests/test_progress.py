@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+import sim
 from sim.experiments.progress import Progress
+
+from conftest import scenario
 
 
 class Terminal(io.StringIO):
@@ -42,3 +47,18 @@ def test_quiet_or_not_a_terminal_draws_nothing(monkeypatch):
     monkeypatch.setattr("sys.stderr", Terminal())
     assert Progress.for_terminal(quiet=False).enabled
     assert not Progress.for_terminal(quiet=True).enabled
+
+
+def test_an_experiment_states_its_size_before_it_runs():
+    """Variants x replications, the runs still to do and the memory their results take."""
+    stream = Terminal()
+    sim.run(scenario(), replications=3, workers=1, progress=Progress(stream=stream))
+    first = stream.getvalue().splitlines()[0]
+    assert first == "1 variant(s) x 3 replications: 3 runs to do, about 0 MiB of results"
+
+
+def test_an_experiment_too_big_for_memory_is_refused_before_it_runs():
+    """The estimate is checked first: a run that could not keep its results says so."""
+    big = scenario(horizon_days=36_500)
+    with pytest.raises(sim.ScenarioError, match=r"GiB of results in memory, more than the 4 GiB"):
+        sim.run(big, replications=1_000_000, workers=1)

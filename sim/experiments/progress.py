@@ -35,6 +35,12 @@ class Progress:
         """Return a progress bar that draws only when stderr is a terminal and not quiet."""
         return cls(enabled=not quiet and sys.stderr.isatty())
 
+    def note(self, text: str) -> None:
+        """Say something once, on its own line (what is about to run, and how big it is)."""
+        if self.enabled:
+            self.stream.write(f"{text}\n")
+            self.stream.flush()
+
     def expect(self, runs: int) -> None:
         """Add ``runs`` to the total to do."""
         self.total += runs

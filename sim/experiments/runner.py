@@ -77,9 +77,15 @@ class Runner:
         Raises:
             DesignTooLargeError: The results would not fit ``MAX_RESULT_BYTES`` (checked first).
         """
-        check_size(variants, replications)
+        needed = check_size(variants, replications)
         chunks = self._missing_chunks(variants, replications)
-        self.progress.expect(sum(len(c.replications) for c in chunks))
+        runs = sum(len(c.replications) for c in chunks)
+        if runs:
+            self.progress.note(
+                f"{len(variants):,} variant(s) x {replications:,} replications: {runs:,} runs to "
+                f"do, about {needed / 1024**2:,.0f} MiB of results"
+            )
+        self.progress.expect(runs)
         finished = 0
         try:
             for chunk, outcomes in self.executor.run(chunks):
@@ -141,8 +147,8 @@ class DesignTooLargeError(ScenarioError):
     """An experiment whose results would not fit in memory; said before anything runs."""
 
 
-def check_size(variants: Sequence[Variant], replications: int) -> None:
-    """Refuse an experiment whose results would exceed ``MAX_RESULT_BYTES``, saying its size.
+def check_size(variants: Sequence[Variant], replications: int) -> int:
+    """Return the bytes an experiment's results will take; refuse past ``MAX_RESULT_BYTES``.
 
     Raises:
         DesignTooLargeError: It would.
@@ -155,6 +161,7 @@ def check_size(variants: Sequence[Variant], replications: int) -> None:
             f"{MAX_RESULT_BYTES / 1024**3:g} GiB limit: ask for fewer replications or variants"
         )
         raise DesignTooLargeError([message])
+    return needed
 
 
 def result_bytes(scenario: Scenario) -> int:
