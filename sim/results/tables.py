@@ -7,16 +7,15 @@ its digest, the seed, the number of replications and the package version that pr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import cached_property, partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim._version import __version__
-from sim.scenario.yamlio import to_yaml
+from sim.engine.replication import PRODUCT_FIELDS, Replication
+from sim.engine.shipments import LINE_FIELDS
 from sim.results.metrics import (
     NON_NEGATIVE,
     SHARE,
@@ -27,13 +26,9 @@ from sim.results.metrics import (
     summarize_kpis,
     summarize_products,
 )
-from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.results.precision import PrecisionReport
 from sim.scenario.schema import Scenario
-from sim.engine.shipments import LINE_FIELDS
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from sim.scenario.yamlio import to_yaml
 
 
 class Results:
