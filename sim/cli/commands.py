@@ -192,6 +192,8 @@ def _session(args: argparse.Namespace, scenario: Scenario) -> Iterator[Any]:
             "executor": executor,
             "store": store,
             "progress": progress,
+            "engine": args.engine,
+            "batch_size": args.batch_size,
         }
         if getattr(args, "precision", None) is not None:
             execution["precision"] = Precision(args.precision, args.max_replications)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.cli import commands
-from sim.experiments.executors import available_cores
+from sim.experiments.executors import ENGINES, available_cores
 from sim.results.metrics import KPIS
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
@@ -147,6 +147,20 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         "--report", action="store_true", help="also write DIR/report.html (needs --out)"
     )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmd.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="batched",
+        help="batched (default): replications side by side in numpy; reference: one at a "
+        "time, the oracle it is tested against. The results are equal",
+    )
+    cmd.add_argument(
+        "--batch-size",
+        type=_replications,
+        metavar="N",
+        help="replications the batched engine simulates side by side (default: as many as "
+        "fit 256 MiB); it never changes a result",
+    )
     if precision:
         cmd.add_argument(
             "--precision",

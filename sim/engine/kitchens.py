@@ -69,14 +69,29 @@ def presence(
     """
     if absence is None or absence.fraction == 0:
         return np.ones((count, days), dtype=bool)
+    return chain(absence, rng.random((count, days + 1)))
+
+
+def chain(absence: Absence, u: np.ndarray) -> np.ndarray:
+    """Step the presence chain of every kitchen in ``u[..., 1:]`` from its start ``u[..., 0]``.
+
+    Any leading axes are kitchens (and, in the batched engine, replications): the day loop runs
+    once for all of them.
+    """
     leave, back = absence_rates(absence)
-    u = rng.random((count, days + 1))
-    present = np.empty((count, days), dtype=bool)
-    state = u[:, 0] >= absence.fraction
-    for day in range(days):
-        state = np.where(state, u[:, day + 1] >= leave, u[:, day + 1] < back)
-        present[:, day] = state
+    present = np.empty(u[..., 1:].shape, dtype=bool)
+    state = u[..., 0] >= absence.fraction
+    for day in range(u.shape[-1] - 1):
+        state = np.where(state, u[..., day + 1] >= leave, u[..., day + 1] < back)
+        present[..., day] = state
     return present
+
+
+def packs_made(draws: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+    """Return whole packs from output draws: negative draws make none, then the multiplier."""
+    # Clipped to MAX_DRAW packs a kitchen-day, so no total can overflow int64 (limits.py).
+    packs: np.ndarray = np.rint(np.minimum(np.maximum(draws, 0) * multiplier, MAX_DRAW))
+    return packs.astype(np.int64)
 
 
 def produce_in_bulk(
@@ -106,9 +121,7 @@ def produce_in_bulk(
         n = min(_BLOCK, group.count - first)
         # Draws for every day, working or not: a change of working days or of one
         # mechanism leaves the numbers of every other day unchanged.
-        draws = np.maximum(group.daily_output.sample(output_rng, (n, days)), 0)
-        # Clipped to MAX_DRAW packs a kitchen-day, so no total can overflow int64 (limits.py).
-        packs = np.rint(np.minimum(draws * multiplier, MAX_DRAW)).astype(np.int64)
+        packs = packs_made(group.daily_output.sample(output_rng, (n, days)), multiplier)
         packs *= presence(group.absence, n, days, absence_rng)
         total += packs.sum(axis=0)
     return np.where(works, total, 0)

@@ -149,7 +149,7 @@ def simulate(
 
     env.run(until=At(env, horizon, Phase.END))
     totals = _product_totals(warehouse, initial, books, products, scenario)
-    _check_books(totals, warehouse)
+    check_books(totals, warehouse.stock_over_time())
     unpaid = warehouse.flows[Flow.UNPAID].sum(axis=0)
     return Replication(
         replication=replication,
@@ -241,14 +241,18 @@ def _product_totals(
     )
 
 
-def _check_books(totals: np.ndarray, warehouse: Warehouse) -> None:
-    """Fail loudly unless initial + made = every way a pack can go, per product."""
+def check_books(totals: np.ndarray, stock: np.ndarray) -> None:
+    """Fail loudly unless initial + made = every way a pack can go, per product.
+
+    Args:
+        totals: Per product, ``PRODUCT_FIELDS`` (on hand counted from the lots themselves).
+        stock: Stock per product over time, from the flows.
+    """
     initial, made, *gone = totals.T
     balance = initial + made - np.sum(gone, axis=0)
-    stock_end = warehouse.stock_over_time()[:, -1]
     on_hand = totals[:, PRODUCT_FIELDS.index("on_hand_end")]
-    if balance.any() or (stock_end != on_hand).any():
+    if balance.any() or (stock[:, -1] != on_hand).any():
         raise AccountingError(
             f"packs do not balance: made - accounted = {balance.tolist()}, "
-            f"stock from flows {stock_end.tolist()} vs lots {on_hand.tolist()}"
+            f"stock from flows {stock[:, -1].tolist()} vs lots {on_hand.tolist()}"
         )

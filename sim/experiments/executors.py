@@ -14,8 +14,46 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Protocol, Self
 
+from sim.engine.batched import batch_bytes, simulate_batch
 from sim.engine.replication import Replication, simulate
 from sim.scenario.schema import Scenario
+
+ENGINES = ("batched", "reference")
+"""``batched``: replications side by side in numpy (the default). ``reference``: one at a time,
+as SimPy processes; the oracle the batched engine is tested against. Both give equal results."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How a worker simulates a chunk: which engine, and replications per batch.
+
+    Attributes:
+        name: One of ``ENGINES``.
+        batch_size: Replications simulated side by side (batched engine); default: as many as
+            fit ``BATCH_BYTES``. Never part of the result.
+    """
+
+    name: str = "batched"
+    batch_size: int | None = None
+
+    def __post_init__(self) -> None:
+        """Check the name and size."""
+        if self.name not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ValueError(f"batch size must be >= 1, got {self.batch_size}")
+
+    def batch_for(self, scenario: Scenario) -> int:
+        """Return the replications to simulate side by side."""
+        if self.batch_size is not None:
+            return self.batch_size
+        return max(1, min(MAX_BATCH, BATCH_BYTES // batch_bytes(scenario)))
+
+
+BATCH_BYTES = 256 * 1024**2
+"""Memory a batch's state may take; the batch size follows from it."""
+MAX_BATCH = 500
+"""Past this many replications a batch gains no more speed: the day loop's cost is shared."""
 
 
 @dataclass(frozen=True)
@@ -26,11 +64,20 @@ class Chunk:
     scenario: Scenario
     seed: int
     replications: tuple[int, ...]
+    engine: Engine = Engine()
 
 
-def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[Replication]:
-    """Simulate replications one after another (this runs on the worker)."""
-    return [simulate(scenario, seed, r) for r in replications]
+def simulate_chunk(
+    scenario: Scenario, seed: int, replications: Sequence[int], engine: Engine = Engine()
+) -> list[Replication]:
+    """Simulate a chunk's replications (this runs on the worker), batch by batch."""
+    if engine.name == "reference":
+        return [simulate(scenario, seed, r) for r in replications]
+    size = engine.batch_for(scenario)
+    done: list[Replication] = []
+    for first in range(0, len(replications), size):
+        done += simulate_batch(scenario, seed, replications[first : first + size])
+    return done
 
 
 class Executor(Protocol):
@@ -82,7 +129,10 @@ class Serial(_Closing):
     def run(self, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, list[Replication]]]:
         """Simulate chunks one after another."""
         for chunk in chunks:
-            yield chunk, simulate_chunk(chunk.scenario, chunk.seed, chunk.replications)
+            yield (
+                chunk,
+                simulate_chunk(chunk.scenario, chunk.seed, chunk.replications, chunk.engine),
+            )
 
 
 class LocalProcesses(_Closing):
@@ -100,7 +150,8 @@ class LocalProcesses(_Closing):
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
         pending: dict[Future[list[Replication]], Chunk] = {
-            self._pool.submit(simulate_chunk, c.scenario, c.seed, c.replications): c for c in chunks
+            self._pool.submit(simulate_chunk, c.scenario, c.seed, c.replications, c.engine): c
+            for c in chunks
         }
         try:
             while pending:
@@ -176,7 +227,12 @@ class Dask(_Closing):
         }
         futures = {
             self._client.submit(
-                simulate_chunk, shared[id(c.scenario)], c.seed, c.replications, pure=False
+                simulate_chunk,
+                shared[id(c.scenario)],
+                c.seed,
+                c.replications,
+                c.engine,
+                pure=False,
             ): c
             for c in chunks
         }

@@ -15,7 +15,7 @@ from typing import Any, TypedDict, Unpack
 
 from sim.engine.replication import Replication
 from sim.engine.shipments import LINE_FIELDS
-from sim.experiments.executors import Chunk, Executor, make_executor
+from sim.experiments.executors import Chunk, Engine, Executor, make_executor
 from sim.experiments.progress import Progress
 from sim.experiments.store import RunStore
 from sim.results.metrics import mean_ci
@@ -26,7 +26,8 @@ from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
-_MAX_CHUNK = 100
+_MAX_CHUNK = 100  # replications a chunk of the reference engine holds at most
+_MIN_BATCH_CHUNK = 64  # ... and a chunk of the batched engine at least, where there are enough
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Runner:
         executor: Where to run; default: local processes on every core.
         store: Where finished replications are saved and found again.
         progress: A progress bar; default: none.
+        engine: Which engine the workers use, and its batch size.
     """
 
     def __init__(
@@ -63,8 +65,10 @@ class Runner:
         executor: Executor | None = None,
         store: RunStore | None = None,
         progress: Progress | None = None,
+        engine: Engine | None = None,
     ) -> None:
         """Set up; nothing runs until asked."""
+        self.engine = engine or Engine()
         self.seed = seed
         self.executor = executor or make_executor()
         self.store = store
@@ -135,9 +139,15 @@ class Runner:
             missing[key] = (variant.scenario, wanted)
         total = sum(len(reps) for _, reps in missing.values())
         parts = self.executor.workers * self.executor.chunks_per_worker
-        size = max(1, min(_MAX_CHUNK, -(-total // parts)))
+        size = -(-total // parts)
+        if self.engine.name == "batched":  # a batch shares each day's work: keep chunks large
+            size = max(size, min(_MIN_BATCH_CHUNK, -(-total // self.executor.workers)))
+            size = min(size, self.engine.batch_for(variants[0].scenario))
+        else:
+            size = min(size, _MAX_CHUNK)
+        size = max(1, size)
         return [
-            Chunk(key, scenario, self.seed, tuple(reps[i : i + size]))
+            Chunk(key, scenario, self.seed, tuple(reps[i : i + size]), self.engine)
             for key, (scenario, reps) in missing.items()
             for i in range(0, len(reps), size)
         ]
@@ -199,6 +209,10 @@ class Execution(TypedDict, total=False):
         executor: Run elsewhere instead (e.g. ``sim.Dask("local")``).
         store: Save each finished replication there, and reuse what it already holds.
         progress: A progress bar to advance.
+        engine: ``"batched"`` (default: replications side by side in numpy) or ``"reference"``
+            (one at a time, the oracle); the results are equal.
+        batch_size: Replications the batched engine simulates side by side; default: as many
+            as fit its memory budget. Never changes a result.
     """
 
     replications: int | None
@@ -207,6 +221,8 @@ class Execution(TypedDict, total=False):
     executor: Executor | None
     store: RunStore | None
     progress: Progress | None
+    engine: str | None
+    batch_size: int | None
 
 
 class PreciseExecution(Execution, total=False):
@@ -250,11 +266,18 @@ def run_variants(
 ) -> tuple[dict[str, list[Replication]], PrecisionReport | None]:
     """Run replications of every variant (to a precision, if one is asked for)."""
     with executor_for(execution) as ex:
-        runner = Runner(seed, ex, execution.get("store"), execution.get("progress"))
+        runner = Runner(
+            seed, ex, execution.get("store"), execution.get("progress"), engine_for(execution)
+        )
         precision = execution.get("precision")
         if precision is None:
             return runner.run(variants, replications), None
         return runner.run_precise(variants, replications, precision)
+
+
+def engine_for(execution: Execution) -> Engine:
+    """Return the engine asked for (default: batched, its batch size from memory)."""
+    return Engine(execution.get("engine") or "batched", execution.get("batch_size"))
 
 
 @contextmanager

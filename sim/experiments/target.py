@@ -20,6 +20,7 @@ from sim.experiments.runner import (
     Execution,
     Runner,
     Variant,
+    engine_for,
     executor_for,
     replications_and_seed,
 )
@@ -195,7 +196,9 @@ def target(
     n, seed = replications_and_seed(scenario, execution)
     answer = TargetResult(scenario, lever, goal, seed, n, lo, hi)
     with executor_for(execution) as ex:
-        runner = Runner(seed, ex, execution.get("store"), execution.get("progress"))
+        runner = Runner(
+            seed, ex, execution.get("store"), execution.get("progress"), engine_for(execution)
+        )
 
         def evaluate(x: float) -> bool:
             if x not in answer.evaluations:
