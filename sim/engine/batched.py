@@ -287,12 +287,10 @@ class _Batch:
         rejected = np.zeros_like(lots)
         p = self.s.warehouse.reject_fraction
         if p > 0:
+            draw = self.qc_binomial
             for j in range(lots.shape[1]):
                 column = lots[:, j].tolist()
-                out = rejected[:, j]
-                for i, packs in enumerate(column):
-                    if packs:
-                        out[i] = self.qc_binomial[i](packs, p)
+                rejected[:, j] = [draw[i](n, p) if n else 0 for i, n in enumerate(column)]
         return rejected
 
     def _receive(

@@ -27,7 +27,7 @@ from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
 _MAX_CHUNK = 100  # replications a chunk of the reference engine holds at most
-_MIN_BATCH_CHUNK = 64  # ... and a chunk of the batched engine at least, where there are enough
+_MIN_BATCH_CHUNK = 200  # ... and a chunk of the batched engine at least, where there are enough
 
 
 @dataclass(frozen=True)
@@ -139,12 +139,17 @@ class Runner:
             missing[key] = (variant.scenario, wanted)
         total = sum(len(reps) for _, reps in missing.values())
         parts = self.executor.workers * self.executor.chunks_per_worker
-        size = -(-total // parts)
-        if self.engine.name == "batched":  # a batch shares each day's work: keep chunks large
-            size = max(size, min(_MIN_BATCH_CHUNK, -(-total // self.executor.workers)))
-            size = min(size, self.engine.batch_for(variants[0].scenario))
-        else:
-            size = min(size, _MAX_CHUNK)
+        size = min(_MAX_CHUNK, -(-total // parts))
+        if self.engine.name == "batched":
+            # A batch shares each day's work, so chunks stay large: as many per worker as leave
+            # each at least _MIN_BATCH_CHUNK replications, the same number for every worker.
+            workers = self.executor.workers
+            per_worker = max(
+                1, min(self.executor.chunks_per_worker, total // (workers * _MIN_BATCH_CHUNK))
+            )
+            size = min(
+                -(-total // (workers * per_worker)), self.engine.batch_for(variants[0].scenario)
+            )
         size = max(1, size)
         return [
             Chunk(key, scenario, self.seed, tuple(reps[i : i + size]), self.engine)
