@@ -5,7 +5,7 @@ machine is shared and noisy, so read the ratios. Each executor is started (and w
 one small batch) before it is timed, as a long experiment would amortise its start-up.
 Also checks that all three give identical results.
 
-    python bench/scaling.py [--replications 400] [--rounds 3]
+    python bench/scaling.py [--replications 2000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ EXECUTORS: dict[str, Callable[[], Any]] = {
 def main() -> None:
     """Measure and print runs per second for each executor, and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=400)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--replications", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
     scenario = sim.load_scenario(DEFAULT)
