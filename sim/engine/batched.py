@@ -455,10 +455,12 @@ class _Batch:
                 fresh = now + math.ceil(buyer.min_shelf_life_fraction * life)
             if fresh is not None:  # made_day + 1 + life >= fresh
                 first = max(0, fresh - 1 - life + 1)
-        lots = self.stock[:, p, first:]
+        # Only lots made before today and not yet expired can hold stock.
+        live = slice(max(first, 0 if life is None else now - life + 1), now + 1)
+        lots = self.stock[:, p, live]
         before = np.cumsum(lots, axis=1) - lots
         taken = np.clip(wanted[:, None] - before, 0, lots)
-        self.stock[:, p, first:] -= taken
+        self.stock[:, p, live] -= taken
         shipped: np.ndarray = taken.sum(axis=1)
         self.held[:, p] -= shipped
         self.flows[:, Flow.SHIPPED, p, now] += shipped
