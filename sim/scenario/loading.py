@@ -112,6 +112,3 @@ def _check_policies(scenario: Scenario, source: str, lines: Lines) -> None:
             found.extend(exc.problems)
     if found:
         raise ScenarioError(found)
-
-
-# pydantic error type -> what to say; ``{got}`` is the offending value as written.

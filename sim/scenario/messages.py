@@ -104,6 +104,7 @@ _BOUNDS = {
 }
 
 
+# pydantic error type -> what to say; ``{got}`` is the offending value as written.
 _MESSAGES = {
     "missing": "required key is missing",
     "union_tag_not_found": "needs a 'distribution' key (poisson, normal, gamma, ...)",
