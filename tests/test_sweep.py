@@ -9,7 +9,7 @@ import pytest
 import sim
 from sim.experiments.sweep import design, sweep
 from sim.reporting.plots import plot_sweep
-from sim.scenario.schema import Sweep
+from sim.scenario.designs import Sweep
 
 from conftest import scenario
 

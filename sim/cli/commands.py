@@ -137,6 +137,28 @@ def sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def explore(args: argparse.Namespace) -> int:
+    """Run the baseline and every policy in many plausible futures; say which is most robust.
+
+    The futures are drawn from the scenario's uncertainties: section. Prints, per policy, the
+    share of futures where it is acceptable (--target), the KPI across futures and its regret,
+    with 95% CIs; --out writes experiments.csv, robustness.csv and experiments.json.
+    """
+    from sim.experiments.explore import Criterion, design_futures, future_variants  # noqa: PLC0415
+    from sim.experiments.explore import explore as explore_futures  # noqa: PLC0415
+    from sim.reporting.text import format_exploration  # noqa: PLC0415
+
+    scenario = _load(args)
+    criterion = Criterion.parse(args.target, args.buyer)
+    seed = scenario.seed if args.seed is None else args.seed
+    futures = design_futures(scenario, args.futures, args.sampler, seed)
+    future_variants(scenario, futures)  # every future and policy valid before anything runs
+    with _session(args, scenario) as execution:
+        result = explore_futures(scenario, futures, args.sampler, target=criterion, **execution)
+    _finish(args, result, json.dumps(result.summary, indent=2), format_exploration(result))
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     """Write a self-contained report.html into an output folder (images embedded)."""
     from sim.reporting.html import write_report  # noqa: PLC0415

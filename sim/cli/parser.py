@@ -11,6 +11,7 @@ from typing import Any
 from sim._version import __version__
 from sim.cli import commands
 from sim.experiments.executors import ENGINES, available_cores
+from sim.experiments.explore import DEFAULT_TARGET, SAMPLERS
 from sim.results.metrics import KPIS
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
@@ -96,6 +97,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="move each by -X and +X (0.2: 20%%)",
     )
     sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+
+    explore_cmd = command(
+        "explore", commands.explore, "every policy in many uncertain futures: which is robust"
+    )
+    _experiment_options(explore_cmd, precision=False)
+    explore_cmd.add_argument(
+        "--futures", type=_positive, default=100, metavar="N", help="futures to draw (100)"
+    )
+    explore_cmd.add_argument(
+        "--sampler", choices=SAMPLERS, default="lhs", help="Latin hypercube, Sobol or Monte Carlo"
+    )
+    explore_cmd.add_argument(
+        "--target",
+        default=DEFAULT_TARGET,
+        metavar="KPI<=X",
+        help=f"what counts as acceptable in a future (default: {DEFAULT_TARGET})",
+    )
+    explore_cmd.add_argument("--buyer", metavar="B", help="the target is this buyer's KPI")
 
     report_cmd = command("report", commands.report, "turn an output folder into report.html")
     report_cmd.add_argument(

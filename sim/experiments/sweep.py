@@ -27,9 +27,10 @@ from sim.experiments.runner import (
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.precision import PrecisionReport
 from sim.results.tables import Results
+from sim.scenario.designs import Range, Sweep
 from sim.scenario.loading import derive
 from sim.scenario.messages import ScenarioError, validation_problems
-from sim.scenario.schema import Range, Scenario, Sweep
+from sim.scenario.schema import Scenario
 
 
 def design(sweep: Sweep, seed: int) -> pd.DataFrame:

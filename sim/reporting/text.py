@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.compare import Comparison
+from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
 from sim.results.metrics import KPIS
@@ -195,3 +196,27 @@ def format_sensitivity(result: Sensitivity) -> str:
         value = float(row["value"])
         lines.append(f"{row['lever']!s:<{width}}{value:>14,g}{down:>16}{up:>16}")
     return "\n".join(lines)
+
+
+def format_exploration(exploration: Exploration) -> str:
+    """Return each policy's robustness across the futures, ranked, and the verdict."""
+    c = exploration.criterion
+    pct = c.kpi in {"quota_miss_rate", "fill_rate"}
+    fmt = "{:.1%}" if pct else "{:,.3g}"
+    e = exploration
+    lines = [
+        (
+            f"{e.scenario.name}: {len(e.futures)} futures ({e.sampler}) x {len(e.policies)} "
+            f"policies x {e.replications} replications, seed {e.seed} (common random numbers)"
+        ),
+        f"acceptable: {c.describe()}; 95% CIs from a bootstrap over futures and replications",
+        "",
+        f"{'policy':<22}{'acceptable in':<26}{c.kpi + ' p10 / p50 / p90':<34}regret p90 [95% CI]",
+    ]
+    for row in exploration.ranked.itertuples():
+        share = f"{row.share:.0%} [{row.share_lo:.0%}, {row.share_hi:.0%}]"
+        spread = " / ".join(fmt.format(v) for v in (row.p10, row.p50, row.p90))
+        regret = f"{fmt.format(row.regret_p90)} [{fmt.format(row.regret_p90_lo)}, "
+        regret += f"{fmt.format(row.regret_p90_hi)}]"
+        lines.append(f"  {row.policy!s:<20}{share:<26}{spread:<34}{regret}")
+    return "\n".join([*lines, "", exploration.verdict()])

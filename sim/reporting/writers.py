@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.experiments.compare import Comparison
+from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
 from sim.experiments.target import TargetResult
@@ -88,6 +89,16 @@ def _(result: SweepResult) -> dict[str, Writer]:
         "sweep.json": _json(result.summary),
         "sweep.png": _figure(lambda: plot_sweep(result)),
         "scenario.yaml": _text(to_yaml(result.scenario)),
+    }
+
+
+@files.register
+def _(exploration: Exploration) -> dict[str, Writer]:
+    return {
+        "experiments.csv": _csv(exploration.table),
+        "robustness.csv": _csv(exploration.ranked),
+        "experiments.json": _json(exploration.summary),
+        "scenario.yaml": _text(to_yaml(exploration.scenario)),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pydantic
 
 from sim.scenario.messages import Lines, ScenarioError, locate
-from sim.scenario.overrides import Blame, apply_overrides, set_flag
+from sim.scenario.overrides import Blame, apply_overrides, expand, set_flag
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlio import read_yaml
 
@@ -94,6 +94,7 @@ def _validate(
     scenario._source = source  # noqa: SLF001 (provenance, not part of the scenario's value)
     if check_policies:
         _check_policies(scenario, source, lines)
+        _check_uncertainties(scenario, source, lines)
     return scenario
 
 
@@ -108,6 +109,26 @@ def _check_policies(scenario: Scenario, source: str, lines: Lines) -> None:
 
         try:
             derive(scenario, overrides, blame)
+        except ScenarioError as exc:
+            found.extend(exc.problems)
+    if found:
+        raise ScenarioError(found)
+
+
+def _check_uncertainties(scenario: Scenario, source: str, lines: Lines) -> None:
+    """Every uncertain path must exist, and each end of its range make a valid scenario."""
+    found = []
+    for dotted, uncertainty in scenario.uncertainties.items():
+        line = lines.get(("uncertainties", dotted))
+        where = f"{source}:{line}: uncertainties.{dotted}" if line else f"{source}: uncertainties"
+
+        def blame(_path: str, _value: Any, where: str = where) -> str:
+            return where
+
+        try:
+            paths = expand(scenario, dotted, where)
+            for value in uncertainty.extremes():
+                derive(scenario, dict.fromkeys(paths, value), blame)
         except ScenarioError as exc:
             found.extend(exc.problems)
     if found:

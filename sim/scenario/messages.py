@@ -47,7 +47,8 @@ def locate(
     raw_path, shown = _raw_path(loc, data)
     where = source
     for path, given in overridden.items():
-        if raw_path[: len(path)] == path:
+        # At the overridden value, inside it, or at a section the override made on its way.
+        if raw_path[: len(path)] == path or (raw_path and path[: len(raw_path)] == raw_path):
             where = given
             break
     else:

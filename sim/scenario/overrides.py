@@ -110,3 +110,39 @@ def _find_item(items: list[Any], step: str) -> int | None:
     if step.isdigit() and int(step) < len(items):
         return int(step)
     return None
+
+
+def expand(scenario: Scenario, dotted: str, given: str) -> list[str]:
+    """Return the paths a path with ``*`` steps stands for: every list item, by name.
+
+    ``kitchens.*.absence.fraction`` -> ``kitchens.peyek-makers.absence.fraction``, ... A path
+    without ``*`` stands for itself.
+
+    Raises:
+        ScenarioError: A ``*`` where there is no list (or mapping) to go through.
+    """
+    if "*" not in dotted.split("."):
+        return [dotted]
+    data = scenario.model_dump(mode="python")
+    found: list[str] = []
+    pending: list[tuple[list[str], Any, list[str]]] = [([], data, dotted.split("."))]
+    while pending:
+        done, node, rest = pending.pop()
+        if not rest:
+            found.append(".".join(done))
+            continue
+        step, rest = rest[0], rest[1:]
+        if step != "*":
+            child = node.get(step) if isinstance(node, dict) else None
+            pending.append(([*done, step], child, rest))
+        elif isinstance(node, list):
+            names = [
+                str(i.get("name", n)) if isinstance(i, dict) else str(n) for n, i in enumerate(node)
+            ]
+            pending += [([*done, name], item, rest) for name, item in zip(names, node, strict=True)]
+        elif isinstance(node, dict):
+            pending += [([*done, str(key)], value, rest) for key, value in node.items()]
+        else:
+            where = printable(".".join(done)[:MAX_SHOWN]) or "the scenario"
+            raise ScenarioError([f"{given}: * needs a list or mapping at {where}"])
+    return sorted(found)

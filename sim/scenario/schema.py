@@ -10,21 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from sim.scenario.consistency import first_inconsistency
+from sim.scenario.designs import Sweep, Uncertainty
 from sim.scenario.distributions import Distribution
 from sim.scenario.fields import WEEKDAYS, Days, Fraction, Name, Packs, Price, Section, Weekday
 from sim.scenario.limits import (
     MAX_DESCRIPTION,
-    MAX_DESIGN_POINTS,
     MAX_HORIZON_DAYS,
     MAX_KITCHENS,
-    MAX_LEVER,
     MAX_NAME,
     MAX_PACKS,
     MAX_REPLICATIONS,
@@ -166,78 +164,6 @@ class Buyer(Section):
         return range(first, horizon_days + 1, self.every_days)
 
 
-class Range(Section):
-    """A lever's range in a sweep: every ``step`` from ``low`` to ``high``, or sampled."""
-
-    # int | float: whole-number bounds (YAML 4, not 4.0) make a whole-number lever.
-    low: int | float
-    high: int | float
-    step: int | float | None = Field(default=None, gt=0)
-
-    @field_validator("low", "high", "step")
-    @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
-            raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
-        return value
-
-    @property
-    def count(self) -> int:
-        """Return the number of grid values (with a step)."""
-        if self.step is None:
-            return 1
-        return math.floor((self.high - self.low) / self.step + 1e-9) + 1
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if self.low > self.high:
-            raise ValueError(f"low must be <= high, got low={self.low}, high={self.high}")
-        return self
-
-    @property
-    def integer(self) -> bool:
-        """Tell whether the lever takes whole numbers (low, high and step are written so)."""
-        return all(isinstance(v, int) for v in (self.low, self.high, self.step or 1))
-
-
-class Sweep(Section):
-    """Levers to vary: a full grid of their values, or a Latin hypercube of ``samples`` points."""
-
-    levers: dict[str, list[Any] | Range] = Field(
-        min_length=1,
-        description="Dotted path (as --set takes) -> a list of values, or a range "
-        "{low, high, step}.",
-    )
-    samples: int | None = Field(
-        default=None,
-        ge=2,
-        le=MAX_DESIGN_POINTS,
-        description="Sample this many points by Latin hypercube over the ranges, instead of "
-        "the full grid; every lever must then be a range.",
-    )
-
-    @model_validator(mode="after")
-    def _design_is_possible(self) -> Sweep:
-        for path, lever in self.levers.items():
-            if isinstance(lever, list) and not lever:
-                raise ValueError(f"lever {path!r} has no values")
-            if isinstance(lever, Range) and self.samples is None and lever.step is None:
-                raise ValueError(f"lever {path!r} needs a step for a grid, or give samples: N")
-            if self.samples is not None and not isinstance(lever, Range):
-                raise ValueError(f"with samples, lever {path!r} must be a range {{low, high}}")
-        if self.samples is None:
-            # The size of the grid, worked out before a single point is made.
-            size = math.prod(
-                v.count if isinstance(v, Range) else len(v) for v in self.levers.values()
-            )
-            if size > MAX_DESIGN_POINTS:
-                raise ValueError(
-                    f"the grid has {size:,} points, more than {MAX_DESIGN_POINTS:,}: use fewer "
-                    "values or larger steps, or a Latin hypercube (samples: N)"
-                )
-        return self
-
-
 class Scenario(Section):
     """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
 
@@ -269,6 +195,11 @@ class Scenario(Section):
         "as --set takes them.",
     )
     sweep: Sweep | None = Field(default=None, description="Levers for `umkm-sim sweep`.")
+    uncertainties: dict[str, Uncertainty] = Field(
+        default_factory=dict,
+        description="What `umkm-sim explore` varies across futures: dotted path (a list step "
+        "may be *, for every item) -> {low, high} or {values: [...]}.",
+    )
     _source: str | None = PrivateAttr(default=None)
 
     @field_validator("start_date")
@@ -307,11 +238,20 @@ class Scenario(Section):
         """Return a SHA-256 of what is simulated: two scenarios with one digest run alike.
 
         Leaves out what does not change a replication's numbers: name, description, the
-        default seed and replications, and the experiment sections (policies, sweep).
+        default seed and replications, and the experiment sections (policies, sweep,
+        uncertainties).
         """
         content = self.model_dump(
             mode="json",
-            exclude={"name", "description", "seed", "replications", "policies", "sweep"},
+            exclude={
+                "name",
+                "description",
+                "seed",
+                "replications",
+                "policies",
+                "sweep",
+                "uncertainties",
+            },
         )
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 

@@ -1,0 +1,388 @@
+"""Exploring uncertain futures: every policy in every plausible future, and how robust each is.
+
+A *future* is one value of each of the scenario's ``uncertainties`` (what we cannot know), drawn
+by Latin hypercube, Sobol or plain Monte Carlo; the baseline and every policy (what we choose) run
+in each future with common random numbers: future ``f``, replication ``r`` sees the same draws
+under every policy. This is exploratory modelling as in Robust Decision Making (Lempert, Popper
+& Bankes 2003; Kwakkel's EMA Workbench): the question is not which policy is best in one guess of
+the world, but which performs acceptably in the most futures, and how much it can regret.
+
+Robustness figures carry both sources of uncertainty: the sample of futures and the replication
+noise in each future's estimate. Their confidence intervals come from a two-level bootstrap
+(futures resampled, then replications within each future, the same for every policy so that
+common random numbers carry into the differences): Davison & Hinkley (1997), *Bootstrap Methods
+and their Application*, section 3.8 on multi-stage sampling.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Unpack
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.streams import stream
+from sim.experiments.compare import ALL, policy_variants
+from sim.experiments.runner import (
+    PreciseExecution,
+    Variant,
+    replications_and_seed,
+    run_variants,
+)
+from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.tables import Results
+from sim.scenario.limits import MAX_DESIGN_POINTS
+from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError, show
+from sim.scenario.overrides import expand
+from sim.scenario.schema import Scenario
+
+SAMPLERS = ("lhs", "sobol", "mc")
+DEFAULT_TARGET = "quota_miss_rate<=0.1"
+HIGHER_IS_BETTER = frozenset({"fill_rate"})
+_BOOTSTRAP = 1000
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+
+
+def design_futures(scenario: Scenario, futures: int, sampler: str, seed: int) -> pd.DataFrame:
+    """Return ``futures`` rows, one value per uncertainty (column: its path, as written).
+
+    Drawn from the experiment's own named stream, so one seed always gives the same futures.
+
+    Raises:
+        ScenarioError: No uncertainties, an unknown sampler, or a design out of bounds.
+    """
+    uncertain = scenario.uncertainties
+    if not uncertain:
+        raise ScenarioError(["no uncertainties: section to explore (see README, Exploring)"])
+    if sampler not in SAMPLERS:
+        raise ScenarioError([f"--sampler: one of {', '.join(SAMPLERS)}, got {show(sampler)}"])
+    if not 1 <= futures <= MAX_DESIGN_POINTS:
+        raise ScenarioError([f"--futures: between 1 and {MAX_DESIGN_POINTS:,}, got {futures:,}"])
+    from scipy.stats import qmc  # noqa: PLC0415 (slow to import; only designs need it)
+
+    rng = stream(seed, 0, "explore/futures")
+    d = len(uncertain)
+    if sampler == "lhs":
+        unit = qmc.LatinHypercube(d=d, rng=rng).random(futures)
+    elif sampler == "sobol":
+        unit = qmc.Sobol(d=d, scramble=True, rng=rng).random(futures)
+    else:
+        unit = rng.random((futures, d))
+    return pd.DataFrame(
+        {path: [u.at(x) for x in unit[:, j]] for j, (path, u) in enumerate(uncertain.items())}
+    )
+
+
+def future_variants(
+    scenario: Scenario,
+    futures: pd.DataFrame,
+    policies: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Variant]:
+    """Return the baseline and every policy in every future, named ``f{i}/{policy}``.
+
+    A future's values are set first, then the policy's: what we choose is applied to the world
+    as it turned out.
+    """
+    paths = {p: expand(scenario, p, f"uncertainties.{p}") for p in futures.columns}
+    choices = policy_variants(scenario, policies)
+    variants = []
+    for i, row in enumerate(futures.to_dict("records")):
+        world = {path: _plain(row[p]) for p in futures.columns for path in paths[p]}
+        for choice in choices:
+            name = f"f{i}/{choice.name}"
+
+            def blame(path: str, value: Any, name: str = name) -> str:
+                return f"future {name}: {path}={show(value)}"
+
+            overrides = {**world, **choice.settings}
+            variants.append(Variant(name, derive(scenario, overrides, blame), overrides))
+    return variants
+
+
+def explore(
+    scenario: Scenario,
+    futures: int | pd.DataFrame = 100,
+    sampler: str = "lhs",
+    policies: Mapping[str, Mapping[str, Any]] | None = None,
+    target: str | Criterion = DEFAULT_TARGET,
+    **execution: Unpack[PreciseExecution],
+) -> Exploration:
+    """Run the baseline and every policy in every future, with common random numbers.
+
+    Args:
+        scenario: The baseline, with its ``uncertainties`` (and ``policies``).
+        futures: How many futures to draw, or the futures themselves (one column per
+            uncertainty path).
+        sampler: ``lhs`` (Latin hypercube), ``sobol`` (scrambled Sobol) or ``mc``.
+        policies: Name -> dotted-path overrides; default: the scenario's ``policies``.
+        target: What counts as acceptable, for robustness: ``"quota_miss_rate<=0.1"`` or a
+            ``Criterion`` (one buyer's KPI).
+        **execution: How to run them: replications (per policy and future), seed, workers, ...
+            (see ``sim.experiments.runner.Execution``).
+    """
+    criterion = target if isinstance(target, Criterion) else Criterion.parse(target)
+    n, seed = replications_and_seed(scenario, execution)
+    design = (
+        futures
+        if isinstance(futures, pd.DataFrame)
+        else design_futures(scenario, futures, sampler, seed)
+    )
+    variants = future_variants(scenario, design, policies)
+    outcomes, _ = run_variants(variants, n, seed, execution)
+    names = [v.name.split("/", 1)[1] for v in variants[: len(variants) // len(design)]]
+    frames = []
+    for v in variants:
+        future, policy = v.name.split("/", 1)
+        results = Results(v.scenario, seed, outcomes[v.name])
+        for by in ([], ["buyer"]):
+            kpis = results.kpis(by).reset_index()
+            if "buyer" not in kpis:
+                kpis["buyer"] = ALL
+            frames.append(kpis.assign(future=int(future[1:]), policy=policy))
+    per_replication = pd.concat(frames, ignore_index=True)
+    per_replication["buyer"] = per_replication["buyer"].astype(str)
+    if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
+        raise ScenarioError([f"--buyer: no buyer named {show(criterion.buyer)}"])
+    return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """What counts as acceptable: a KPI (overall or one buyer's) against a bound."""
+
+    kpi: str
+    op: str
+    bound: float
+    buyer: str = ALL
+
+    @classmethod
+    def parse(cls, text: str, buyer: str | None = None) -> Criterion:
+        """Read ``quota_miss_rate<=0.1`` (``<=``, ``>=``, ``<`` or ``>``).
+
+        Raises:
+            ScenarioError: Not of that form, or an unknown KPI.
+        """
+        match = re.fullmatch(r"\s*(\w+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*", text)
+        if match is None:
+            raise ScenarioError(
+                [f"--target {show(text)}: expected KPI<=X, e.g. quota_miss_rate<=0.1"]
+            )
+        kpi, op, number = match.groups()
+        if kpi not in KPIS:
+            raise ScenarioError([f"--target: unknown KPI {show(kpi)} (one of: {', '.join(KPIS)})"])
+        try:
+            bound = float(number)
+        except ValueError:
+            raise ScenarioError([f"--target: {show(number)} is not a number"]) from None
+        if not np.isfinite(bound):
+            raise ScenarioError(["--target: the bound must be a finite number"])
+        return cls(kpi, op, bound, buyer or ALL)
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """Tell, element by element, whether the KPI's values are acceptable."""
+        return np.asarray(_OPS[self.op](values, self.bound))
+
+    def describe(self) -> str:
+        """Say it in words."""
+        scope = "all buyers" if self.buyer == ALL else self.buyer
+        return f"{self.kpi} ({scope}) {self.op} {self.bound:g}"
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """Every policy in every future: per-replication KPIs, and what follows from them.
+
+    Attributes:
+        scenario: The baseline scenario.
+        seed: The seed of every run (common random numbers across futures and policies).
+        sampler: How the futures were drawn.
+        futures: One row per future, one column per uncertainty.
+        policies: The baseline and the policies, in order.
+        replications: Replications per policy and future.
+        per_replication: KPIs per future, policy, replication and scope (``all`` or a buyer).
+        criterion: What counts as acceptable (robustness is measured against it).
+    """
+
+    scenario: Scenario
+    seed: int
+    sampler: str
+    futures: pd.DataFrame
+    policies: list[str]
+    replications: int
+    per_replication: pd.DataFrame
+    criterion: Criterion
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per future x policy x scope x KPI: the uncertain values, estimate and CI."""
+        long = self.per_replication.melt(
+            id_vars=["future", "policy", "replication", "buyer"],
+            value_vars=list(KPIS),
+            var_name="kpi",
+        )
+        worlds = self.futures.to_dict("records")
+        rows = []
+        for key, block in long.groupby(["future", "policy", "buyer", "kpi"], sort=False):
+            future, policy, buyer, kpi = key
+            world = worlds[int(str(future))]
+            estimate = mean_ci(block["value"], bounds=bounds_of(str(kpi)))
+            rows.append(
+                {
+                    "future": future,
+                    **{str(p): _plain(v) for p, v in world.items()},
+                    "policy": policy,
+                    "buyer": buyer,
+                    "kpi": kpi,
+                    "mean": estimate["mean"],
+                    "ci_lo": estimate["ci95"][0],
+                    "ci_hi": estimate["ci95"][1],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def values(self, kpi: str, buyer: str = ALL) -> np.ndarray:
+        """Return a KPI per policy, future and replication (policies in order)."""
+        rows = self.per_replication[self.per_replication.buyer == buyer]
+        if rows.empty:
+            raise ScenarioError([f"--buyer: no buyer named {show(buyer)}"])
+        cube = rows.pivot_table(index=["policy", "future"], columns="replication", values=kpi)
+        return np.stack([cube.loc[p].to_numpy() for p in self.policies])
+
+    def robustness(self, criterion: Criterion | None = None) -> pd.DataFrame:
+        """Return the robustness table against ``criterion`` (default: the exploration's).
+
+        See ``ranked`` for what it holds.
+        """
+        if criterion is None or criterion == self.criterion:
+            return self.ranked
+        return self._robustness(criterion)
+
+    @cached_property
+    def ranked(self) -> pd.DataFrame:
+        """The policies ranked by robustness against the exploration's criterion."""
+        return self._robustness(self.criterion)
+
+    def _robustness(self, criterion: Criterion) -> pd.DataFrame:
+        """Return per policy: how often it is acceptable, its KPI and its regret, with CIs.
+
+        The share of futures where it is acceptable, the KPI across futures (mean, 10th, 50th
+        and 90th percentiles), and its regret (the gap to the best policy in the same future:
+        median, 90th percentile, maximum), each with a 95% bootstrap CI. Ranked: the largest
+        share first, then the smallest 90th percentile of regret.
+        """
+        values = self.values(criterion.kpi, criterion.buyer)
+        point = _stats(values, criterion)
+        draws = _bootstrap(values, criterion, stream(self.seed, 0, "explore/bootstrap"))
+        rows = []
+        for i, policy in enumerate(self.policies):
+            row: dict[str, Any] = {"policy": policy}
+            for name, value in point.items():
+                lo, hi = np.percentile(draws[name][:, i], [2.5, 97.5])
+                row |= {name: value[i], f"{name}_lo": lo, f"{name}_hi": hi}
+            rows.append(row)
+        table = pd.DataFrame(rows)
+        return table.sort_values(
+            ["share", "regret_p90"], ascending=[False, True], ignore_index=True
+        )
+
+    def verdict(self, criterion: Criterion | None = None) -> str:
+        """Say which policy is most robust and by how much, or that the data cannot tell.
+
+        The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
+        """
+        criterion = criterion or self.criterion
+        ranked = self.robustness(criterion)
+        first = ranked.iloc[0]
+        share = f"{first.share:.0%} of futures (95% CI {first.share_lo:.0%}-{first.share_hi:.0%})"
+        if len(ranked) == 1:
+            return f"{first.policy} meets {criterion.describe()} in {share}."
+        second = ranked.iloc[1]
+        values = self.values(criterion.kpi, criterion.buyer)
+        a, b = self.policies.index(first.policy), self.policies.index(second.policy)
+        diff = _bootstrap(values[[a, b]], criterion, stream(self.seed, 0, "explore/bootstrap"))
+        lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
+        gap = first.share - second.share
+        if lo <= 0 <= hi:
+            return (
+                f"The data cannot tell {first.policy} and {second.policy} apart: they meet "
+                f"{criterion.describe()} in {first.share:.0%} and {second.share:.0%} of futures "
+                f"(difference {gap:+.0%}, 95% CI {lo:+.0%} to {hi:+.0%}); more futures or "
+                "replications may tell them apart."
+            )
+        return (
+            f"{first.policy} is the most robust: it meets {criterion.describe()} in {share}, "
+            f"{gap:.0%} more than {second.policy}, the next (95% CI {lo:+.0%} to {hi:+.0%}); "
+            f"in the worst 10% of futures it falls {first.regret_p90:.3g} short of the best "
+            "policy there."
+        )
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The exploration as a JSON-ready document (provenance, futures, table, robustness)."""
+        document: dict[str, Any] = {
+            "kind": "explore",
+            "scenario": self.scenario.name,
+            "scenario_file": self.scenario.source,
+            "seed": self.seed,
+            "replications": self.replications,
+            "sampler": self.sampler,
+            "futures": json.loads(self.futures.to_json(orient="records")),
+            "uncertainties": {
+                p: u.model_dump(exclude_none=True) for p, u in self.scenario.uncertainties.items()
+            },
+            "policies": self.policies,
+            "target": self.criterion.describe(),
+            "robustness": json.loads(self.robustness().to_json(orient="records")),
+            "verdict": self.verdict(),
+            "table": json.loads(self.table.to_json(orient="records")),
+        }
+        return document
+
+
+def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
+    """Robustness figures per policy from values (policies x futures x replications)."""
+    means = values.mean(axis=2)
+    best = means.max(axis=0) if criterion.kpi in HIGHER_IS_BETTER else means.min(axis=0)
+    regret = np.abs(means - best)
+    return {
+        "share": criterion.holds(means).mean(axis=1),
+        "mean": means.mean(axis=1),
+        "p10": np.percentile(means, 10, axis=1),
+        "p50": np.percentile(means, 50, axis=1),
+        "p90": np.percentile(means, 90, axis=1),
+        "regret_p50": np.percentile(regret, 50, axis=1),
+        "regret_p90": np.percentile(regret, 90, axis=1),
+        "regret_max": regret.max(axis=1),
+    }
+
+
+def _bootstrap(
+    values: np.ndarray, criterion: Criterion, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Resample futures, then replications within each (the same for every policy)."""
+    _, futures, reps = values.shape
+    found: dict[str, list[np.ndarray]] = {}
+    for _ in range(_BOOTSTRAP):
+        f = rng.integers(futures, size=futures)
+        r = rng.integers(reps, size=(futures, reps))
+        resampled = values[:, f[:, None], r]  # type: ignore[index]
+        for name, stat in _stats(resampled, criterion).items():
+            found.setdefault(name, []).append(stat)
+    return {name: np.stack(stats) for name, stats in found.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python ones, which the schema (and JSON) accept."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,199 @@
+"""Exploring uncertain futures: the uncertainties section, the futures, robustness and regret."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.experiments.executors import Dask, Serial
+from sim.experiments.explore import Criterion, Exploration, design_futures, explore
+
+from conftest import ROOT, cli, scenario
+
+POISSON = ROOT / "scenarios" / "teaching-poisson.yaml"
+
+
+def uncertain(**extra: object) -> sim.Scenario:
+    """Four Poisson kitchens, an uncertain mean, and a policy of one more kitchen."""
+    s = sim.load_scenario(POISSON)
+    data = s.model_dump(mode="python", exclude_none=True)
+    data["uncertainties"] = {"kitchens.four-kitchens.daily_output.mean": {"low": 20, "high": 30}}
+    data["policies"] = {"one-more": {"kitchens.four-kitchens.count": 5}}
+    data["horizon_days"] = 84
+    return sim.Scenario.model_validate(data | extra)
+
+
+def test_a_wildcard_stands_for_every_item_and_bad_paths_are_located():
+    """kitchens.*.x sets x in every group; unknown paths and impossible ends name their line."""
+    text = POISSON.read_text(encoding="utf-8") + textwrap.dedent(
+        """\
+        uncertainties:
+          kitchens.*.count: {low: 2, high: 6}
+          kitchens.nobody.count: {low: 1, high: 2}
+          buyers.weekly-buyer.quota.peyek: {low: 0, high: 9}
+          warehouse.reject_fraction: {values: [0.1, 2]}
+        """
+    )
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.parse_scenario(text, "u.yaml")
+    assert caught.value.problems == [
+        (
+            "u.yaml:27: uncertainties.kitchens.nobody.count: no item named 'nobody' in "
+            "kitchens (names: four-kitchens)"
+        ),
+        (
+            "u.yaml:28: uncertainties.buyers.weekly-buyer.quota.peyek: "
+            "buyers[weekly-buyer].quota.peyek: must be >= 1, got 0"
+        ),
+        (
+            "u.yaml:29: uncertainties.warehouse.reject_fraction: warehouse.reject_fraction: "
+            "must be <= 1, got 2"
+        ),
+    ]
+
+
+def test_futures_are_reproducible_stratified_and_within_their_ranges():
+    """One seed, one design; a Latin hypercube puts one future in each of N strata."""
+    s = uncertain(
+        uncertainties={
+            "kitchens.four-kitchens.daily_output.mean": {"low": 20.0, "high": 30.0},
+            "kitchens.four-kitchens.count": {"low": 2, "high": 6},
+            "buyers.weekly-buyer.every_days": {"values": [7, 14]},
+        }
+    )
+    a = design_futures(s, 10, "lhs", seed=3)
+    pd.testing.assert_frame_equal(a, design_futures(s, 10, "lhs", seed=3))
+    assert not a.equals(design_futures(s, 10, "lhs", seed=4))
+    mean = a["kitchens.four-kitchens.daily_output.mean"]
+    assert sorted(np.floor((mean - 20) / 1.0).astype(int)) == list(range(10))  # one per stratum
+    assert set(a["kitchens.four-kitchens.count"]) <= set(range(2, 7))
+    assert a["kitchens.four-kitchens.count"].map(type).eq(int).all()
+    assert set(a["buyers.weekly-buyer.every_days"]) == {7, 14}
+    for sampler in ("sobol", "mc"):
+        b = design_futures(s, 8, sampler, seed=3)
+        assert b["kitchens.four-kitchens.daily_output.mean"].between(20, 30).all()
+
+
+def hand_made(values: dict[str, list[list[float]]]) -> Exploration:
+    """An exploration whose per-replication miss rates are given: policy -> futures x reps."""
+    rows = [
+        {
+            "future": f,
+            "policy": p,
+            "replication": r,
+            "buyer": "all",
+            **dict.fromkeys(["fill_rate", "mean_shortfall", "longest_miss_run"], 0.0),
+            "quota_miss_rate": v,
+        }
+        for p, futures in values.items()
+        for f, reps in enumerate(futures)
+        for r, v in enumerate(reps)
+    ]
+    futures = pd.DataFrame({"x": range(len(next(iter(values.values()))))})
+    return Exploration(
+        scenario(),
+        1,
+        "mc",
+        futures,
+        list(values),
+        2,
+        pd.DataFrame(rows),
+        Criterion.parse("quota_miss_rate<=0.1"),
+    )
+
+
+def test_robustness_and_regret_match_a_hand_computation():
+    """Two policies, four futures, two replications each, worked out by hand.
+
+    Means per future: a = [0.05, 0.15, 0.05, 0.30], b = [0.10, 0.10, 0.20, 0.20].
+    a meets <= 0.1 in futures 0 and 2 (share 0.5); b in 0 and 1 (share 0.5).
+    The best per future is [0.05, 0.10, 0.05, 0.20]: a's regret [0, 0.05, 0, 0.10] (median
+    0.025, max 0.10), b's [0.05, 0, 0.15, 0] (median 0.025, max 0.15).
+    """
+    e = hand_made(
+        {
+            "a": [[0.0, 0.1], [0.1, 0.2], [0.05, 0.05], [0.3, 0.3]],
+            "b": [[0.1, 0.1], [0.1, 0.1], [0.2, 0.2], [0.1, 0.3]],
+        }
+    )
+    table = e.robustness().set_index("policy")
+    assert table.loc["a", "share"] == pytest.approx(0.5)
+    assert table.loc["b", "share"] == pytest.approx(0.5)
+    assert table.loc["a", "mean"] == pytest.approx(0.1375)
+    assert table.loc["a", "regret_p50"] == pytest.approx(0.025)
+    assert table.loc["a", "regret_max"] == pytest.approx(0.10)
+    assert table.loc["b", "regret_max"] == pytest.approx(0.15)
+    assert table.loc["a", "share_lo"] <= 0.5 <= table.loc["a", "share_hi"]
+    assert list(table.index) == ["a", "b"]  # equal shares: the smaller regret p90 first
+    assert e.verdict().startswith("The data cannot tell a and b apart")
+
+
+def test_common_random_numbers_make_regret_sharper_than_independent_runs():
+    """Regret compares policies within a future; with CRN its noise largely cancels.
+
+    The same exploration with the policy's runs taken from another seed (independent draws)
+    must give wider bootstrap intervals for the regret.
+    """
+    # One future, and a policy close to the baseline (a slightly smaller quota): what moves the
+    # regret is then replication noise alone, which CRN cancels.
+    s = uncertain(policies={"one-more": {"buyers.weekly-buyer.quota.peyek": 660}})
+    world = pd.DataFrame({"kitchens.four-kitchens.daily_output.mean": [25.0]})  # P(miss) 0.22
+    crn = explore(s, world, "lhs", replications=60, seed=1, executor=Serial())
+    other = explore(s, crn.futures, "lhs", replications=60, seed=2, executor=Serial())
+    mixed = crn.per_replication[crn.per_replication.policy == "baseline"]
+    mixed = pd.concat([mixed, other.per_replication[other.per_replication.policy == "one-more"]])
+    independent = Exploration(
+        s, 1, "lhs", crn.futures, crn.policies, 60, mixed.reset_index(drop=True), crn.criterion
+    )
+
+    def width(e: Exploration) -> float:
+        row = e.robustness().set_index("policy").loc["baseline"]  # its gap to the policy
+        return float(row.regret_p50_hi - row.regret_p50_lo)
+
+    assert width(crn) < width(independent)
+
+
+def test_explore_from_the_command_line_resumes_and_matches_dask(tmp_path):
+    """--out writes the tables; a resumed run and a Dask cluster give identical tables."""
+    path = tmp_path / "s.yaml"
+    path.write_text(sim.scenario.to_yaml(uncertain()), encoding="utf-8")
+    args = ("explore", path, "--futures", "4", "--replications", "6", "--quiet")
+    done = cli(*args, "--workers", "1", "--out", tmp_path / "a")
+    assert done.returncode == 0, done.stderr
+    assert "acceptable in" in done.stdout
+    written = {p.name for p in (tmp_path / "a").iterdir()}
+    assert {"experiments.csv", "experiments.json", "robustness.csv"} <= written
+    table = pd.read_csv(tmp_path / "a" / "experiments.csv")
+    assert len(table) == 4 * 2 * 2 * 4  # futures x policies x scopes (all, the buyer) x KPIs
+    again = cli(*args, "--workers", "1", "--out", tmp_path / "a", "--resume")
+    assert again.returncode == 0, again.stderr
+    assert pd.read_csv(tmp_path / "a" / "experiments.csv").equals(table)
+    s = uncertain()
+    with Dask("local", workers=2) as cluster:
+        on_dask = explore(s, 4, "lhs", replications=6, seed=1, executor=cluster)
+    serial = explore(s, 4, "lhs", replications=6, seed=1, executor=Serial())
+    pd.testing.assert_frame_equal(on_dask.table, serial.table)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ((), "no uncertainties: section to explore"),
+        (("--target", "miss<0.1"), "--target: unknown KPI 'miss'"),
+        (("--target", "quota_miss_rate=0.1"), "--target 'quota_miss_rate=0.1': expected KPI<=X"),
+        (("--buyer", "nobody"), "--buyer: no buyer named 'nobody'"),
+    ],
+)
+def test_bad_explore_requests_exit_2_in_one_line(extra, expected, tmp_path):
+    """No uncertainties, a malformed target or an unknown buyer: said before anything runs."""
+    path = POISSON
+    if extra:
+        path = tmp_path / "s.yaml"
+        path.write_text(sim.scenario.to_yaml(uncertain()), encoding="utf-8")
+    done = cli("explore", path, "--futures", "2", "--replications", "2", *extra)
+    assert done.returncode == 2
+    assert expected in done.stderr
