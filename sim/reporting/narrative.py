@@ -1,0 +1,305 @@
+"""The report's words: each kind of result said in sentences and small tables, as HTML fragments.
+
+Written for the people who decide: every estimate with its confidence interval, no more digits
+than the data support.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sim.scenario.schema import Scenario
+
+
+def _pct(stat: dict[str, Any]) -> str:
+    """``23% (95% CI 21-25%)`` for a rate."""
+    return _say(stat, lambda x: f"{100 * x:.0f}", "%")
+
+
+def _num(stat: dict[str, Any], unit: str = "") -> str:
+    return _say(stat, lambda x: f"{x:,.0f}", unit)
+
+
+def _say(stat: dict[str, Any], fmt: Callable[[float], str], unit: str) -> str:
+    mean, (lo, hi) = stat["mean"], stat["ci95"]
+    if mean is None:
+        return "not known"
+    if lo is None or fmt(lo) == fmt(hi):
+        return f"{fmt(mean)}{unit}"
+    return f"{fmt(mean)}{unit} (95% CI {fmt(lo)}\N{EN DASH}{fmt(hi)}{unit})"
+
+
+def describe(scenario: Scenario) -> list[str]:
+    """Say in plain words what a scenario simulates."""
+    start = f"from {scenario.start_date:%-d %B %Y}" if scenario.start_date else "from a Monday"
+    groups = ", ".join(f"{g.count} making {g.product.replace('_', ' ')}" for g in scenario.kitchens)
+    total = sum(g.count for g in scenario.kitchens)
+    words = [
+        (
+            f"Over {scenario.horizon_days} days {start}, {total} home kitchens ({groups}) "
+            "deliver to one cooperative warehouse, which ships to "
+            f"{len(scenario.buyers)} buyer{'s' if len(scenario.buyers) > 1 else ''}."
+        )
+    ]
+    for b in scenario.buyers:
+        quota = " and ".join(f"{n:,} packs of {p.replace('_', ' ')}" for p, n in b.quota.items())
+        lost = (
+            "what is short is lost" if b.shortfall == "lost" else "what is short is owed next time"
+        )
+        words.append(f"{b.name.capitalize()} wants {quota} every {b.every_days} days; {lost}.")
+    on = _mechanisms(scenario)
+    if on:
+        words.append("What can get in the way: " + "; ".join(on) + ".")
+    return words
+
+
+def _mechanisms(s: Scenario) -> list[str]:
+    on = []
+    c = s.calendar
+    if c.holidays:
+        on.append("public holidays and joint leave")
+    if c.lebaran is not None:
+        on.append(
+            f"kitchens stop {c.lebaran.before_days} days before to {c.lebaran.after_days} "
+            "after Eid al-Fitr"
+        )
+    if c.port_closures:
+        on.append("port closures that delay shipments")
+    if any(g.absence for g in s.kitchens):
+        on.append("kitchens absent for spells")
+    if any(p.supply for p in s.products.values()):
+        on.append("seasons and dips in raw-material supply")
+    on += [f"{shock.name.replace('-', ' ')} ({shock.per_year:g} a year)" for shock in s.shocks]
+    if any(g.local_market for g in s.kitchens):
+        on.append("the local market taking its share first")
+    if s.warehouse.reject_fraction:
+        on.append(f"{s.warehouse.reject_fraction:.0%} rejected at quality control")
+    if any(b.cancel_after_misses for b in s.buyers):
+        on.append("buyers cancelling after repeated misses")
+    if s.finance is not None:
+        on.append(f"a fund of Rp {s.finance.fund:,.0f} to pay the kitchens")
+    return on
+
+
+def _run_section(summary: dict[str, Any]) -> list[str]:
+    lines = [
+        (
+            f"Across all buyers, {_pct(summary['quota_miss_rate'])} of shipment lines miss their "
+            f"quota, and {_pct(summary['fill_rate'])} of the contracted packs are shipped."
+        )
+    ]
+    for buyer, block in summary["buyers"].items():
+        who = buyer.capitalize()
+        text = (
+            f"The {who} buyer's quota is missed in {_pct(block['quota_miss_rate'])} of shipments."
+        )
+        if "contract" in block:
+            survival = _pct(block["contract"]["survival"])
+            text += f" Its contract lasts the whole period in {survival} of the simulated years."
+        if "on_time_rate" in block:
+            text += f" Its shipments arrive on time in {_pct(block['on_time_rate'])} of cases."
+        lines.append(text)
+    if "cash" in summary:
+        days = summary["cash"]["days_turning_output_away"]
+        lines.append(
+            f"For lack of cash the cooperative turns kitchens' output away on "
+            f"{_say(days, lambda x: f'{x:.0f}', ' days')} a year."
+        )
+    return [
+        bullet_list(lines),
+        html_table(
+            ["", "quota miss rate", "fill rate", "mean shortfall (packs)"],
+            [
+                [label, _pct(s["quota_miss_rate"]), _pct(s["fill_rate"]), _num(s["mean_shortfall"])]
+                for label, s in _scopes(summary)
+            ],
+        ),
+        html_table(
+            ["packs per year", *summary["products"]],
+            [
+                [field.replace("_", " "), *(_num(p[field]) for p in summary["products"].values())]
+                for field in next(iter(summary["products"].values()))
+            ],
+        ),
+    ]
+
+
+def _scopes(summary: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    yield "all buyers", summary
+    for buyer, block in summary["buyers"].items():
+        yield buyer, block
+        for product, line in block["products"].items():
+            yield f"{buyer} / {product}", line
+
+
+def _compare_section(document: dict[str, Any]) -> list[str]:
+    rows = [
+        r
+        for r in document["table"]
+        if r["kpi"] == "quota_miss_rate" and r["buyer"] == "all" and r["product"] == "all"
+    ]
+    base = next(r for r in rows if r["policy"] == "baseline")
+    lines = [f"As it is, {100 * base['mean']:.0f}% of shipment lines miss their quota."]
+    for r in rows:
+        if r["policy"] == "baseline":
+            continue
+        change = "lowers" if r["diff"] < 0 else "raises"
+        sure = "" if r["significant"] else " (not distinguishable from no change)"
+        lines.append(
+            f"Policy {r['policy']} {change} it by {abs(100 * r['diff']):.1f} percentage points "
+            f"(95% CI {100 * r['diff_lo']:+.1f} to {100 * r['diff_hi']:+.1f}){sure}."
+        )
+    table = [
+        [
+            r["policy"],
+            _pct({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}),
+            "" if r["policy"] == "baseline" else f"{100 * r['diff']:+.1f} pts",
+        ]
+        for r in rows
+    ]
+    return [bullet_list(lines), html_table(["policy", "quota miss rate", "difference"], table)]
+
+
+def _sweep_section(document: dict[str, Any]) -> list[str]:
+    levers = list(document["sweep"]["levers"])
+    rows = [
+        r
+        for r in document["table"]
+        if r["kpi"] == "quota_miss_rate" and r["buyer"] == "all" and r["product"] == "all"
+    ]
+    best = min(rows, key=lambda r: r["mean"])
+    worst = max(rows, key=lambda r: r["mean"])
+
+    def at(row: dict[str, Any]) -> str:
+        return ", ".join(f"{p} = {row[p]:g}" for p in levers)
+
+    low, high = 100 * best["mean"], 100 * worst["mean"]
+    lines = [
+        (
+            f"Across {len(rows)} combinations, the quota miss rate runs from {low:.0f}% "
+            f"(at {at(best)}) to {high:.0f}% (at {at(worst)})."
+        )
+    ]
+    table = [
+        [
+            *(f"{r[p]:g}" for p in levers),
+            _pct({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}),
+        ]
+        for r in rows
+    ]
+    return [paragraph(lines), html_table([*levers, "quota miss rate"], table)]
+
+
+def _target_section(document: dict[str, Any]) -> list[str]:
+    lever, goal = document["lever"], document["goal"]
+    if document["met"]:
+        answer = (
+            f"The {document['seeking']} {lever} with {goal} is {document['value']:g}: there the "
+            f"estimate is {_say(document['estimate'], lambda x: f'{x:.3g}', '')}."
+        )
+    else:
+        answer = (
+            f"No value of {lever} between {document['low']:g} and {document['high']:g} gives "
+            f"{goal}."
+        )
+    table = [
+        [
+            f"{r['value']:g}",
+            _say({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}, lambda x: f"{x:.3g}", ""),
+            "yes" if r["meets"] else "no",
+        ]
+        for r in document["evaluations"]
+    ]
+    return [
+        paragraph([answer]),
+        html_table([lever, document["goal"].split(" (")[0], "meets the target"], table),
+    ]
+
+
+def _sensitivity_section(document: dict[str, Any]) -> list[str]:
+    rows = document["table"]
+    change = document["change"]
+    top = ", ".join(r["lever"] for r in rows[:3])
+    kpi = document["kpi"].replace("_", " ")
+    lines = [f"Moving each lever by {change:.0%} either way, the {kpi} responds most to: {top}."]
+    table = [
+        [
+            r["lever"],
+            f"{r['value']:,g}",
+            f"{100 * r['diff_down']:+.1f} pts",
+            f"{100 * r['diff_up']:+.1f} pts",
+        ]
+        for r in rows
+    ]
+    return [
+        paragraph(lines),
+        html_table(["lever", "value", f"-{change:.0%}", f"+{change:.0%}"], table),
+    ]
+
+
+def _explore_section(document: dict[str, Any]) -> list[str]:
+    futures = len(document["futures"])
+    setting = (
+        f"Every policy was run in {futures} futures drawn from the uncertainties below "
+        f"({document['sampler']}), {document['replications']} replications each with common "
+        f"random numbers. A future is acceptable when {document['target']}."
+    )
+    lines = [setting, document["verdict"]]
+    table = [
+        [
+            r["policy"],
+            f"{r['share']:.0%} ({r['share_lo']:.0%}-{r['share_hi']:.0%})",
+            f"{r['p50']:.3g} ({r['p10']:.3g}-{r['p90']:.3g})",
+            f"{r['regret_p90']:.3g} ({r['regret_p90_lo']:.3g}-{r['regret_p90_hi']:.3g})",
+        ]
+        for r in document["robustness"]
+    ]
+    uncertain = [
+        [path, ", ".join(f"{k} {v}" for k, v in spec.items())]
+        for path, spec in document["uncertainties"].items()
+    ]
+    return [
+        paragraph(lines),
+        html_table(
+            [
+                "policy",
+                "acceptable in (95% CI)",
+                "KPI median (10th-90th percentile of futures)",
+                "regret, 90th percentile (95% CI)",
+            ],
+            table,
+        ),
+        html_table(["uncertainty", "range"], uncertain),
+    ]
+
+
+def paragraph(lines: list[str]) -> str:
+    """Return sentences as one HTML paragraph (escaped)."""
+    return "<p>" + " ".join(html.escape(line) for line in lines) + "</p>"
+
+
+def bullet_list(lines: list[str]) -> str:
+    """Return lines as an HTML list (escaped)."""
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def html_table(header: list[str], rows: list[list[str]]) -> str:
+    """Return a header and rows as an HTML table (escaped)."""
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "run": _run_section,
+    "compare": _compare_section,
+    "sweep": _sweep_section,
+    "target": _target_section,
+    "sensitivity": _sensitivity_section,
+    "explore": _explore_section,
+}
+"""Each kind of result (as ``html.KINDS`` names it) -> its section of the report."""
