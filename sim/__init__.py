@@ -15,8 +15,10 @@ from types import ModuleType
 from sim._version import __version__
 from sim.experiments import (
     Comparison,
+    Criterion,
     Dask,
     Execution,
+    Exploration,
     Goal,
     LocalProcesses,
     RunStore,
@@ -25,6 +27,7 @@ from sim.experiments import (
     SweepResult,
     TargetResult,
     compare,
+    explore,
     run,
     sensitivity,
     sweep,
@@ -36,8 +39,10 @@ from sim.scenario import Scenario, ScenarioError, derive, load_scenario, parse_s
 
 __all__ = [
     "Comparison",
+    "Criterion",
     "Dask",
     "Execution",
+    "Exploration",
     "Goal",
     "LocalProcesses",
     "Precision",
@@ -52,6 +57,7 @@ __all__ = [
     "__version__",
     "compare",
     "derive",
+    "explore",
     "load_scenario",
     "parse_scenario",
     "plots",

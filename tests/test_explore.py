@@ -10,7 +10,8 @@ import pytest
 
 import sim
 from sim.experiments.executors import Dask, Serial
-from sim.experiments.explore import Criterion, Exploration, design_futures, explore
+from sim.experiments.explore import Exploration, design_futures, explore
+from sim.experiments.robustness import Criterion
 
 from conftest import ROOT, cli, scenario
 

@@ -144,8 +144,9 @@ def explore(args: argparse.Namespace) -> int:
     share of futures where it is acceptable (--target), the KPI across futures and its regret,
     with 95% CIs; --out writes experiments.csv, robustness.csv and experiments.json.
     """
-    from sim.experiments.explore import Criterion, design_futures, future_variants  # noqa: PLC0415
+    from sim.experiments.explore import design_futures, future_variants  # noqa: PLC0415
     from sim.experiments.explore import explore as explore_futures  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
     from sim.reporting.text import format_exploration  # noqa: PLC0415
 
     scenario = _load(args)

@@ -11,7 +11,8 @@ from typing import Any
 from sim._version import __version__
 from sim.cli import commands
 from sim.experiments.executors import ENGINES, available_cores
-from sim.experiments.explore import DEFAULT_TARGET, SAMPLERS
+from sim.experiments.explore import SAMPLERS
+from sim.experiments.robustness import DEFAULT_TARGET
 from sim.results.metrics import KPIS
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show

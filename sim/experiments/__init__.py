@@ -1,13 +1,15 @@
 """Many replications of scenario variants, and the questions asked of them.
 
 The runner, executors and run store; comparing policies, sweeping levers, finding a target,
-one-at-a-time sensitivity.
+one-at-a-time sensitivity, exploring uncertain futures.
 
 Imports ``sim.results``, ``sim.engine`` and ``sim.scenario``; never ``sim.reporting``.
 """
 
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.executors import Dask, LocalProcesses, Serial
+from sim.experiments.explore import Exploration, explore
+from sim.experiments.robustness import Criterion
 from sim.experiments.runner import Execution, PreciseExecution, run
 from sim.experiments.sensitivity import Sensitivity, sensitivity
 from sim.experiments.store import RunStore
@@ -16,8 +18,10 @@ from sim.experiments.target import Goal, TargetResult, target
 
 __all__ = [
     "Comparison",
+    "Criterion",
     "Dask",
     "Execution",
+    "Exploration",
     "Goal",
     "LocalProcesses",
     "PreciseExecution",
@@ -27,6 +31,7 @@ __all__ = [
     "SweepResult",
     "TargetResult",
     "compare",
+    "explore",
     "run",
     "sensitivity",
     "sweep",

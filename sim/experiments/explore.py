@@ -7,19 +7,14 @@ under every policy. This is exploratory modelling as in Robust Decision Making (
 & Bankes 2003; Kwakkel's EMA Workbench): the question is not which policy is best in one guess of
 the world, but which performs acceptably in the most futures, and how much it can regret.
 
-Robustness figures carry both sources of uncertainty: the sample of futures and the replication
-noise in each future's estimate. Their confidence intervals come from a two-level bootstrap
-(futures resampled, then replications within each future, the same for every policy so that
-common random numbers carry into the differences): Davison & Hinkley (1997), *Bootstrap Methods
-and their Application*, section 3.8 on multi-stage sampling.
+Robustness figures (``sim.experiments.robustness``) carry both sources of uncertainty: the
+sample of futures and the replication noise in each future's estimate.
 """
 
 from __future__ import annotations
 
 import json
-import operator
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Unpack
@@ -27,8 +22,10 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
+from sim._version import __version__
 from sim.engine.streams import stream
 from sim.experiments.compare import ALL, policy_variants
+from sim.experiments.robustness import DEFAULT_TARGET, Criterion, rank, verdict
 from sim.experiments.runner import (
     PreciseExecution,
     Variant,
@@ -44,15 +41,6 @@ from sim.scenario.overrides import expand
 from sim.scenario.schema import Scenario
 
 SAMPLERS = ("lhs", "sobol", "mc")
-DEFAULT_TARGET = "quota_miss_rate<=0.1"
-HIGHER_IS_BETTER = frozenset({"fill_rate"})
-_BOOTSTRAP = 1000
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<=": operator.le,
-    ">=": operator.ge,
-    "<": operator.lt,
-    ">": operator.gt,
-}
 
 
 def design_futures(scenario: Scenario, futures: int, sampler: str, seed: int) -> pd.DataFrame:
@@ -159,48 +147,6 @@ def explore(
 
 
 @dataclass(frozen=True)
-class Criterion:
-    """What counts as acceptable: a KPI (overall or one buyer's) against a bound."""
-
-    kpi: str
-    op: str
-    bound: float
-    buyer: str = ALL
-
-    @classmethod
-    def parse(cls, text: str, buyer: str | None = None) -> Criterion:
-        """Read ``quota_miss_rate<=0.1`` (``<=``, ``>=``, ``<`` or ``>``).
-
-        Raises:
-            ScenarioError: Not of that form, or an unknown KPI.
-        """
-        match = re.fullmatch(r"\s*(\w+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*", text)
-        if match is None:
-            raise ScenarioError(
-                [f"--target {show(text)}: expected KPI<=X, e.g. quota_miss_rate<=0.1"]
-            )
-        kpi, op, number = match.groups()
-        if kpi not in KPIS:
-            raise ScenarioError([f"--target: unknown KPI {show(kpi)} (one of: {', '.join(KPIS)})"])
-        try:
-            bound = float(number)
-        except ValueError:
-            raise ScenarioError([f"--target: {show(number)} is not a number"]) from None
-        if not np.isfinite(bound):
-            raise ScenarioError(["--target: the bound must be a finite number"])
-        return cls(kpi, op, bound, buyer or ALL)
-
-    def holds(self, values: np.ndarray) -> np.ndarray:
-        """Tell, element by element, whether the KPI's values are acceptable."""
-        return np.asarray(_OPS[self.op](values, self.bound))
-
-    def describe(self) -> str:
-        """Say it in words."""
-        scope = "all buyers" if self.buyer == ALL else self.buyer
-        return f"{self.kpi} ({scope}) {self.op} {self.bound:g}"
-
-
-@dataclass(frozen=True)
 class Exploration:
     """Every policy in every future: per-replication KPIs, and what follows from them.
 
@@ -275,58 +221,15 @@ class Exploration:
         return self._robustness(self.criterion)
 
     def _robustness(self, criterion: Criterion) -> pd.DataFrame:
-        """Return per policy: how often it is acceptable, its KPI and its regret, with CIs.
-
-        The share of futures where it is acceptable, the KPI across futures (mean, 10th, 50th
-        and 90th percentiles), and its regret (the gap to the best policy in the same future:
-        median, 90th percentile, maximum), each with a 95% bootstrap CI. Ranked: the largest
-        share first, then the smallest 90th percentile of regret.
-        """
         values = self.values(criterion.kpi, criterion.buyer)
-        point = _stats(values, criterion)
-        draws = _bootstrap(values, criterion, stream(self.seed, 0, "explore/bootstrap"))
-        rows = []
-        for i, policy in enumerate(self.policies):
-            row: dict[str, Any] = {"policy": policy}
-            for name, value in point.items():
-                lo, hi = np.percentile(draws[name][:, i], [2.5, 97.5])
-                row |= {name: value[i], f"{name}_lo": lo, f"{name}_hi": hi}
-            rows.append(row)
-        table = pd.DataFrame(rows)
-        return table.sort_values(
-            ["share", "regret_p90"], ascending=[False, True], ignore_index=True
-        )
+        return rank(values, self.policies, criterion, stream(self.seed, 0, "explore/bootstrap"))
 
     def verdict(self, criterion: Criterion | None = None) -> str:
-        """Say which policy is most robust and by how much, or that the data cannot tell.
-
-        The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
-        """
+        """Say which policy is most robust and by how much, or that the data cannot tell."""
         criterion = criterion or self.criterion
-        ranked = self.robustness(criterion)
-        first = ranked.iloc[0]
-        share = f"{first.share:.0%} of futures (95% CI {first.share_lo:.0%}-{first.share_hi:.0%})"
-        if len(ranked) == 1:
-            return f"{first.policy} meets {criterion.describe()} in {share}."
-        second = ranked.iloc[1]
         values = self.values(criterion.kpi, criterion.buyer)
-        a, b = self.policies.index(first.policy), self.policies.index(second.policy)
-        diff = _bootstrap(values[[a, b]], criterion, stream(self.seed, 0, "explore/bootstrap"))
-        lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
-        gap = first.share - second.share
-        if lo <= 0 <= hi:
-            return (
-                f"The data cannot tell {first.policy} and {second.policy} apart: they meet "
-                f"{criterion.describe()} in {first.share:.0%} and {second.share:.0%} of futures "
-                f"(difference {gap:+.0%}, 95% CI {lo:+.0%} to {hi:+.0%}); more futures or "
-                "replications may tell them apart."
-            )
-        return (
-            f"{first.policy} is the most robust: it meets {criterion.describe()} in {share}, "
-            f"{gap:.0%} more than {second.policy}, the next (95% CI {lo:+.0%} to {hi:+.0%}); "
-            f"in the worst 10% of futures it falls {first.regret_p90:.3g} short of the best "
-            "policy there."
-        )
+        rng = stream(self.seed, 0, "explore/bootstrap")
+        return verdict(values, self.policies, self.robustness(criterion), criterion, rng)
 
     @cached_property
     def summary(self) -> dict[str, Any]:
@@ -335,8 +238,11 @@ class Exploration:
             "kind": "explore",
             "scenario": self.scenario.name,
             "scenario_file": self.scenario.source,
+            "scenario_sha256": self.scenario.digest(),
             "seed": self.seed,
             "replications": self.replications,
+            "horizon_days": self.scenario.horizon_days,
+            "version": __version__,
             "sampler": self.sampler,
             "futures": json.loads(self.futures.to_json(orient="records")),
             "uncertainties": {
@@ -349,38 +255,6 @@ class Exploration:
             "table": json.loads(self.table.to_json(orient="records")),
         }
         return document
-
-
-def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
-    """Robustness figures per policy from values (policies x futures x replications)."""
-    means = values.mean(axis=2)
-    best = means.max(axis=0) if criterion.kpi in HIGHER_IS_BETTER else means.min(axis=0)
-    regret = np.abs(means - best)
-    return {
-        "share": criterion.holds(means).mean(axis=1),
-        "mean": means.mean(axis=1),
-        "p10": np.percentile(means, 10, axis=1),
-        "p50": np.percentile(means, 50, axis=1),
-        "p90": np.percentile(means, 90, axis=1),
-        "regret_p50": np.percentile(regret, 50, axis=1),
-        "regret_p90": np.percentile(regret, 90, axis=1),
-        "regret_max": regret.max(axis=1),
-    }
-
-
-def _bootstrap(
-    values: np.ndarray, criterion: Criterion, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
-    """Resample futures, then replications within each (the same for every policy)."""
-    _, futures, reps = values.shape
-    found: dict[str, list[np.ndarray]] = {}
-    for _ in range(_BOOTSTRAP):
-        f = rng.integers(futures, size=futures)
-        r = rng.integers(reps, size=(futures, reps))
-        resampled = values[:, f[:, None], r]  # type: ignore[index]
-        for name, stat in _stats(resampled, criterion).items():
-            found.setdefault(name, []).append(stat)
-    return {name: np.stack(stats) for name, stats in found.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -243,16 +243,21 @@ def _explore_section(document: dict[str, Any]) -> list[str]:
     futures = len(document["futures"])
     setting = (
         f"Every policy was run in {futures} futures drawn from the uncertainties below "
-        f"({document['sampler']}), {document['replications']} replications each with common "
-        f"random numbers. A future is acceptable when {document['target']}."
+        f"({_SAMPLERS[document['sampler']]}), {document['replications']} replications each "
+        f"with common random numbers. A future is acceptable when {document['target']}."
     )
     lines = [setting, document["verdict"]]
+    rate = document["target"].split(" ")[0] in {"quota_miss_rate", "fill_rate"}
+
+    def say(x: float) -> str:
+        return f"{x:.1%}" if rate else f"{x:.3g}"
+
     table = [
         [
             r["policy"],
             f"{r['share']:.0%} ({r['share_lo']:.0%}-{r['share_hi']:.0%})",
-            f"{r['p50']:.3g} ({r['p10']:.3g}-{r['p90']:.3g})",
-            f"{r['regret_p90']:.3g} ({r['regret_p90_lo']:.3g}-{r['regret_p90_hi']:.3g})",
+            f"{say(r['p50'])} ({say(r['p10'])}-{say(r['p90'])})",
+            f"{say(r['regret_p90'])} ({say(r['regret_p90_lo'])}-{say(r['regret_p90_hi'])})",
         ]
         for r in document["robustness"]
     ]
@@ -293,6 +298,8 @@ def html_table(header: list[str], rows: list[list[str]]) -> str:
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
+
+_SAMPLERS = {"lhs": "Latin hypercube", "sobol": "Sobol sequence", "mc": "Monte Carlo"}
 
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "run": _run_section,

@@ -1,0 +1,173 @@
+"""Robustness of policies across futures: how often acceptable, how spread, how much regret.
+
+Figures per policy from a KPI's values per policy, future and replication: the share of futures
+where the policy is acceptable, the KPI's percentiles across futures, and its regret (the gap to
+the best policy in the same future; Savage's minimax regret, as the EMA Workbench reports it).
+Their confidence intervals come from a two-level bootstrap, futures then replications within
+each, the same draws for every policy so that common random numbers carry into differences
+(Davison & Hinkley 1997, *Bootstrap Methods and their Application*, section 3.8).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.compare import ALL
+from sim.results.metrics import KPIS
+from sim.scenario.messages import ScenarioError, show
+
+DEFAULT_TARGET = "quota_miss_rate<=0.1"
+HIGHER_IS_BETTER = frozenset({"fill_rate"})
+_BOOTSTRAP = 1000
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """What counts as acceptable: a KPI (overall or one buyer's) against a bound."""
+
+    kpi: str
+    op: str
+    bound: float
+    buyer: str = ALL
+
+    @classmethod
+    def parse(cls, text: str, buyer: str | None = None) -> Criterion:
+        """Read ``quota_miss_rate<=0.1`` (``<=``, ``>=``, ``<`` or ``>``).
+
+        Raises:
+            ScenarioError: Not of that form, or an unknown KPI.
+        """
+        match = re.fullmatch(r"\s*(\w+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*", text)
+        if match is None:
+            raise ScenarioError(
+                [f"--target {show(text)}: expected KPI<=X, e.g. quota_miss_rate<=0.1"]
+            )
+        kpi, op, number = match.groups()
+        if kpi not in KPIS:
+            raise ScenarioError([f"--target: unknown KPI {show(kpi)} (one of: {', '.join(KPIS)})"])
+        try:
+            bound = float(number)
+        except ValueError:
+            raise ScenarioError([f"--target: {show(number)} is not a number"]) from None
+        if not np.isfinite(bound):
+            raise ScenarioError(["--target: the bound must be a finite number"])
+        return cls(kpi, op, bound, buyer or ALL)
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """Tell, element by element, whether the KPI's values are acceptable."""
+        return np.asarray(_OPS[self.op](values, self.bound))
+
+    def describe(self) -> str:
+        """Say it in words."""
+        scope = "all buyers" if self.buyer == ALL else self.buyer
+        return f"{self.kpi} ({scope}) {self.op} {self.bound:g}"
+
+
+def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
+    """Robustness figures per policy from values (policies x futures x replications)."""
+    means = values.mean(axis=2)
+    best = means.max(axis=0) if criterion.kpi in HIGHER_IS_BETTER else means.min(axis=0)
+    regret = np.abs(means - best)
+    return {
+        "share": criterion.holds(means).mean(axis=1),
+        "mean": means.mean(axis=1),
+        "p10": np.percentile(means, 10, axis=1),
+        "p50": np.percentile(means, 50, axis=1),
+        "p90": np.percentile(means, 90, axis=1),
+        "regret_p50": np.percentile(regret, 50, axis=1),
+        "regret_p90": np.percentile(regret, 90, axis=1),
+        "regret_max": regret.max(axis=1),
+    }
+
+
+def _bootstrap(
+    values: np.ndarray, criterion: Criterion, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Resample futures, then replications within each (the same for every policy)."""
+    _, futures, reps = values.shape
+    found: dict[str, list[np.ndarray]] = {}
+    for _ in range(_BOOTSTRAP):
+        f = rng.integers(futures, size=futures)
+        r = rng.integers(reps, size=(futures, reps))
+        resampled = values[:, f[:, None], r]  # type: ignore[index]
+        for name, stat in _stats(resampled, criterion).items():
+            found.setdefault(name, []).append(stat)
+    return {name: np.stack(stats) for name, stats in found.items()}
+
+
+def _amount(value: float, kpi: str) -> str:
+    """Say a KPI gap in its units: percentage points for rates."""
+    return (
+        f"{100 * value:.1f} points" if kpi in {"quota_miss_rate", "fill_rate"} else f"{value:.3g}"
+    )
+
+
+def rank(
+    values: np.ndarray, policies: list[str], criterion: Criterion, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Return per policy: how often it is acceptable, its KPI and its regret, with 95% CIs.
+
+    ``values`` is the KPI per policy, future and replication. The share of futures where it is
+    acceptable, the KPI across futures (mean, 10th, 50th and 90th percentiles), and its regret
+    (median, 90th percentile, maximum). Ranked: the largest share first, then the smallest 90th
+    percentile of regret.
+    """
+    point = _stats(values, criterion)
+    draws = _bootstrap(values, criterion, rng)
+    rows = []
+    for i, policy in enumerate(policies):
+        row: dict[str, Any] = {"policy": policy}
+        for name, value in point.items():
+            lo, hi = np.percentile(draws[name][:, i], [2.5, 97.5])
+            row |= {name: value[i], f"{name}_lo": lo, f"{name}_hi": hi}
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.sort_values(["share", "regret_p90"], ascending=[False, True], ignore_index=True)
+
+
+def verdict(
+    values: np.ndarray,
+    policies: list[str],
+    ranked: pd.DataFrame,
+    criterion: Criterion,
+    rng: np.random.Generator,
+) -> str:
+    """Say which policy is most robust and by how much, or that the data cannot tell.
+
+    The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
+    """
+    first = ranked.iloc[0]
+    share = f"{first.share:.0%} of futures (95% CI {first.share_lo:.0%}-{first.share_hi:.0%})"
+    if len(ranked) == 1:
+        return f"{first.policy} meets {criterion.describe()} in {share}."
+    second = ranked.iloc[1]
+    a, b = policies.index(first.policy), policies.index(second.policy)
+    diff = _bootstrap(values[[a, b]], criterion, rng)
+    lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
+    gap = first.share - second.share
+    if lo <= 0 <= hi:
+        return (
+            f"The data cannot tell {first.policy} and {second.policy} apart: they meet "
+            f"{criterion.describe()} in {first.share:.0%} and {second.share:.0%} of futures "
+            f"(difference {100 * gap:+.0f} points, 95% CI {100 * lo:+.0f} to "
+            f"{100 * hi:+.0f}); more futures or replications may tell them apart."
+        )
+    return (
+        f"{first.policy} is the most robust: it meets {criterion.describe()} in {share}, "
+        f"{100 * gap:.0f} points more than {second.policy}, the next (95% CI "
+        f"{100 * lo:+.0f} to {100 * hi:+.0f}); in the worst 10% of futures it falls "
+        f"{_amount(first.regret_p90, criterion.kpi)} short of the best policy there."
+    )
