@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import json
 import textwrap
 
 import numpy as np
@@ -9,6 +11,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.cli import main
 from sim.experiments.executors import Dask, Serial
 from sim.experiments.explore import Exploration, design_futures, explore
 from sim.experiments.robustness import Criterion
@@ -198,3 +201,72 @@ def test_bad_explore_requests_exit_2_in_one_line(extra, expected, tmp_path):
     done = cli("explore", path, "--futures", "2", "--replications", "2", *extra)
     assert done.returncode == 2
     assert expected in done.stderr
+
+
+def two_lines() -> sim.Scenario:
+    """Two products, one kitchen each making a constant (uncertain) number of packs a day.
+
+    A line is missed every week when its kitchen makes under 9.5 packs a day (rounded, under
+    the 70 a week owed), and never otherwise: more than 75% of lines are missed exactly when
+    both kitchens make under 9.5 a day. The buyer's payment terms change nothing here.
+    """
+    kitchen = {"count": 1, "daily_output": {"distribution": "constant", "value": 10.0}}
+    return sim.Scenario.model_validate(
+        {
+            "name": "two-lines",
+            "horizon_days": 70,
+            "products": {"a": {}, "b": {}},
+            "kitchens": [
+                {"name": "ka", "product": "a", **kitchen},
+                {"name": "kb", "product": "b", **kitchen},
+            ],
+            "buyers": [{"name": "b", "every_days": 7, "quota": {"a": 70, "b": 70}}],
+            "uncertainties": {
+                "kitchens.ka.daily_output.value": {"low": 5.0, "high": 15.0},
+                "kitchens.kb.daily_output.value": {"low": 5.0, "high": 15.0},
+                "buyers.b.payment_days": {"low": 10, "high": 60},
+            },
+        }
+    )
+
+
+def test_discover_finds_the_box_where_both_kitchens_fall_short(tmp_path):
+    """PRIM restricts the two kitchens' output near 9.5 and leaves payment terms free."""
+    e = explore(two_lines(), 300, "lhs", replications=2, seed=5, executor=Serial())
+    sim.write(e, tmp_path / "e")
+    done = cli("discover", tmp_path / "e", "--where", "quota_miss_rate>0.75")
+    assert done.returncode == 0, done.stderr
+    found = json.loads((tmp_path / "e" / "discovery.json").read_text(encoding="utf-8"))
+    chosen = found["trajectory"][found["box"]]
+    assert chosen["coverage"] > 0.9
+    assert chosen["density"] > 0.9
+    limits = found["limits"]
+    assert set(limits) == {"kitchens.ka.daily_output.value", "kitchens.kb.daily_output.value"}
+    for path in limits:
+        assert limits[path]["max"] == pytest.approx(9.5, abs=0.3)
+    assert "kitchens.ka.daily_output.value at most" in done.stdout
+    assert max(found["feature_scores"], key=found["feature_scores"].get) != "buyers.b.payment_days"
+
+
+def test_discover_explains_what_it_needs(tmp_path):
+    """Not an explore folder, or a policy that never fails: one line, exit 2."""
+    done = cli("discover", tmp_path, "--where", "quota_miss_rate>0.1")
+    assert done.returncode == 2
+    assert "not the results of umkm-sim explore" in done.stderr
+
+
+def test_missing_workbench_is_one_line_naming_the_install_command(tmp_path, monkeypatch, capsys):
+    """Without the optional extra, discover says how to install it, with exit 2."""
+    e = explore(two_lines(), 20, "lhs", replications=1, seed=5, executor=Serial())
+    sim.write(e, tmp_path / "e")
+    real_import = builtins.__import__
+
+    def no_workbench(name, *args, **kwargs):
+        if name.startswith("ema_workbench"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_workbench)
+    assert main(["discover", str(tmp_path / "e"), "--where", "quota_miss_rate>0.75"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "scenario discovery needs the EMA Workbench: pip install 'umkm-sim[explore]'"

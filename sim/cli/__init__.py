@@ -8,6 +8,7 @@ The top layer: it may import every part of ``sim``.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
+    from sim.experiments.discover import MissingWorkbenchError  # noqa: PLC0415
     from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415
     from sim.experiments.runner import Interrupted  # noqa: PLC0415
     from sim.experiments.store import StoreError  # noqa: PLC0415
@@ -38,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         StoreError,
         MissingDaskError,
         DaskUnavailableError,
+        MissingWorkbenchError,
     ) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -53,3 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (umkm-sim ... | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -160,6 +160,37 @@ def explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def discover(args: argparse.Namespace) -> int:
+    """Find the futures in which a policy fails, as a few conditions on the uncertainties (PRIM).
+
+    Reads the results of umkm-sim explore in DIR; prints the box chosen on PRIM's
+    coverage-density trajectory (default: the knee) in plain words, with quasi-p values,
+    resampling stability and which uncertainties matter most; writes DIR/discovery.json.
+    """
+    from sim.experiments.discover import discover as find_box  # noqa: PLC0415
+    from sim.experiments.discover import failures_in  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
+    from sim.reporting.folders import write_text  # noqa: PLC0415
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: no such folder")
+    where = Criterion.parse(args.where, args.buyer)
+    futures, failed = failures_in(args.folder, where, args.policy)
+    found = find_box(futures, failed, where, args.policy, box=args.box, threshold=args.threshold)
+    document = found.as_dict()
+    write_text(args.folder / "discovery.json", json.dumps(document, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(document, indent=2))
+        return 0
+    shown = found.trajectory[["coverage", "density", "mass", "res_dim"]]
+    print(found.describe())
+    print("\nPRIM's peeling trajectory (pick another box with --box):")
+    print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
+    print("\nResampling stability of the box (% of resampled runs that restrict each):")
+    print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     """Write a self-contained report.html into an output folder (images embedded)."""
     from sim.reporting.html import write_report  # noqa: PLC0415

@@ -99,9 +99,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
 
-    explore_cmd = command(
-        "explore", commands.explore, "every policy in many uncertain futures: which is robust"
+    _explore_options(
+        command(
+            "explore", commands.explore, "every policy in many uncertain futures: which is robust"
+        )
     )
+    _discover_options(
+        command("discover", commands.discover, "in which futures does a policy fail (PRIM)")
+    )
+
+    report_cmd = command("report", commands.report, "turn an output folder into report.html")
+    report_cmd.add_argument(
+        "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
+    )
+
+    check_cmd = command("check", commands.check, "validate scenario files")
+    check_cmd.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario YAML files")
+
+    command("schema", commands.schema, "print the scenario JSON Schema")
+    return parser
+
+
+def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
     _experiment_options(explore_cmd, precision=False)
     explore_cmd.add_argument(
         "--futures", type=_positive, default=100, metavar="N", help="futures to draw (100)"
@@ -117,16 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explore_cmd.add_argument("--buyer", metavar="B", help="the target is this buyer's KPI")
 
-    report_cmd = command("report", commands.report, "turn an output folder into report.html")
-    report_cmd.add_argument(
-        "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
+
+def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:
+    discover_cmd.add_argument("folder", metavar="DIR", type=Path, help="an explore --out folder")
+    discover_cmd.add_argument(
+        "--where",
+        required=True,
+        metavar="KPI>X",
+        help="what counts as failing, e.g. 'quota_miss_rate>0.1'",
     )
-
-    check_cmd = command("check", commands.check, "validate scenario files")
-    check_cmd.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario YAML files")
-
-    command("schema", commands.schema, "print the scenario JSON Schema")
-    return parser
+    discover_cmd.add_argument("--policy", default="baseline", help="whose failures (baseline)")
+    discover_cmd.add_argument("--buyer", metavar="B", help="the KPI of this buyer only")
+    discover_cmd.add_argument("--box", type=_non_negative, help="a box of the trajectory")
+    discover_cmd.add_argument(
+        "--threshold", type=_finite, default=0.8, help="density at which PRIM stops (0.8)"
+    )
+    discover_cmd.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> None:

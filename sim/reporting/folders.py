@@ -45,6 +45,10 @@ OUR_FILES = frozenset(
         "sweep.png",
         "target.json",
         "target.csv",
+        "experiments.csv",
+        "experiments.json",
+        "robustness.csv",
+        "discovery.json",
         INCOMPLETE,
     }
 )

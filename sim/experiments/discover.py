@@ -1,0 +1,211 @@
+"""Scenario discovery: in which futures does a policy fail, said as a few conditions.
+
+PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999), peels the space of the
+uncertainties down to a box where failures are dense, and reports the trade-off between
+coverage (the share of all failures inside the box) and density (the share of futures inside
+the box that fail), as Bryant & Lempert (2010) use it for scenario discovery. We use the EMA
+Workbench's implementation (Kwakkel 2017), the reference one in exploratory modelling, with its
+quasi-p values and resampling stability; and its extra-trees feature scores to say which
+uncertainties matter most. It is an optional extra: ``pip install 'umkm-sim[explore]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.compare import ALL
+from sim.experiments.robustness import Criterion
+from sim.scenario.messages import ScenarioError, show
+
+INSTALL = "pip install 'umkm-sim[explore]'"
+
+
+class MissingWorkbenchError(ImportError):
+    """Scenario discovery was asked for, but the EMA Workbench is not installed."""
+
+    def __init__(self) -> None:
+        """Say how to install it."""
+        super().__init__(f"scenario discovery needs the EMA Workbench: {INSTALL}")
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The peeling trajectory of PRIM, the box chosen on it, and what it restricts.
+
+    Attributes:
+        where: The failure condition, for one policy.
+        policy: Whose failures.
+        futures: How many futures there were; failures: in how many the policy failed.
+        trajectory: Per box: coverage, density, mass, restricted dimensions (``res_dim``).
+        box: The chosen box (an index into ``trajectory``).
+        limits: Per restricted uncertainty: ``min``, ``max`` and the quasi-p value of each.
+        stability: Per uncertainty: how often resampled PRIM runs reproduce the box (%).
+        scores: Per uncertainty: its extra-trees feature score (they add up to 1).
+        ranges: Per uncertainty: the range explored, to say which end a limit cuts.
+    """
+
+    where: Criterion
+    policy: str
+    futures: int
+    failures: int
+    trajectory: pd.DataFrame
+    box: int
+    limits: pd.DataFrame
+    stability: pd.DataFrame
+    scores: pd.Series
+    ranges: dict[str, tuple[float, float]]
+
+    def conditions(self) -> list[str]:
+        """Say each restriction in plain words, with its quasi-p value."""
+        said = []
+        for path, row in self.limits.iterrows():
+            low, high = self.ranges[str(path)]
+            parts = []
+            if row["min"] > low:
+                parts.append(f"at least {row['min']:.3g}")
+            if row["max"] < high:
+                parts.append(f"at most {row['max']:.3g}")
+            said.append(f"{path} {' and '.join(parts)} (qp {row['qp']:.1g})")
+        return said
+
+    def describe(self) -> str:
+        """Say the chosen box in words, with its numbers."""
+        row = self.trajectory.iloc[self.box]
+        intro = (
+            f"{self.policy}: {self.where.describe()} in {self.failures} of {self.futures} "
+            f"futures. Box {self.box} of {len(self.trajectory)} on PRIM's trajectory holds "
+            f"{row['coverage']:.0%} of those failures (coverage), and {row['density']:.0%} of "
+            f"the futures in it fail (density), restricting {int(row['res_dim'])} of "
+            f"{len(self.ranges)} uncertainties:"
+        )
+        top = ", ".join(f"{p} ({s:.2f})" for p, s in self.scores.head(3).items())
+        return "\n".join(
+            [
+                intro,
+                *(f"  - {c}" for c in self.conditions()),
+                f"What matters most (extra-trees feature scores): {top}.",
+            ]
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The discovery as a JSON-ready document."""
+        return {
+            "kind": "discover",
+            "where": self.where.describe(),
+            "policy": self.policy,
+            "futures": self.futures,
+            "failures": self.failures,
+            "box": self.box,
+            "trajectory": json.loads(self.trajectory.to_json(orient="records")),
+            "limits": json.loads(self.limits.to_json(orient="index")),
+            "conditions": self.conditions(),
+            "stability": json.loads(self.stability.to_json(orient="index")),
+            "feature_scores": json.loads(self.scores.to_json()),
+        }
+
+
+def discover(
+    futures: pd.DataFrame,
+    failed: np.ndarray,
+    where: Criterion,
+    policy: str,
+    *,
+    box: int | None = None,
+    threshold: float = 0.8,
+    seed: int = 1,
+) -> Discovery:
+    """Find the futures where the policy fails, as a box on the uncertainties (PRIM).
+
+    Args:
+        futures: One row per future, one numeric column per uncertainty.
+        failed: Per future, whether the policy failed there.
+        where: The failure condition (for the record).
+        policy: Whose failures (for the record).
+        box: Which box of the peeling trajectory; default: the knee, the box nearest to
+            perfect coverage and density.
+        threshold: PRIM stops peeling when a box's density reaches it.
+        seed: For the feature scores' trees.
+
+    Raises:
+        MissingWorkbenchError: The optional extra is not installed.
+        ScenarioError: No failure, or only failures, or an unknown box.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the Workbench warns about optional parallel parts
+            from ema_workbench.analysis import feature_scoring, prim  # noqa: PLC0415
+    except ImportError:
+        raise MissingWorkbenchError from None
+    failures = int(failed.sum())
+    if failures in (0, len(failed)):
+        how = "never" if failures == 0 else "always"
+        raise ScenarioError([f"--where: {policy} {how} meets {where.describe()}: nothing to tell"])
+    x = futures.astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        peeled = prim.Prim(x, failed, threshold=threshold).find_box()
+        trajectory = peeled.peeling_trajectory.reset_index(drop=True)
+        chosen = _knee(trajectory) if box is None else box
+        if not 0 <= chosen < len(trajectory):
+            raise ScenarioError([f"--box: between 0 and {len(trajectory) - 1}, got {chosen}"])
+        limits = _limits(peeled.inspect(chosen, style="data")[0][1])
+        stability = peeled.resample(chosen)
+        scores = feature_scoring.get_ex_feature_scores(x, failed, random_state=seed)[0].iloc[:, 0]
+    ranges = {c: (float(x[c].min()), float(x[c].max())) for c in x.columns}
+    return Discovery(
+        where,
+        policy,
+        len(failed),
+        failures,
+        trajectory,
+        chosen,
+        limits,
+        stability,
+        scores.sort_values(ascending=False),
+        ranges,
+    )
+
+
+def _knee(trajectory: pd.DataFrame) -> int:
+    """The box nearest to perfect coverage and density (1, 1)."""
+    coverage = trajectory["coverage"].to_numpy(dtype=float)
+    density = trajectory["density"].to_numpy(dtype=float)
+    return int(np.argmin(np.hypot(1 - coverage, 1 - density)))
+
+
+def _limits(table: pd.DataFrame) -> pd.DataFrame:
+    """Flatten the Workbench's box table: min, max, and the quasi-p value of the cut made."""
+    values = table.to_numpy()
+    qp = np.nanmin(values[:, 2:4].astype(float), axis=1)
+    return pd.DataFrame({"min": values[:, 0], "max": values[:, 1], "qp": qp}, index=table.index)
+
+
+def failures_in(folder: Path, where: Criterion, policy: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read an explore folder: the futures, and whether ``policy`` failed in each.
+
+    Raises:
+        ScenarioError: Not an explore folder, or an unknown policy or buyer.
+    """
+    path = folder / "experiments.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        futures = pd.DataFrame(document["futures"])
+        table = pd.DataFrame(document["table"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ScenarioError([f"{path}: not the results of umkm-sim explore ({exc})"]) from None
+    rows = table[(table.policy == policy) & (table.kpi == where.kpi)]
+    if rows.empty:
+        raise ScenarioError([f"--policy: no policy named {show(policy)} in {path}"])
+    rows = rows[rows.buyer == (where.buyer or ALL)]
+    if rows.empty:
+        raise ScenarioError([f"--buyer: no buyer named {show(where.buyer)} in {path}"])
+    means = rows.sort_values("future")["mean"].to_numpy()
+    numeric = futures.select_dtypes("number")
+    return numeric, where.holds(means)
