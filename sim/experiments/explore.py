@@ -22,7 +22,6 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
-from sim._version import __version__
 from sim.engine.streams import stream
 from sim.experiments.compare import ALL, policy_variants
 from sim.experiments.robustness import DEFAULT_TARGET, Criterion, rank, verdict
@@ -33,7 +32,7 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.results.metrics import KPIS, bounds_of, mean_ci
-from sim.results.tables import Results
+from sim.results.tables import Results, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
 from sim.scenario.loading import derive
 from sim.scenario.messages import ScenarioError, show
@@ -236,13 +235,7 @@ class Exploration:
         """The exploration as a JSON-ready document (provenance, futures, table, robustness)."""
         document: dict[str, Any] = {
             "kind": "explore",
-            "scenario": self.scenario.name,
-            "scenario_file": self.scenario.source,
-            "scenario_sha256": self.scenario.digest(),
-            "seed": self.seed,
-            "replications": self.replications,
-            "horizon_days": self.scenario.horizon_days,
-            "version": __version__,
+            **provenance(self.scenario, self.seed, self.replications),
             "sampler": self.sampler,
             "futures": json.loads(self.futures.to_json(orient="records")),
             "uncertainties": {

@@ -176,18 +176,10 @@ class Results:
     @property
     def provenance(self) -> dict[str, Any]:
         """Return what produced these results: scenario, its digest, seed, version."""
-        provenance: dict[str, Any] = {
-            "scenario": self.scenario.name,
-            "scenario_file": self.scenario.source,
-            "scenario_sha256": self.scenario.digest(),
-            "seed": self.seed,
-            "replications": self.replications,
-            "horizon_days": self.scenario.horizon_days,
-            "version": __version__,
-        }
+        document = provenance(self.scenario, self.seed, self.replications)
         if self.precision is not None:
-            provenance["precision"] = self.precision.as_dict()
-        return provenance
+            document["precision"] = self.precision.as_dict()
+        return document
 
     def to_json(self) -> str:
         """Return the summary as a JSON document."""
@@ -204,6 +196,19 @@ class Results:
             f"# Re-run it with: umkm-sim run scenario.yaml\n"
         )
         return header + to_yaml(resolved)
+
+
+def provenance(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
+    """Return what produced a result: the scenario, its file and digest, seed, version."""
+    return {
+        "scenario": scenario.name,
+        "scenario_file": scenario.source,
+        "scenario_sha256": scenario.digest(),
+        "seed": seed,
+        "replications": replications,
+        "horizon_days": scenario.horizon_days,
+        "version": __version__,
+    }
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:

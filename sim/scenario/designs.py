@@ -15,6 +15,13 @@ from sim.scenario.fields import Section
 from sim.scenario.limits import MAX_DESIGN_POINTS, MAX_LEVER
 
 
+def finite_lever(value: float | None) -> float | None:
+    """Refuse a bound that is not a finite number within ``MAX_LEVER``."""
+    if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
+        raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
+    return value
+
+
 class Range(Section):
     """A lever's range in a sweep: every ``step`` from ``low`` to ``high``, or sampled."""
 
@@ -26,9 +33,7 @@ class Range(Section):
     @field_validator("low", "high", "step")
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
-            raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
-        return value
+        return finite_lever(value)
 
     @property
     def count(self) -> int:
@@ -100,9 +105,7 @@ class Uncertainty(Section):
     @field_validator("low", "high")
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
-            raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
-        return value
+        return finite_lever(value)
 
     @model_validator(mode="after")
     def _one_form(self) -> Uncertainty:
