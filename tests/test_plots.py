@@ -7,8 +7,16 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 import sim
+from sim.experiments.discover import discover
 from sim.experiments.sensitivity import sensitivity
-from sim.reporting.plots import plot_forest, plot_sweep, plot_tornado, run_figures
+from sim.reporting.plots import (
+    plot_forest,
+    plot_futures,
+    plot_sweep,
+    plot_tornado,
+    plot_tradeoff,
+    run_figures,
+)
 
 from conftest import ROOT
 
@@ -30,6 +38,11 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     drawn["sweep-curve.png"] = plot_sweep(sim.sweep(scenario, one, replications=2, workers=1))
     levers = ["finance.fund", "kitchens.cake-makers.count"]
     drawn["tornado.png"] = plot_tornado(sensitivity(scenario, levers, replications=2, workers=1))
+    explored = sim.explore(scenario, 30, replications=2, workers=1)
+    drawn["futures.png"] = plot_futures(explored)
+    futures, failed = explored.futures, explored.values("quota_miss_rate").mean(axis=2)[0] > 0.25
+    where = sim.Criterion.parse("quota_miss_rate>0.25")
+    drawn["tradeoff.png"] = plot_tradeoff(discover(futures, failed, where, "baseline"))
     return drawn
 
 

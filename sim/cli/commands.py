@@ -165,12 +165,13 @@ def discover(args: argparse.Namespace) -> int:
 
     Reads the results of umkm-sim explore in DIR; prints the box chosen on PRIM's
     coverage-density trajectory (default: the knee) in plain words, with quasi-p values,
-    resampling stability and which uncertainties matter most; writes DIR/discovery.json.
+    resampling stability and which uncertainties matter most; writes DIR/discovery.json and
+    DIR/tradeoff.png.
     """
     from sim.experiments.discover import discover as find_box  # noqa: PLC0415
     from sim.experiments.discover import failures_in  # noqa: PLC0415
     from sim.experiments.robustness import Criterion  # noqa: PLC0415
-    from sim.reporting.folders import write_text  # noqa: PLC0415
+    from sim.reporting.writers import write_files  # noqa: PLC0415
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: no such folder")
@@ -178,7 +179,7 @@ def discover(args: argparse.Namespace) -> int:
     futures, failed = failures_in(args.folder, where, args.policy)
     found = find_box(futures, failed, where, args.policy, box=args.box, threshold=args.threshold)
     document = found.as_dict()
-    write_text(args.folder / "discovery.json", json.dumps(document, indent=2) + "\n")
+    write_files(found, args.folder)
     if args.json:
         print(json.dumps(document, indent=2))
         return 0
@@ -186,8 +187,11 @@ def discover(args: argparse.Namespace) -> int:
     print(found.describe())
     print("\nPRIM's peeling trajectory (pick another box with --box):")
     print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
-    print("\nResampling stability of the box (% of resampled runs that restrict each):")
-    print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
+    if found.stability.empty:
+        print("\nToo few futures to resample the box for its stability.")
+    else:
+        print("\nResampling stability of the box (% of resampled runs that restrict each):")
+        print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
     return 0
 
 

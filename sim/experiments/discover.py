@@ -46,7 +46,8 @@ class Discovery:
         trajectory: Per box: coverage, density, mass, restricted dimensions (``res_dim``).
         box: The chosen box (an index into ``trajectory``).
         limits: Per restricted uncertainty: ``min``, ``max`` and the quasi-p value of each.
-        stability: Per uncertainty: how often resampled PRIM runs reproduce the box (%).
+        stability: Per uncertainty: how often resampled PRIM runs reproduce the box (%); empty
+            when there are too few futures to resample.
         scores: Per uncertainty: its extra-trees feature score (they add up to 1).
         ranges: Per uncertainty: the range explored, to say which end a limit cuts.
     """
@@ -156,7 +157,10 @@ def discover(
         if not 0 <= chosen < len(trajectory):
             raise ScenarioError([f"--box: between 0 and {len(trajectory) - 1}, got {chosen}"])
         limits = _limits(peeled.inspect(chosen, style="data")[0][1])
-        stability = peeled.resample(chosen)
+        try:
+            stability = peeled.resample(chosen)
+        except (AssertionError, ValueError, IndexError):  # too few futures to resample halves
+            stability = pd.DataFrame(columns=["reproduce coverage", "reproduce density"])
         scores = feature_scoring.get_ex_feature_scores(x, failed, random_state=seed)[0].iloc[:, 0]
     ranges = {c: (float(x[c].min()), float(x[c].max())) for c in x.columns}
     return Discovery(

@@ -49,6 +49,8 @@ OUR_FILES = frozenset(
         "experiments.json",
         "robustness.csv",
         "discovery.json",
+        "futures.png",
+        "tradeoff.png",
         INCOMPLETE,
     }
 )

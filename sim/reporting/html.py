@@ -38,6 +38,8 @@ FIGURES = {
     "forest.png": "Policies against the baseline",
     "sweep.png": "The sweep",
     "tornado.png": "Which levers matter most",
+    "futures.png": "Policies across the futures",
+    "tradeoff.png": "In which futures the policy fails: PRIM's trade-off",
 }
 QUESTION = (
     "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "

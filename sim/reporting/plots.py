@@ -9,61 +9,23 @@ backend alone): a notebook shows it, the command line saves it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from sim._version import __version__
+from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from sim.experiments.compare import Comparison
+    from sim.experiments.discover import Discovery
+    from sim.experiments.explore import Exploration
     from sim.experiments.sensitivity import Sensitivity
     from sim.experiments.sweep import SweepResult
     from sim.results.tables import Results
-
-STYLE: dict[str, Any] = {
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.titlelocation": "left",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "0.9",
-    "grid.linewidth": 0.6,
-    "legend.frameon": False,
-    "legend.fontsize": "small",
-    "figure.titlesize": 11,
-}
-LINES = ("-", "--", ":", "-.")
-MARKERS = ("v", "s", "^", "D", "o", "P")
-RATES = {"quota_miss_rate", "fill_rate", "on_time_rate"}
-
-P = ParamSpec("P")
-
-
-def styled(plot: Callable[P, Figure]) -> Callable[P, Figure]:
-    """Draw the figure in the house style (it only applies while artists are made)."""
-
-    @wraps(plot)
-    def draw(*args: P.args, **kwargs: P.kwargs) -> Figure:
-        with mpl.rc_context(STYLE):  # type: ignore[arg-type]
-            return plot(*args, **kwargs)
-
-    return draw
-
-
-def _footnote(fig: Figure, what: str) -> None:
-    # Constrained layout ignores free text: keep a strip of 0.2 inch at the bottom for it.
-    strip = 0.2 / fig.get_figheight()
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # type: ignore[union-attr,call-arg]
-    fig.text(0, 0, what, ha="left", va="bottom", fontsize="x-small", color="0.4")
-    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
 
 
 def _provenance(results: Results) -> str:
@@ -112,7 +74,7 @@ def plot_stock(results: Results) -> Figure:
         ax.legend(loc="upper left", ncols=2)
     axes[-1].set_xlabel("day")
     fig.suptitle("Warehouse stock at the end of each day")
-    _footnote(fig, _provenance(results))
+    footnote(fig, _provenance(results))
     return fig
 
 
@@ -137,7 +99,7 @@ def plot_miss_rates(results: Results) -> Figure:
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(left=0)
     ax.set_title("How often each quota is missed (mean and 95% CI across replications)")
-    _footnote(fig, _provenance(results))
+    footnote(fig, _provenance(results))
     return fig
 
 
@@ -167,7 +129,7 @@ def plot_shortfall(results: Results) -> Figure:
         ax.set_ylabel("shipments")
         ax.set_xlabel("shortfall when short (packs)")
     fig.suptitle("How far short the shipments fall, when they do")
-    _footnote(fig, _provenance(results))
+    footnote(fig, _provenance(results))
     return fig
 
 
@@ -200,7 +162,7 @@ def plot_survival(results: Results) -> Figure:
     ax.set_ylabel("contracts still alive")
     ax.legend(loc="lower left")
     ax.set_title("Probability that each contract is still alive (band: 95% CI)")
-    _footnote(fig, _provenance(results))
+    footnote(fig, _provenance(results))
     return fig
 
 
@@ -216,7 +178,7 @@ def plot_cash(results: Results) -> Figure:
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right")
     ax.set_title("The cooperative's cash at the end of each day")
-    _footnote(fig, _provenance(results))
+    footnote(fig, _provenance(results))
     return fig
 
 
@@ -253,7 +215,7 @@ def plot_forest(comparison: Comparison, kpi: str = "quota_miss_rate") -> Figure:
         f"difference from the baseline in {kpi.replace('_', ' ')}" + (f" ({unit})" if unit else "")
     )
     ax.set_title("Policies against the baseline: paired differences and 95% CIs")
-    _footnote(
+    footnote(
         fig,
         f"{comparison.scenario.name}: {comparison.replications} replications each, seed "
         f"{comparison.seed}, common random numbers; filled: CI excludes zero",
@@ -293,7 +255,7 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.set_ylim(bottom=0)
     fig.suptitle(f"{label.capitalize()} across the sweep")
-    _footnote(
+    footnote(
         fig,
         f"{result.scenario.name}: {result.results[0].replications} replications per point, "
         f"seed {result.seed}, common random numbers",
@@ -347,10 +309,63 @@ def plot_tornado(sensitivity: Sensitivity) -> Figure:
     ax.set_xlabel(f"change in {sensitivity.kpi.replace('_', ' ')} from the baseline{unit}")
     ax.legend(loc="lower right")
     ax.set_title(f"Which levers move the {sensitivity.kpi.replace('_', ' ')} most")
-    _footnote(
+    footnote(
         fig,
         f"{sensitivity.comparison.scenario.name}: {sensitivity.comparison.replications} "
         f"replications each, seed {sensitivity.comparison.seed}, common random numbers",
+    )
+    return fig
+
+
+@styled
+def plot_futures(exploration: Exploration) -> Figure:
+    """Each policy's KPI across the futures (one value per future), against the target."""
+    c = exploration.criterion
+    ranked = list(exploration.ranked.policy)
+    means = exploration.values(c.kpi, c.buyer).mean(axis=2)
+    scale = 100 if c.kpi in RATES else 1
+    fig = Figure(figsize=(7.5, 0.45 * len(ranked) + 1.6), layout="constrained")
+    ax = fig.subplots()
+    data = [means[exploration.policies.index(p)] * scale for p in reversed(ranked)]
+    ax.boxplot(
+        data,
+        orientation="horizontal",
+        widths=0.5,
+        medianprops={"color": "black"},
+        flierprops={"marker": "o", "markersize": 3, "markerfacecolor": "0.6"},
+    )
+    ax.set_yticks(range(1, len(ranked) + 1), list(reversed(ranked)))
+    ax.axvline(c.bound * scale, color="black", linestyle="--", linewidth=0.8)
+    unit = " (%)" if c.kpi in RATES else ""
+    ax.set_xlabel(f"{c.kpi.replace('_', ' ')} in each future{unit}; dashed: {c.describe()}")
+    ax.set_title("Policies across the futures: most robust at the top")
+    e = exploration
+    footnote(
+        fig,
+        f"{e.scenario.name}: {len(e.futures)} futures ({e.sampler}) x {e.replications} "
+        f"replications, seed {e.seed}, common random numbers",
+    )
+    return fig
+
+
+@styled
+def plot_tradeoff(discovery: Discovery) -> Figure:
+    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
+    t = discovery.trajectory
+    fig = Figure(figsize=(6, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(t.coverage * 100, t.density * 100, color="0.5", marker="o", markersize=3)
+    for _, row in t.iterrows():
+        ax.annotate(str(int(row.res_dim)), (row.coverage * 100, row.density * 100), fontsize=6)
+    chosen = t.iloc[discovery.box]
+    ax.plot(chosen.coverage * 100, chosen.density * 100, "s", color="black", markersize=7)
+    ax.set_xlabel("coverage: share of all failures inside the box (%)")
+    ax.set_ylabel("density: share of the box's futures that fail (%)")
+    ax.set_title(f"Scenario discovery: box {discovery.box} (square); numbers: dimensions cut")
+    footnote(
+        fig,
+        f"{discovery.policy}: {discovery.where.describe()} in {discovery.failures} of "
+        f"{discovery.futures} futures (PRIM, EMA Workbench)",
     )
     return fig
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.experiments.compare import Comparison
+from sim.experiments.discover import Discovery
 from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
@@ -94,11 +95,24 @@ def _(result: SweepResult) -> dict[str, Writer]:
 
 @files.register
 def _(exploration: Exploration) -> dict[str, Writer]:
+    from sim.reporting.plots import plot_futures  # noqa: PLC0415 (matplotlib is slow to import)
+
     return {
         "experiments.csv": _csv(exploration.table),
         "robustness.csv": _csv(exploration.ranked),
         "experiments.json": _json(exploration.summary),
+        "futures.png": _figure(lambda: plot_futures(exploration)),
         "scenario.yaml": _text(to_yaml(exploration.scenario)),
+    }
+
+
+@files.register
+def _(discovery: Discovery) -> dict[str, Writer]:
+    from sim.reporting.plots import plot_tradeoff  # noqa: PLC0415 (matplotlib is slow to import)
+
+    return {
+        "discovery.json": _json(discovery.as_dict()),
+        "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
     }
 
 

@@ -1,0 +1,62 @@
+"""The figures' one style: prints well in black and white, says what produced it.
+
+Series are told apart by grey level, line style and marker, never by colour alone; every figure
+has a footnote of its provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+from sim._version import __version__
+
+STYLE: dict[str, Any] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "0.9",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": "small",
+    "figure.titlesize": 11,
+}
+
+
+LINES = ("-", "--", ":", "-.")
+
+
+MARKERS = ("v", "s", "^", "D", "o", "P")
+
+
+RATES = {"quota_miss_rate", "fill_rate", "on_time_rate"}
+
+
+P = ParamSpec("P")
+
+
+def styled(plot: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Draw the figure in the house style (it only applies while artists are made)."""
+
+    @wraps(plot)
+    def draw(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with mpl.rc_context(STYLE):  # type: ignore[arg-type]
+            return plot(*args, **kwargs)
+
+    return draw
+
+
+def footnote(fig: Figure, what: str) -> None:
+    """Say under the figure what produced it, and the version."""
+    # Constrained layout ignores free text: keep a strip of 0.2 inch at the bottom for it.
+    strip = 0.2 / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # type: ignore[union-attr,call-arg]
+    fig.text(0, 0, what, ha="left", va="bottom", fontsize="x-small", color="0.4")
+    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
