@@ -231,11 +231,17 @@ def two_lines() -> sim.Scenario:
 
 
 def test_discover_finds_the_box_where_both_kitchens_fall_short(tmp_path):
-    """PRIM restricts the two kitchens' output near 9.5 and leaves payment terms free."""
+    """PRIM restricts the two kitchens' output near 9.5 and leaves payment terms free.
+
+    So does CART, the alternative view.
+    """
     e = explore(two_lines(), 300, "lhs", replications=2, seed=5, executor=Serial())
     sim.write(e, tmp_path / "e")
-    done = cli("discover", tmp_path / "e", "--where", "quota_miss_rate>0.75")
+    done = cli("discover", tmp_path / "e", "--where", "quota_miss_rate>0.75", "--cart")
     assert done.returncode == 0, done.stderr
+    rules = done.stdout.split("CART")[1].split("\n\n")[0]
+    assert "kitchens.ka.daily_output.value <= 9." in rules  # the tree splits at the same place
+    assert "payment_days" not in rules
     found = json.loads((tmp_path / "e" / "discovery.json").read_text(encoding="utf-8"))
     chosen = found["trajectory"][found["box"]]
     assert chosen["coverage"] > 0.9

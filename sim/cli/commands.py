@@ -168,8 +168,8 @@ def discover(args: argparse.Namespace) -> int:
     resampling stability and which uncertainties matter most; writes DIR/discovery.json and
     DIR/tradeoff.png.
     """
+    from sim.experiments.discover import cart_rules, failures_in  # noqa: PLC0415
     from sim.experiments.discover import discover as find_box  # noqa: PLC0415
-    from sim.experiments.discover import failures_in  # noqa: PLC0415
     from sim.experiments.robustness import Criterion  # noqa: PLC0415
     from sim.reporting.writers import write_files  # noqa: PLC0415
 
@@ -187,6 +187,9 @@ def discover(args: argparse.Namespace) -> int:
     print(found.describe())
     print("\nPRIM's peeling trajectory (pick another box with --box):")
     print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
+    if args.cart:
+        print("\nCART, the alternative view (weights: futures [acceptable, failing]):")
+        print(cart_rules(futures, failed))
     if found.stability.empty:
         print("\nToo few futures to resample the box for its stability.")
     else:

@@ -151,6 +151,9 @@ def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:
     discover_cmd.add_argument(
         "--threshold", type=_finite, default=0.8, help="density at which PRIM stops (0.8)"
     )
+    discover_cmd.add_argument(
+        "--cart", action="store_true", help="also print a classification tree's rules (CART)"
+    )
     discover_cmd.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

@@ -213,3 +213,24 @@ def failures_in(folder: Path, where: Criterion, policy: str) -> tuple[pd.DataFra
     means = rows.sort_values("future")["mean"].to_numpy()
     numeric = futures.select_dtypes("number")
     return numeric, where.holds(means)
+
+
+def cart_rules(futures: pd.DataFrame, failed: np.ndarray, *, leaf: float = 0.05) -> str:
+    """Return a classification tree's rules for the failures: the alternative view to PRIM.
+
+    CART (Breiman et al. 1984), as scikit-learn grows it, with leaves of at least ``leaf`` of
+    the futures, so every rule speaks of a fair share of them (as PRIM's ``mass_min``). Each
+    leaf reads as a box; unlike PRIM's, the boxes partition the whole space.
+
+    Raises:
+        MissingWorkbenchError: The optional extra (which brings scikit-learn) is not installed.
+    """
+    try:
+        from sklearn.tree import DecisionTreeClassifier, export_text  # noqa: PLC0415
+    except ImportError:
+        raise MissingWorkbenchError from None
+    leaves = max(1, round(leaf * len(failed)))
+    tree = DecisionTreeClassifier(min_samples_leaf=leaves, random_state=0)
+    tree.fit(futures.astype(float), failed)
+    rules: str = export_text(tree, feature_names=list(futures.columns), show_weights=True)
+    return rules
