@@ -144,6 +144,8 @@ class _Batch:
         ]
         self.cancelled = np.full((reps, len(scenario.buyers)), NOT_CANCELLED, dtype=np.int64)
         self.lines: list[tuple[tuple[int, int, int], np.ndarray, np.ndarray]] = []
+        self.backlog = np.zeros((reps, len(scenario.buyers), products), dtype=np.int64)
+        self.missed_in_row = np.zeros((reps, len(scenario.buyers)), dtype=np.int64)
 
     # --- bulk draws ---------------------------------------------------------------------------
 
@@ -383,11 +385,6 @@ class _Batch:
     ) -> list[tuple[str, np.ndarray]]:
         """Record one shipment's lines (``emitted``: when, if it does not sail); return shipped."""
         sails = emitted is None
-        if not hasattr(self, "backlog"):
-            self.backlog = np.zeros(
-                (self.R, len(self.s.buyers), len(self.products)), dtype=np.int64
-            )
-            self.missed_in_row = np.zeros((self.R, len(self.s.buyers)), dtype=np.int64)
         day = buyer.shipment_days(self.H)[number]
         arrival = departure + self.transit[order][:, number]
         on_time = (
