@@ -98,6 +98,27 @@ def test_store_keys_by_what_is_simulated_not_by_name():
     assert counting.simulated == 10
 
 
+def test_summarise_keeps_each_variants_summary_and_lets_its_results_go(tmp_path):
+    """Summaries equal those of whole results; none stay behind, fresh or resumed from a store."""
+    variants = [
+        Variant(f"v{k}", sim.derive(noisy(), {"kitchens.k.count": k}), {}) for k in (2, 3, 4)
+    ]
+
+    def misses(variant, outcomes):
+        return sim.Results(variant.scenario, 5, outcomes).kpis()["quota_miss_rate"].tolist()
+
+    whole = Runner(seed=5, executor=Serial()).run(variants, 7)
+    expected = {v.name: misses(v, whole[v.name]) for v in variants}
+    store = RunStore(tmp_path / "runs.sqlite")
+    Runner(seed=5, executor=Serial(), store=store).run(variants[:1], 4)  # a partial earlier run
+    for executor in (Serial(), Counting()):
+        runner = Runner(seed=5, executor=executor, store=store)
+        assert runner.summarise(variants, 7, misses) == expected
+        assert not runner._done  # noqa: SLF001 (every variant's replications were let go once summarised)
+    assert executor.simulated == 0  # the second time, everything came from the store
+    store.close()
+
+
 def test_a_store_from_another_version_or_not_a_store_is_refused(tmp_path):
     """The version is recorded; a different one (or a non-database) is refused clearly."""
     path = tmp_path / "runs.sqlite"

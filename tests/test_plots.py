@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -10,6 +12,7 @@ import sim
 from sim.experiments.discover import discover
 from sim.experiments.sensitivity import sensitivity
 from sim.reporting.plots import (
+    plot_box,
     plot_forest,
     plot_futures,
     plot_sweep,
@@ -42,7 +45,12 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     drawn["futures.png"] = plot_futures(explored)
     futures, failed = explored.futures, explored.values("quota_miss_rate").mean(axis=2)[0] > 0.25
     where = sim.Criterion.parse("quota_miss_rate>0.25")
-    drawn["tradeoff.png"] = plot_tradeoff(discover(futures, failed, where, "baseline"))
+    found = discover(futures, failed, where, "baseline")
+    drawn["tradeoff.png"] = plot_tradeoff(found)
+    drawn["box.png"] = plot_box(found)
+    cube = pd.DataFrame(np.random.default_rng(3).random((300, 4)), columns=list("abcd"))
+    corner = (cube.a > 0.5).to_numpy() & (cube.b < 0.5).to_numpy() & (cube.c > 0.4).to_numpy()
+    drawn["box-pairs.png"] = plot_box(discover(cube, corner, where, "constructed"))
     return drawn
 
 

@@ -42,7 +42,8 @@ class Discovery:
     Attributes:
         where: The failure condition, for one policy.
         policy: Whose failures.
-        futures: How many futures there were; failures: in how many the policy failed.
+        sample: The futures, one row each, one column per uncertainty.
+        failed: Per future, whether the policy failed there.
         trajectory: Per box: coverage, density, mass, restricted dimensions (``res_dim``).
         box: The chosen box (an index into ``trajectory``).
         limits: Per restricted uncertainty: ``min``, ``max`` and the quasi-p value of each.
@@ -54,14 +55,24 @@ class Discovery:
 
     where: Criterion
     policy: str
-    futures: int
-    failures: int
+    sample: pd.DataFrame
+    failed: np.ndarray
     trajectory: pd.DataFrame
     box: int
     limits: pd.DataFrame
     stability: pd.DataFrame
     scores: pd.Series
     ranges: dict[str, tuple[float, float]]
+
+    @property
+    def futures(self) -> int:
+        """How many futures there were."""
+        return len(self.failed)
+
+    @property
+    def failures(self) -> int:
+        """In how many futures the policy failed."""
+        return int(self.failed.sum())
 
     def conditions(self) -> list[str]:
         """Say each restriction in plain words, with its quasi-p value."""
@@ -166,8 +177,8 @@ def discover(
     return Discovery(
         where,
         policy,
-        len(failed),
-        failures,
+        x,
+        np.asarray(failed, dtype=bool),
         trajectory,
         chosen,
         limits,

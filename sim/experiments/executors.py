@@ -237,8 +237,11 @@ class Dask(_Closing):
             for c in chunks
         }
         try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            for future in as_completed(list(futures)):
+                # Let go of each result once taken, so the cluster does not keep them all.
+                chunk, outcomes = futures.pop(future), future.result()
+                future.release()
+                yield chunk, outcomes
         finally:
             for future in futures:
                 future.cancel()

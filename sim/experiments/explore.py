@@ -16,20 +16,21 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
 
+from sim.engine.replication import Replication
 from sim.engine.streams import stream
 from sim.experiments.compare import ALL, policy_variants
 from sim.experiments.robustness import DEFAULT_TARGET, Criterion, rank, verdict
 from sim.experiments.runner import (
-    PreciseExecution,
+    Execution,
     Variant,
     replications_and_seed,
-    run_variants,
+    runner_for,
 )
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.tables import Results, provenance
@@ -104,7 +105,7 @@ def explore(
     sampler: str = "lhs",
     policies: Mapping[str, Mapping[str, Any]] | None = None,
     target: str | Criterion = DEFAULT_TARGET,
-    **execution: Unpack[PreciseExecution],
+    **execution: Unpack[Execution],
 ) -> Exploration:
     """Run the baseline and every policy in every future, with common random numbers.
 
@@ -127,22 +128,28 @@ def explore(
         else design_futures(scenario, futures, sampler, seed)
     )
     variants = future_variants(scenario, design, policies)
-    outcomes, _ = run_variants(variants, n, seed, execution)
+    with runner_for(seed, execution) as runner:
+        # Only the KPIs are kept: whole results of every future would not fit in memory.
+        frames = runner.summarise(variants, n, partial(_kpis, seed=seed))
     names = [v.name.split("/", 1)[1] for v in variants[: len(variants) // len(design)]]
-    frames = []
-    for v in variants:
-        future, policy = v.name.split("/", 1)
-        results = Results(v.scenario, seed, outcomes[v.name])
-        for by in ([], ["buyer"]):
-            kpis = results.kpis(by).reset_index()
-            if "buyer" not in kpis:
-                kpis["buyer"] = ALL
-            frames.append(kpis.assign(future=int(future[1:]), policy=policy))
-    per_replication = pd.concat(frames, ignore_index=True)
+    per_replication = pd.concat(frames.values(), ignore_index=True)
     per_replication["buyer"] = per_replication["buyer"].astype(str)
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
         raise ScenarioError([f"--buyer: no buyer named {show(criterion.buyer)}"])
     return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
+
+
+def _kpis(variant: Variant, outcomes: list[Replication], seed: int) -> pd.DataFrame:
+    """Return one variant's KPIs per replication, overall and by buyer, with future and policy."""
+    future, policy = variant.name.split("/", 1)
+    results = Results(variant.scenario, seed, outcomes)
+    frames = []
+    for by in ([], ["buyer"]):
+        kpis = results.kpis(by).reset_index()
+        if "buyer" not in kpis:
+            kpis["buyer"] = ALL
+        frames.append(kpis.assign(future=int(future[1:]), policy=policy))
+    return pd.concat(frames, ignore_index=True)
 
 
 @dataclass(frozen=True)

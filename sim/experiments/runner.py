@@ -7,11 +7,11 @@ workers, the batches it was run in, or whether it was interrupted and resumed fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sim.engine.replication import Replication
 from sim.engine.shipments import LINE_FIELDS
@@ -26,6 +26,7 @@ from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
+T = TypeVar("T")
 _MAX_CHUNK = 100  # replications a chunk of the reference engine holds at most
 _MIN_BATCH_CHUNK = 200  # ... and a chunk of the batched engine at least, where there are enough
 
@@ -82,12 +83,52 @@ class Runner:
             DesignTooLargeError: The results would not fit ``MAX_RESULT_BYTES`` (checked first).
         """
         needed = check_size(variants, replications)
-        chunks = self._missing_chunks(variants, replications)
+        self._execute(variants, replications, f"about {needed / 1024**2:,.0f} MiB of results")
+        return {
+            v.name: [self._done[v.scenario.digest()][r] for r in range(replications)]
+            for v in variants
+        }
+
+    def summarise(
+        self,
+        variants: Sequence[Variant],
+        replications: int,
+        summary: Callable[[Variant, list[Replication]], T],
+    ) -> dict[str, T]:
+        """Run every variant and keep only ``summary(variant, its replications)``.
+
+        A variant's replications are summarised and let go as soon as the last of them is done
+        (or found in the store), so memory is bounded by the chunks in flight, not by the number
+        of variants: thousands of futures x policies fit where their whole results would not.
+        """
+        by_key: dict[str, list[Variant]] = {}
+        for v in variants:
+            by_key.setdefault(v.scenario.digest(), []).append(v)
+        summaries: dict[str, T] = {}
+
+        def complete(key: str) -> None:
+            outcomes = [self._done[key][r] for r in range(replications)]
+            for v in by_key[key]:
+                summaries[v.name] = summary(v, outcomes)
+            del self._done[key]
+
+        self._execute(variants, replications, "summarised as they finish", complete)
+        return {v.name: summaries[v.name] for v in variants}
+
+    def _execute(
+        self,
+        variants: Sequence[Variant],
+        replications: int,
+        size: str,
+        complete: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run what is missing, saving each chunk; call ``complete(key)`` as a key finishes."""
+        chunks = self._missing_chunks(variants, replications, complete)
         runs = sum(len(c.replications) for c in chunks)
         if runs:
             self.progress.note(
                 f"{len(variants):,} variant(s) x {replications:,} replications: {runs:,} runs to "
-                f"do, about {needed / 1024**2:,.0f} MiB of results"
+                f"do, {size}"
             )
         self.progress.expect(runs)
         finished = 0
@@ -95,17 +136,15 @@ class Runner:
             for chunk, outcomes in self.executor.run(chunks):
                 if self.store is not None:
                     self.store.put(chunk.key, self.seed, outcomes)
-                self._done[chunk.key].update((o.replication, o) for o in outcomes)
+                done = self._done[chunk.key]
+                done.update((o.replication, o) for o in outcomes)
                 finished += len(outcomes)
                 self.progress.advance(len(outcomes))
+                if complete is not None and all(r in done for r in range(replications)):
+                    complete(chunk.key)
         except (KeyboardInterrupt, BrokenProcessPool) as exc:
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else "a worker died"
-            total = sum(len(c.replications) for c in chunks)
-            raise Interrupted(reason, finished, total - finished) from None
-        return {
-            v.name: [self._done[v.scenario.digest()][r] for r in range(replications)]
-            for v in variants
-        }
+            raise Interrupted(reason, finished, runs - finished) from None
 
     def run_precise(
         self, variants: Sequence[Variant], start: int, precision: Precision
@@ -125,7 +164,12 @@ class Runner:
                 return outcomes, PrecisionReport(precision.half_width, width, n)
             n = precision.next_total(n, width)
 
-    def _missing_chunks(self, variants: Sequence[Variant], replications: int) -> list[Chunk]:
+    def _missing_chunks(
+        self,
+        variants: Sequence[Variant],
+        replications: int,
+        complete: Callable[[str], None] | None = None,
+    ) -> list[Chunk]:
         missing: dict[str, tuple[Scenario, list[int]]] = {}
         for variant in variants:
             key = variant.scenario.digest()
@@ -137,6 +181,8 @@ class Runner:
                 done.update(self.store.get(variant.scenario, self.seed, wanted))
                 wanted = [r for r in wanted if r not in done]
             missing[key] = (variant.scenario, wanted)
+            if complete is not None and not wanted:
+                complete(key)
         total = sum(len(reps) for _, reps in missing.values())
         parts = self.executor.workers * self.executor.chunks_per_worker
         size = min(_MAX_CHUNK, -(-total // parts))
@@ -270,10 +316,7 @@ def run_variants(
     variants: Sequence[Variant], replications: int, seed: int, execution: PreciseExecution
 ) -> tuple[dict[str, list[Replication]], PrecisionReport | None]:
     """Run replications of every variant (to a precision, if one is asked for)."""
-    with executor_for(execution) as ex:
-        runner = Runner(
-            seed, ex, execution.get("store"), execution.get("progress"), engine_for(execution)
-        )
+    with runner_for(seed, execution) as runner:
         precision = execution.get("precision")
         if precision is None:
             return runner.run(variants, replications), None
@@ -283,6 +326,15 @@ def run_variants(
 def engine_for(execution: Execution) -> Engine:
     """Return the engine asked for (default: batched, its batch size from memory)."""
     return Engine(execution.get("engine") or "batched", execution.get("batch_size"))
+
+
+@contextmanager
+def runner_for(seed: int, execution: Execution) -> Iterator[Runner]:
+    """Return a runner with the executor, store, progress and engine ``execution`` asks for."""
+    with executor_for(execution) as ex:
+        yield Runner(
+            seed, ex, execution.get("store"), execution.get("progress"), engine_for(execution)
+        )
 
 
 @contextmanager

@@ -18,11 +18,9 @@ import pandas as pd
 
 from sim.experiments.runner import (
     Execution,
-    Runner,
     Variant,
-    engine_for,
-    executor_for,
     replications_and_seed,
+    runner_for,
 )
 from sim.results.metrics import KPIS, bounds_of, mean_ci, scope_kpis
 from sim.results.tables import Results
@@ -195,10 +193,7 @@ def target(
     )
     n, seed = replications_and_seed(scenario, execution)
     answer = TargetResult(scenario, lever, goal, seed, n, lo, hi)
-    with executor_for(execution) as ex:
-        runner = Runner(
-            seed, ex, execution.get("store"), execution.get("progress"), engine_for(execution)
-        )
+    with runner_for(seed, execution) as runner:
 
         def evaluate(x: float) -> bool:
             if x not in answer.evaluations:

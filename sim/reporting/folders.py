@@ -51,6 +51,7 @@ OUR_FILES = frozenset(
         "discovery.json",
         "futures.png",
         "tradeoff.png",
+        "box.png",
         INCOMPLETE,
     }
 )

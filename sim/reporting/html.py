@@ -40,6 +40,7 @@ FIGURES = {
     "tornado.png": "Which levers matter most",
     "futures.png": "Policies across the futures",
     "tradeoff.png": "In which futures the policy fails: PRIM's trade-off",
+    "box.png": "The box in the futures it describes",
 }
 QUESTION = (
     "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "

@@ -15,17 +15,32 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from sim.experiments.compare import Comparison
-    from sim.experiments.discover import Discovery
-    from sim.experiments.explore import Exploration
     from sim.experiments.sensitivity import Sensitivity
     from sim.experiments.sweep import SweepResult
     from sim.results.tables import Results
+
+
+__all__ = [  # sim.plots: every figure, those of explorations too
+    "plot_box",
+    "plot_cash",
+    "plot_forest",
+    "plot_futures",
+    "plot_miss_rates",
+    "plot_shortfall",
+    "plot_stock",
+    "plot_survival",
+    "plot_sweep",
+    "plot_tornado",
+    "plot_tradeoff",
+    "run_figures",
+]
 
 
 def _provenance(results: Results) -> str:
@@ -313,59 +328,6 @@ def plot_tornado(sensitivity: Sensitivity) -> Figure:
         fig,
         f"{sensitivity.comparison.scenario.name}: {sensitivity.comparison.replications} "
         f"replications each, seed {sensitivity.comparison.seed}, common random numbers",
-    )
-    return fig
-
-
-@styled
-def plot_futures(exploration: Exploration) -> Figure:
-    """Each policy's KPI across the futures (one value per future), against the target."""
-    c = exploration.criterion
-    ranked = list(exploration.ranked.policy)
-    means = exploration.values(c.kpi, c.buyer).mean(axis=2)
-    scale = 100 if c.kpi in RATES else 1
-    fig = Figure(figsize=(7.5, 0.45 * len(ranked) + 1.6), layout="constrained")
-    ax = fig.subplots()
-    data = [means[exploration.policies.index(p)] * scale for p in reversed(ranked)]
-    ax.boxplot(
-        data,
-        orientation="horizontal",
-        widths=0.5,
-        medianprops={"color": "black"},
-        flierprops={"marker": "o", "markersize": 3, "markerfacecolor": "0.6"},
-    )
-    ax.set_yticks(range(1, len(ranked) + 1), list(reversed(ranked)))
-    ax.axvline(c.bound * scale, color="black", linestyle="--", linewidth=0.8)
-    unit = " (%)" if c.kpi in RATES else ""
-    ax.set_xlabel(f"{c.kpi.replace('_', ' ')} in each future{unit}; dashed: {c.describe()}")
-    ax.set_title("Policies across the futures: most robust at the top")
-    e = exploration
-    footnote(
-        fig,
-        f"{e.scenario.name}: {len(e.futures)} futures ({e.sampler}) x {e.replications} "
-        f"replications, seed {e.seed}, common random numbers",
-    )
-    return fig
-
-
-@styled
-def plot_tradeoff(discovery: Discovery) -> Figure:
-    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
-    t = discovery.trajectory
-    fig = Figure(figsize=(6, 4.2), layout="constrained")
-    ax = fig.subplots()
-    ax.plot(t.coverage * 100, t.density * 100, color="0.5", marker="o", markersize=3)
-    for _, row in t.iterrows():
-        ax.annotate(str(int(row.res_dim)), (row.coverage * 100, row.density * 100), fontsize=6)
-    chosen = t.iloc[discovery.box]
-    ax.plot(chosen.coverage * 100, chosen.density * 100, "s", color="black", markersize=7)
-    ax.set_xlabel("coverage: share of all failures inside the box (%)")
-    ax.set_ylabel("density: share of the box's futures that fail (%)")
-    ax.set_title(f"Scenario discovery: box {discovery.box} (square); numbers: dimensions cut")
-    footnote(
-        fig,
-        f"{discovery.policy}: {discovery.where.describe()} in {discovery.failures} of "
-        f"{discovery.futures} futures (PRIM, EMA Workbench)",
     )
     return fig
 

@@ -95,7 +95,7 @@ def _(result: SweepResult) -> dict[str, Writer]:
 
 @files.register
 def _(exploration: Exploration) -> dict[str, Writer]:
-    from sim.reporting.plots import plot_futures  # noqa: PLC0415 (matplotlib is slow to import)
+    from sim.reporting.futures_plots import plot_futures  # noqa: PLC0415 (slow to import)
 
     return {
         "experiments.csv": _csv(exploration.table),
@@ -108,11 +108,12 @@ def _(exploration: Exploration) -> dict[str, Writer]:
 
 @files.register
 def _(discovery: Discovery) -> dict[str, Writer]:
-    from sim.reporting.plots import plot_tradeoff  # noqa: PLC0415 (matplotlib is slow to import)
+    from sim.reporting.futures_plots import plot_box, plot_tradeoff  # noqa: PLC0415 (slow to import)
 
     return {
         "discovery.json": _json(discovery.as_dict()),
         "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
+        "box.png": _figure(lambda: plot_box(discovery)),
     }
 
 
