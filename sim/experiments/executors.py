@@ -194,9 +194,7 @@ class Dask(_Closing):
             raise MissingDaskError from None
         self._cluster = None
         if address == "local":
-            # The workers' stack-sampling profiler wakes every 10 ms and takes the GIL from a
-            # pure-Python simulation; the workers started here (only they) do without it.
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
+            with dask.config.set(_QUIET_WORKERS):
                 self._cluster = LocalCluster(
                     n_workers=workers or available_cores(),
                     threads_per_worker=1,  # the simulation holds the GIL: one thread a process
@@ -253,6 +251,15 @@ class Dask(_Closing):
             self._cluster.close()
 
 
+# Each of these wakes a worker's event loop, which takes the GIL from the simulation running in
+# the worker's other thread: the stack-sampling profiler every 10 ms, the event-loop tick every
+# 20 ms, the system monitor every 0.5 s. The workers started here (only they) do without the
+# profiler and wake the others less often; measured in bench/scaling.py.
+_QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 _CONNECT_SECONDS = 10  # an unreachable scheduler is said in seconds, not Dask's default 30
 
 
