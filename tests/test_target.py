@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.experiments.target import Goal, target
+from sim.experiments.target import Goal, TargetResult, target
+from sim.results import theory
 
 from conftest import scenario
 
@@ -125,3 +126,93 @@ def test_questions_that_make_no_sense_are_refused(lever, goal, message):
     """Unknown scope, a lever that is not a number or does not exist."""
     with pytest.raises(sim.ScenarioError, match=message):
         target(constant_kitchens(), lever, goal, replications=2, workers=1)
+
+
+def poisson_kitchens() -> sim.Scenario:
+    """4 kitchens of Poisson(25) a day, a weekly quota, nothing carried over, 52 weeks.
+
+    A week's quota ``q`` is missed with probability P(Poisson(700) < q)
+    (``theory.poisson_miss_probability``), the same every week: the miss rate's mean.
+    """
+    return scenario(
+        {
+            "kitchens.k.count": 4,
+            "kitchens.k.daily_output": {"distribution": "poisson", "mean": 25},
+            "warehouse.leftover": "clear",
+        },
+        horizon_days=364,
+    )
+
+
+def largest_quota_at(p: float) -> int:
+    """The exact answer: the largest weekly quota missed with probability at most ``p``."""
+    q = 700
+    while theory.poisson_miss_probability(4, 25, 7, q) > p:
+        q -= 1
+    return q
+
+
+def quota_answer(seed: int, replications: int) -> TargetResult:
+    """The largest quota promised at 95% reliability, as the simulation finds it."""
+    return target(
+        poisson_kitchens(),
+        "buyers.b.quota.p",
+        MISS_5,
+        low=500,
+        high=800,
+        replications=replications,
+        seed=seed,
+        workers=1,
+    )
+
+
+def test_the_answer_comes_with_a_confidence_interval_in_the_levers_units():
+    """The interval holds the exact answer, holds the estimate, and narrows with replications.
+
+    Over seeds, it holds the exact answer at least as often as a 95% interval should (it is
+    made by inverting the metric's 95% CI at each value): 12 seeds, at least 10 must hold it
+    (for a true coverage of 95%, fewer would happen with probability 2%).
+    """
+    exact = largest_quota_at(0.05)
+    few, many = quota_answer(1, 40), quota_answer(1, 320)
+    for answer in (few, many):
+        lo, hi = answer.interval
+        assert lo <= exact <= hi
+        assert lo <= answer.value <= hi
+        assert answer.open_ends == (False, False)
+    assert many.interval[1] - many.interval[0] < (few.interval[1] - few.interval[0]) / 2
+    assert "(95% CI " in many.describe()
+    covered = sum(
+        a.interval[0] <= exact <= a.interval[1] for a in (quota_answer(s, 40) for s in range(12))
+    )
+    assert covered >= 10
+
+
+def test_precision_adds_replications_at_each_value_until_the_ci_is_narrow_enough():
+    """With a precision, every value evaluated ends with a CI that narrow (or at the cap)."""
+    answer = target(
+        poisson_kitchens(),
+        "buyers.b.quota.p",
+        MISS_5,
+        low=600,
+        high=700,
+        replications=10,
+        seed=2,
+        workers=1,
+        precision=sim.Precision(0.01, max_replications=400),
+    )
+    table = answer.table
+    narrow = (table.ci_hi - table.ci_lo) / 2 <= 0.01
+    assert (narrow | (table.replications == 400)).all()
+    assert (table.replications > 10).any()
+
+
+def test_the_answer_is_rounded_to_what_its_interval_supports():
+    """A 285-wide interval: the answer to the nearest 10, said as "about"."""
+    answer = TargetResult(
+        constant_kitchens(), "buyers.b.quota.p", MISS_5, 1, 100, 200, 4000, value=1331
+    )
+    answer.interval = (1215, 1500)
+    assert answer.rounded() == "about 1,330 (95% CI 1,215 to 1,500)"
+    answer.interval, answer.open_ends = (1331, 4000), (False, True)
+    assert answer.rounded() == "about 1,300 (95% CI 1,331 to at least 4,000)"

@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     target_cmd = command(
         "target", commands.target, "find the lever value that meets a risk target (bisection)"
     )
-    _experiment_options(target_cmd, precision=False)
+    _experiment_options(target_cmd, precision=True)
     target_cmd.add_argument(
         "--lever", required=True, metavar="PATH", help="dotted path to a number"
     )
@@ -214,7 +214,8 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
             "--precision",
             type=_positive_float,
             metavar="H",
-            help="add replications until the quota miss rate's 95%% CI half-width is <= H",
+            help="add replications until the 95%% CI half-width of the quota miss rate (for "
+            "target: of its metric, at each value) is <= H",
         )
         cmd.add_argument(
             "--max-replications",

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Unpack
 
 import pandas as pd
 
 from sim.experiments.runner import (
-    Execution,
+    PreciseExecution,
+    Runner,
     Variant,
     replications_and_seed,
     runner_for,
 )
 from sim.results.metrics import KPIS, bounds_of, mean_ci, scope_kpis
+from sim.results.precision import Precision
 from sim.results.tables import Results
 from sim.scenario.loading import derive
 from sim.scenario.messages import ScenarioError
@@ -49,11 +52,17 @@ class Goal:
         if self.metric not in KPIS:
             raise ValueError(f"unknown metric {self.metric!r} (one of: {', '.join(KPIS)})")
 
-    def met(self, estimate: dict[str, Any]) -> bool:
-        """Tell whether an estimate ``{"mean", "ci95"}`` meets the goal."""
+    def met(self, estimate: dict[str, Any], side: str | None = None) -> bool:
+        """Tell whether an estimate ``{"mean", "ci95"}`` meets the goal.
+
+        ``side``: ``"estimate"``, or an end of the CI: ``"pessimistic"`` (the end that must meet
+        it for ``conservative``) or ``"optimistic"``; default: as ``conservative`` says.
+        """
+        side = side or ("pessimistic" if self.conservative else "estimate")
         value = estimate["mean"]
-        if self.conservative and estimate["ci95"][0] is not None:
-            value = estimate["ci95"][1] if self.at_most else estimate["ci95"][0]
+        lo, hi = estimate["ci95"]
+        if side != "estimate" and lo is not None:
+            value = hi if (side == "pessimistic") == self.at_most else lo
         return bool(value <= self.bound if self.at_most else value >= self.bound)
 
     def describe(self) -> str:
@@ -78,7 +87,11 @@ class TargetResult:
         seeking: ``"smallest"`` or ``"largest"`` value meeting the goal.
         value: The answer, or ``None`` if no value in the bounds meets the goal.
         neighbour: The adjacent value found not to meet the goal, if any.
-        evaluations: Lever value -> estimate of the metric there.
+        interval: The 95% confidence interval of the answer in the lever's units: the values
+            whose 95% CI of the metric contains the bound (``None`` if nothing meets it).
+        open_ends: Whether each end of ``interval`` is a bound searched, beyond which it may
+            go on.
+        evaluations: Lever value -> estimate of the metric there (with ``n``, replications).
     """
 
     scenario: Scenario
@@ -91,6 +104,8 @@ class TargetResult:
     seeking: str = "smallest"
     value: float | None = None
     neighbour: float | None = None
+    interval: tuple[float, float] | None = None
+    open_ends: tuple[bool, bool] = (False, False)
     evaluations: dict[float, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -107,6 +122,7 @@ class TargetResult:
                 "mean": e["mean"],
                 "ci_lo": e["ci95"][0],
                 "ci_hi": e["ci95"][1],
+                "replications": e["n"],
                 "meets": self.goal.met(e),
             }
             for x, e in sorted(self.evaluations.items())
@@ -128,7 +144,7 @@ class TargetResult:
                 f"target; at {_num(closest)}: {at(self.evaluations[closest])}. "
                 "Widen --low/--high, or ask for less."
             )
-        lines = [intro, f"answer: {_num(self.value)}: {at(self.evaluations[self.value])}"]
+        lines = [intro, f"answer: {self.rounded()}: {at(self.evaluations[self.value])}"]
         if self.neighbour is None:
             edge = "upper" if self.seeking == "largest" else "lower"
             lines.append(
@@ -139,6 +155,29 @@ class TargetResult:
                 f"neighbour {_num(self.neighbour)} does not: {at(self.evaluations[self.neighbour])}"
             )
         return "\n".join(lines)
+
+    def rounded(self) -> str:
+        """Say the answer with its interval, to the digits the interval supports.
+
+        E.g. ``about 1,330 (95% CI 1,215 to 1,500)``: the answer is rounded to about a tenth
+        of the interval's width; whole-number levers keep whole numbers.
+        """
+        if self.value is None or self.interval is None:
+            return "none"
+        lo, hi = self.interval
+        width = hi - lo
+        step = 10 ** math.floor(math.log10(width / 4)) if width > 0 else 0
+        integer = isinstance(self.value, int)
+        if integer:
+            step = max(1, step)
+        value = round(self.value / step) * step if step else self.value
+        about = "about " if step and value != self.value else ""
+        below, beyond = self.open_ends
+        low = f"{'at most ' if below else ''}{_num(lo)}"
+        high = f"{'at least ' if beyond else ''}{_num(hi)}"
+        if lo == hi:  # the neighbour is ruled out too: the answer is known to one step
+            return f"{_num(value)} (95% CI: {_num(lo)} only)"
+        return f"{about}{_num(value)} (95% CI {low} to {high})"
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -158,6 +197,9 @@ class TargetResult:
             "value": self.value,
             "estimate": self.evaluations.get(self.value) if self.value is not None else None,
             "neighbour": self.neighbour,
+            "interval": list(self.interval) if self.interval is not None else None,
+            "interval_open": list(self.open_ends),
+            "answer": self.rounded(),
             "neighbour_estimate": (
                 self.evaluations.get(self.neighbour) if self.neighbour is not None else None
             ),
@@ -173,7 +215,7 @@ def target(
     low: float | None = None,
     high: float | None = None,
     resolution: float | None = None,
-    **execution: Unpack[Execution],
+    **execution: Unpack[PreciseExecution],
 ) -> TargetResult:
     """Find the smallest (or largest) lever value that meets the goal, by bisection.
 
@@ -193,36 +235,92 @@ def target(
     )
     n, seed = replications_and_seed(scenario, execution)
     answer = TargetResult(scenario, lever, goal, seed, n, lo, hi)
+    precision = execution.get("precision")
     with runner_for(seed, execution) as runner:
 
-        def evaluate(x: float) -> bool:
+        def estimate(x: float) -> dict[str, Any]:
             if x not in answer.evaluations:
                 variant = Variant(f"{lever}={x}", derive(scenario, {lever: x}))
-                outcomes = runner.run([variant], n)[variant.name]
-                shipments = Results(variant.scenario, seed, outcomes).shipments
-                per_rep = scope_kpis(shipments, goal.buyer, goal.product)
-                answer.evaluations[x] = mean_ci(per_rep[goal.metric], bounds=bounds_of(goal.metric))
-            return goal.met(answer.evaluations[x])
+                answer.evaluations[x] = _estimate(runner, variant, goal, n, precision)
+            return answer.evaluations[x]
 
-        _bisect(answer, evaluate, step, integer)
+        _bisect(answer, estimate, step, integer)
     return answer
 
 
-def _bisect(answer: TargetResult, meets: Any, step: float, integer: bool) -> None:
-    """Fill in ``answer.seeking``, ``value`` and ``neighbour`` by bisection."""
-    lo, hi = answer.low, answer.high
-    lo_ok, hi_ok = meets(lo), meets(hi)
-    e_lo, e_hi = answer.evaluations[lo]["mean"], answer.evaluations[hi]["mean"]
-    better_up = e_hi < e_lo if answer.goal.at_most else e_hi > e_lo
-    if lo_ok and hi_ok:  # both meet: the answer lies at or beyond a bound
-        answer.seeking = "smallest" if better_up or e_hi == e_lo else "largest"
-        answer.value = lo if answer.seeking == "smallest" else hi
+def _estimate(
+    runner: Runner, variant: Variant, goal: Goal, n: int, precision: Precision | None
+) -> dict[str, Any]:
+    """The goal's metric at one lever value: mean, 95% CI and replications (``n``).
+
+    With ``precision``, replications are added (as ``run --precision`` does) until the CI's
+    half-width is at most that: replication ``r`` is the same at every value (common random
+    numbers), whatever number each value ends with.
+    """
+    while True:
+        outcomes = runner.run([variant], n)[variant.name]
+        shipments = Results(variant.scenario, runner.seed, outcomes).shipments
+        per_rep = scope_kpis(shipments, goal.buyer, goal.product)
+        found = mean_ci(per_rep[goal.metric], bounds=bounds_of(goal.metric))
+        lo, hi = found["ci95"]
+        width = None if lo is None else (hi - lo) / 2
+        if precision is None or n >= precision.max_replications:
+            return {**found, "n": n}
+        if width is not None and width <= precision.half_width:
+            return {**found, "n": n}
+        n = precision.next_total(n, width)
+
+
+def _bisect(
+    answer: TargetResult, estimate: Callable[[float], dict[str, Any]], step: float, integer: bool
+) -> None:
+    """Fill in the answer: which way to seek, the value and its neighbour, and its interval.
+
+    The interval inverts a test (Casella & Berger 2002, section 9.2.1): a lever value belongs to
+    the 95% confidence set of the answer when the 95% CI of the metric there contains the
+    bound, i.e. when a test of "the metric equals the bound here" does not reject. With the
+    metric monotone in the lever (and smooth under common random numbers) the set is an
+    interval, found by bisecting for where each end of the CI crosses the bound.
+    """
+    goal, lo, hi = answer.goal, answer.low, answer.high
+    lo_ok, hi_ok = goal.met(estimate(lo)), goal.met(estimate(hi))
+    e_lo, e_hi = estimate(lo)["mean"], estimate(hi)["mean"]
+    better_up = e_hi < e_lo if goal.at_most else e_hi > e_lo
+    # Both meet or neither: the answer lies at or beyond a bound, or nowhere in them.
+    smallest = (better_up or (lo_ok and e_hi == e_lo)) if lo_ok == hi_ok else hi_ok
+    answer.seeking = "smallest" if smallest else "largest"
+
+    def edge(side: str | None) -> tuple[float | None, float | None]:
+        return _edge(answer, lambda x: goal.met(estimate(x), side), step, integer)
+
+    answer.value, answer.neighbour = edge(None)
+    optimistic, open_near = edge("optimistic")
+    pessimistic, _ = edge("pessimistic")
+    if optimistic is None:  # not even the CI's better end meets it: no answer, no interval
         return
-    if not lo_ok and not hi_ok:
-        answer.seeking = "smallest" if better_up else "largest"
-        return
-    answer.seeking = "smallest" if hi_ok else "largest"
-    good, bad = (hi, lo) if hi_ok else (lo, hi)
+    far = hi if smallest else lo
+    ends = (optimistic, far if pessimistic is None else pessimistic)
+    opens = (open_near is None, pessimistic is None)
+    if not smallest:
+        ends, opens = ends[::-1], opens[::-1]
+    answer.interval, answer.open_ends = (min(ends), max(ends)), opens
+
+
+def _edge(
+    answer: TargetResult, meets: Callable[[float], bool], step: float, integer: bool
+) -> tuple[float | None, float | None]:
+    """Bisect for the smallest (or largest, as ``answer.seeking``) value meeting ``meets``.
+
+    Returns it and its neighbour that does not meet; ``(None, None)`` when no value in the
+    bounds meets, and ``(bound, None)`` when the nearest bound already does.
+    """
+    good, bad = (
+        (answer.high, answer.low) if answer.seeking == "smallest" else (answer.low, answer.high)
+    )
+    if not meets(good):
+        return None, None
+    if meets(bad):
+        return bad, None
     while abs(good - bad) > step:
         mid = (good + bad) / 2
         mid = math.floor(mid) if integer and good > bad else math.ceil(mid) if integer else mid
@@ -230,7 +328,7 @@ def _bisect(answer: TargetResult, meets: Any, step: float, integer: bool) -> Non
             good = mid
         else:
             bad = mid
-    answer.value, answer.neighbour = good, bad
+    return good, bad
 
 
 def search_range(
@@ -280,7 +378,7 @@ def _bound(given: float | None, default: float, integer: bool) -> float:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    return f"{x:g}" if isinstance(x, float) else f"{x:,}"
 
 
 def _estimate_text(estimate: dict[str, Any]) -> str:

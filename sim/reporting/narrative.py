@@ -196,8 +196,10 @@ def _target_section(document: dict[str, Any]) -> list[str]:
     lever, goal = document["lever"], document["goal"]
     if document["met"]:
         answer = (
-            f"The {document['seeking']} {lever} with {goal} is {document['value']:g}: there the "
-            f"estimate is {_say(document['estimate'], lambda x: f'{x:.3g}', '')}."
+            f"The {document['seeking']} {lever} with {goal} is {document['answer']}: "
+            f"there the estimate is {_say(document['estimate'], lambda x: f'{x:.3g}', '')}. The "
+            "interval holds every value whose 95% CI of the metric contains the target: the "
+            "answer could be anywhere in it."
         )
     else:
         answer = (
