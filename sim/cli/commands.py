@@ -49,6 +49,8 @@ def compare(args: argparse.Namespace) -> int:
     if not scenario.policies:
         raise UsageError(f"{args.scenario}: no policies: section to compare")
     policy_variants(scenario)  # every policy must be valid before anything runs
+    if args.select is not None:
+        return _select(args, scenario)
     with _session(args, scenario) as execution:
         comparison = compare_policies(scenario, **execution)
     _finish(
@@ -117,6 +119,27 @@ def target(args: argparse.Namespace) -> int:
             **execution,
         )
     _finish(args, answer, json.dumps(answer.summary, indent=2), answer.describe())
+    return 0
+
+
+def _select(args: argparse.Namespace, scenario: Scenario) -> int:
+    """Rank and select (compare --select) among the baseline and the policies."""
+    from sim.experiments.select import check_settings, select  # noqa: PLC0415
+
+    settings = {
+        "procedure": args.select,
+        "kpi": args.kpi,
+        "buyer": args.buyer,
+        "product": args.product,
+        "delta": args.delta,
+        "alpha": args.alpha,
+    }
+    if args.precision is not None:
+        raise UsageError("--precision: not with --select, which decides its own replications")
+    check_settings(scenario, **settings)  # said before the folder is made or anything runs
+    with _session(args, scenario) as execution:
+        chosen = select(scenario, **settings, max_replications=args.max_replications, **execution)
+    _finish(args, chosen, json.dumps(chosen.as_dict(), indent=2), chosen.describe())
     return 0
 
 

@@ -13,6 +13,7 @@ from sim.cli import commands
 from sim.experiments.executors import ENGINES, available_cores
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.robustness import DEFAULT_TARGET
+from sim.experiments.select import PROCEDURES
 from sim.results.metrics import KPIS
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", commands.compare, "compare the scenario's policies with the baseline"
     )
     _experiment_options(compare_cmd, precision=True)
+    _select_options(compare_cmd)
 
     sweep_cmd = command("sweep", commands.sweep, "run a grid or sample of lever values")
     _experiment_options(sweep_cmd, precision=True)
@@ -135,6 +137,32 @@ def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
         help=f"what counts as acceptable in a future (default: {DEFAULT_TARGET})",
     )
     explore_cmd.add_argument("--buyer", metavar="B", help="the target is this buyer's KPI")
+
+
+def _select_options(compare_cmd: argparse.ArgumentParser) -> None:
+    compare_cmd.add_argument(
+        "--select",
+        choices=PROCEDURES,
+        help="ranking and selection: the best policy with a guarantee (Kim-Nelson KN, adding "
+        "replications where needed), or a subset sure to hold the best",
+    )
+    compare_cmd.add_argument(
+        "--delta",
+        type=_positive_float,
+        default=0.01,
+        metavar="D",
+        help="--select best: the smallest difference that matters (0.01: 1 point of a rate)",
+    )
+    compare_cmd.add_argument(
+        "--alpha",
+        type=_positive_float,
+        default=0.05,
+        metavar="A",
+        help="--select: one minus the confidence (0.05)",
+    )
+    compare_cmd.add_argument("--kpi", choices=KPIS, default="quota_miss_rate", help="--select: on")
+    compare_cmd.add_argument("--buyer", metavar="B", help="--select: this buyer's lines only")
+    compare_cmd.add_argument("--product", metavar="P", help="--select: this product's only")
 
 
 def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """Many replications of scenario variants, and the questions asked of them.
 
 The runner, executors and run store; comparing policies, sweeping levers, finding a target,
-one-at-a-time sensitivity, exploring uncertain futures.
+one-at-a-time sensitivity, exploring uncertain futures, choosing with confidence.
 
 Imports ``sim.results``, ``sim.engine`` and ``sim.scenario``; never ``sim.reporting``.
 """
@@ -11,6 +11,7 @@ from sim.experiments.executors import Dask, LocalProcesses, Serial
 from sim.experiments.explore import Exploration, explore
 from sim.experiments.robustness import Criterion
 from sim.experiments.runner import Execution, PreciseExecution, run
+from sim.experiments.select import Selection, select
 from sim.experiments.sensitivity import Sensitivity, sensitivity
 from sim.experiments.store import RunStore
 from sim.experiments.sweep import SweepResult, sweep
@@ -26,6 +27,7 @@ __all__ = [
     "LocalProcesses",
     "PreciseExecution",
     "RunStore",
+    "Selection",
     "Sensitivity",
     "Serial",
     "SweepResult",
@@ -33,6 +35,7 @@ __all__ = [
     "compare",
     "explore",
     "run",
+    "select",
     "sensitivity",
     "sweep",
     "target",

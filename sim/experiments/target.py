@@ -135,7 +135,7 @@ class TargetResult:
         intro = (
             f"{self.scenario.name}: {self.seeking} {self.lever} in [{_num(self.low)}, "
             f"{_num(self.high)}] with {self.goal.describe()} "
-            f"({self.replications} replications per value, seed {self.seed})"
+            f"({self._replications()} replications per value, seed {self.seed})"
         )
         if self.value is None:
             closest = self.low if self.seeking == "largest" else self.high
@@ -155,6 +155,11 @@ class TargetResult:
                 f"neighbour {_num(self.neighbour)} does not: {at(self.evaluations[self.neighbour])}"
             )
         return "\n".join(lines)
+
+    def _replications(self) -> str:
+        counts = {e["n"] for e in self.evaluations.values()} or {self.replications}
+        low, high = min(counts), max(counts)
+        return f"{low:,}" if low == high else f"{low:,} to {high:,}"
 
     def rounded(self) -> str:
         """Say the answer with its interval, to the digits the interval supports.

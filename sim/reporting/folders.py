@@ -44,6 +44,8 @@ OUR_FILES = frozenset(
         "sweep.csv",
         "sweep.png",
         "target.json",
+        "selection.json",
+        "selection.csv",
         "target.csv",
         "experiments.csv",
         "experiments.json",

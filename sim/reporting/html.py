@@ -28,6 +28,7 @@ KINDS = {
     "target.json": "target",
     "sensitivity.json": "sensitivity",
     "experiments.json": "explore",
+    "selection.json": "select",
 }
 FIGURES = {
     "stock.png": "Warehouse stock over time",

@@ -241,6 +241,32 @@ def _sensitivity_section(document: dict[str, Any]) -> list[str]:
     ]
 
 
+def _select_section(document: dict[str, Any]) -> list[str]:
+    rate = document["kpi"] in ("quota_miss_rate", "fill_rate")
+    how = (
+        "the fully sequential procedure of Kim and Nelson, which adds replications only to "
+        "the policies still in contention"
+        if document["procedure"] == "best"
+        else "subset selection (Nelson and colleagues), which keeps every policy that could be "
+        "the best"
+    )
+    lines = [
+        f"Which policy is best? Chosen by {how}, with common random numbers: "
+        f"{document['sentence']}"
+    ]
+    table = [
+        [
+            r["policy"],
+            f"{r['mean']:.1%}" if rate else f"{r['mean']:.3g}",
+            f"{r['replications']:,}",
+            "kept" if r["kept"] else ("within the zone" if r.get("within_delta") else "ruled out"),
+        ]
+        for r in document["table"]
+    ]
+    header = ["policy", document["kpi"].replace("_", " "), "replications", "outcome"]
+    return [paragraph(lines), html_table(header, table)]
+
+
 def _explore_section(document: dict[str, Any]) -> list[str]:
     futures = len(document["futures"])
     setting = (
@@ -310,5 +336,6 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "target": _target_section,
     "sensitivity": _sensitivity_section,
     "explore": _explore_section,
+    "select": _select_section,
 }
 """Each kind of result (as ``html.KINDS`` names it) -> its section of the report."""

@@ -16,6 +16,7 @@ import pandas as pd
 from sim.experiments.compare import Comparison
 from sim.experiments.discover import Discovery
 from sim.experiments.explore import Exploration
+from sim.experiments.select import Selection
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
 from sim.experiments.target import TargetResult
@@ -114,6 +115,15 @@ def _(discovery: Discovery) -> dict[str, Writer]:
         "discovery.json": _json(discovery.as_dict()),
         "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
         "box.png": _figure(lambda: plot_box(discovery)),
+    }
+
+
+@files.register
+def _(selection: Selection) -> dict[str, Writer]:
+    return {
+        "selection.json": _json(selection.as_dict()),
+        "selection.csv": _csv(selection.table),
+        "scenario.yaml": _text(to_yaml(selection.scenario)),
     }
 
 
