@@ -14,6 +14,7 @@ from types import ModuleType
 
 from sim._version import __version__
 from sim.experiments import (
+    Cheapest,
     Comparison,
     Criterion,
     Dask,
@@ -27,6 +28,7 @@ from sim.experiments import (
     Serial,
     SweepResult,
     TargetResult,
+    cheapest,
     compare,
     explore,
     run,
@@ -40,6 +42,7 @@ from sim.results import Precision, Results
 from sim.scenario import Scenario, ScenarioError, derive, load_scenario, parse_scenario
 
 __all__ = [
+    "Cheapest",
     "Comparison",
     "Criterion",
     "Dask",
@@ -58,6 +61,7 @@ __all__ = [
     "SweepResult",
     "TargetResult",
     "__version__",
+    "cheapest",
     "compare",
     "derive",
     "explore",

@@ -143,6 +143,31 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> int:
     return 0
 
 
+def cheapest(args: argparse.Namespace) -> int:
+    """The least costly candidate whose KPI meets a constraint with a stated confidence.
+
+    Prints every candidate's cost, estimate and what ruled it out; --out writes the table.
+    """
+    from sim.experiments.cheapest import candidate_variants  # noqa: PLC0415
+    from sim.experiments.cheapest import cheapest as find_cheapest  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
+
+    scenario = _load(args)
+    where = Criterion.parse(args.where, args.buyer)
+    seed = scenario.seed if args.seed is None else args.seed
+    candidate_variants(scenario, where, args.confidence, args.candidates, seed)  # check first
+    with _session(args, scenario) as execution:
+        answer = find_cheapest(
+            scenario,
+            where,
+            confidence=args.confidence,
+            candidates=args.candidates,
+            **execution,
+        )
+    _finish(args, answer, json.dumps(answer.as_dict(), indent=2), answer.describe())
+    return 0
+
+
 def sensitivity(args: argparse.Namespace) -> int:
     """Move each lever down and up (one at a time, common random numbers); rank their effect.
 

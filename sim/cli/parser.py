@@ -10,6 +10,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.cli import commands
+from sim.experiments.cheapest import CANDIDATES
 from sim.experiments.executors import ENGINES, available_cores
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.robustness import DEFAULT_TARGET
@@ -78,6 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     target_cmd.add_argument(
         "--conservative", action="store_true", help="the whole 95%% CI must meet the target"
+    )
+
+    cheap_cmd = command(
+        "cheapest", commands.cheapest, "the least costly policy that meets a target, surely"
+    )
+    _experiment_options(cheap_cmd, precision=False)
+    cheap_cmd.add_argument(
+        "--where",
+        default="quota_miss_rate<=0.05",
+        metavar="KPI<=X",
+        help="the constraint (default: quota_miss_rate<=0.05)",
+    )
+    cheap_cmd.add_argument("--buyer", metavar="B", help="the constraint on this buyer's lines")
+    cheap_cmd.add_argument(
+        "--confidence", type=_positive_float, default=0.95, help="how sure, one-sided (0.95)"
+    )
+    cheap_cmd.add_argument(
+        "--candidates",
+        choices=CANDIDATES,
+        default="policies",
+        help="the baseline and the policies, or the points of the sweep: design",
     )
 
     sens_cmd = command(

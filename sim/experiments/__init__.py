@@ -6,6 +6,7 @@ one-at-a-time sensitivity, exploring uncertain futures, choosing with confidence
 Imports ``sim.results``, ``sim.engine`` and ``sim.scenario``; never ``sim.reporting``.
 """
 
+from sim.experiments.cheapest import Cheapest, cheapest
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.executors import Dask, LocalProcesses, Serial
 from sim.experiments.explore import Exploration, explore
@@ -18,6 +19,7 @@ from sim.experiments.sweep import SweepResult, sweep
 from sim.experiments.target import Goal, TargetResult, target
 
 __all__ = [
+    "Cheapest",
     "Comparison",
     "Criterion",
     "Dask",
@@ -32,6 +34,7 @@ __all__ = [
     "Serial",
     "SweepResult",
     "TargetResult",
+    "cheapest",
     "compare",
     "explore",
     "run",

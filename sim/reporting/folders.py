@@ -45,6 +45,8 @@ OUR_FILES = frozenset(
         "sweep.png",
         "target.json",
         "selection.json",
+        "cheapest.json",
+        "cheapest.csv",
         "selection.csv",
         "target.csv",
         "experiments.csv",

@@ -250,10 +250,8 @@ def _select_section(document: dict[str, Any]) -> list[str]:
         else "subset selection (Nelson and colleagues), which keeps every policy that could be "
         "the best"
     )
-    lines = [
-        f"Which policy is best? Chosen by {how}, with common random numbers: "
-        f"{document['sentence']}"
-    ]
+    lines = [f"Which policy is best? Chosen by {how}, with common random numbers:"]
+    lines.append(document["sentence"])
     table = [
         [
             r["policy"],

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.experiments.cheapest import Cheapest
 from sim.experiments.compare import Comparison
 from sim.experiments.discover import Discovery
 from sim.experiments.explore import Exploration
@@ -115,6 +116,15 @@ def _(discovery: Discovery) -> dict[str, Writer]:
         "discovery.json": _json(discovery.as_dict()),
         "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
         "box.png": _figure(lambda: plot_box(discovery)),
+    }
+
+
+@files.register
+def _(answer: Cheapest) -> dict[str, Writer]:
+    return {
+        "cheapest.json": _json(answer.as_dict()),
+        "cheapest.csv": _csv(answer.table),
+        "scenario.yaml": _text(to_yaml(answer.scenario)),
     }
 
 

@@ -24,6 +24,7 @@ def first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
         or _needs_start_date(s)
         or _unknown_shock_scope(s)
         or _missing_prices(s)
+        or _unknown_cost_item(s)
         or _cannot_be_served(s)
     )
 
@@ -148,6 +149,19 @@ def _unknown_shock_scope(s: Scenario) -> tuple[Path, str] | None:
         for j, group in enumerate(shock.groups or []):
             if group not in groups:
                 return ("shocks", i, "groups", j), f"unknown kitchen group {group!r}"
+    return None
+
+
+def _unknown_cost_item(s: Scenario) -> tuple[Path, str] | None:
+    if s.costs is None:
+        return None
+    groups = {g.name for g in s.kitchens}
+    for group in s.costs.kitchen_per_year:
+        if group not in groups:
+            return ("costs", "kitchen_per_year", group), f"unknown kitchen group {group!r}"
+    for product in s.costs.initial_stock_per_pack:
+        if product not in s.products:
+            return ("costs", "initial_stock_per_pack", product), f"unknown product {product!r}"
     return None
 
 

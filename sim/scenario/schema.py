@@ -16,6 +16,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from sim.scenario.consistency import first_inconsistency
+from sim.scenario.costs import Costs
 from sim.scenario.designs import Sweep, Uncertainty
 from sim.scenario.distributions import Distribution
 from sim.scenario.fields import WEEKDAYS, Days, Fraction, Name, Packs, Price, Section, Weekday
@@ -189,6 +190,9 @@ class Scenario(Section):
     calendar: Calendar = Calendar()
     shocks: list[Shock] = Field(default_factory=list)
     finance: Finance | None = None
+    costs: Costs | None = Field(
+        default=None, description="What policies cost, for `umkm-sim cheapest` (Rp)."
+    )
     policies: dict[Name, dict[str, Any]] = Field(
         default_factory=dict,
         description="What-if policies for `umkm-sim compare`: name -> dotted-path overrides, "
@@ -238,8 +242,8 @@ class Scenario(Section):
         """Return a SHA-256 of what is simulated: two scenarios with one digest run alike.
 
         Leaves out what does not change a replication's numbers: name, description, the
-        default seed and replications, and the experiment sections (policies, sweep,
-        uncertainties).
+        default seed and replications, the costs, and the experiment sections (policies,
+        sweep, uncertainties).
         """
         content = self.model_dump(
             mode="json",
@@ -248,6 +252,7 @@ class Scenario(Section):
                 "description",
                 "seed",
                 "replications",
+                "costs",
                 "policies",
                 "sweep",
                 "uncertainties",

@@ -1,0 +1,212 @@
+"""The cheapest policy that keeps a KPI within a target, with a stated confidence.
+
+Every candidate (the baseline and the policies, or the points of a sweep design) runs with the
+same seed (common random numbers) and is costed with the scenario's ``costs:`` section. A
+candidate qualifies when the one-sided confidence bound of its KPI meets the target (Student's
+t over replications: for ``quota_miss_rate<=0.05`` at 95%, the upper 95% bound must be at most
+5%). Each candidate is judged at the stated confidence; the cheapest that qualifies is chosen.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Unpack
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.experiments.compare import ALL, policy_variants
+from sim.experiments.robustness import Criterion
+from sim.experiments.runner import (
+    PreciseExecution,
+    Variant,
+    replications_and_seed,
+    run_variants,
+)
+from sim.experiments.sweep import design, sweep_variants
+from sim.results.metrics import scope_kpis
+from sim.results.tables import Results, provenance
+from sim.scenario.costs import cost_of
+from sim.scenario.messages import ScenarioError, show
+from sim.scenario.schema import Scenario
+
+CANDIDATES = ("policies", "sweep")
+
+
+@dataclass(frozen=True)
+class Cheapest:
+    """Every candidate's cost and KPI, which qualify, and the cheapest that does.
+
+    Attributes:
+        scenario: The baseline scenario (with its ``costs:``).
+        seed: The seed of every candidate.
+        where: The constraint.
+        confidence: With which it must hold.
+        table: Per candidate, cheapest first: cost, mean, one-sided bound, ``qualifies``, and
+            ``why`` (what ruled it out, or that it was chosen).
+        chosen: The cheapest qualifying candidate, or ``None``.
+    """
+
+    scenario: Scenario
+    seed: int
+    where: Criterion
+    confidence: float
+    table: pd.DataFrame
+    chosen: str | None
+
+    def describe(self) -> str:
+        """The answer in a sentence, then every candidate and what ruled it out."""
+        head = (
+            f"{self.scenario.name}: the cheapest candidate with {self.where.describe()} at "
+            f"{self.confidence:.0%} confidence (one-sided bound; seed {self.seed}, "
+            f"{int(self.table.replications.iloc[0])} replications each, common random numbers)"
+        )
+        lines = [head, "", f"{'candidate':<22}{'cost (Rp)':>18}  {'estimate':>9}  outcome"]
+        lines += [
+            f"  {r['candidate']:<20}{_rp(r['cost']):>18}  {self._value(r['mean']):>9}  {r['why']}"
+            for r in self.table.to_dict("records")
+        ]
+        lines += ["", self.sentence()]
+        return "\n".join(lines)
+
+    def sentence(self) -> str:
+        """Which candidate, what it costs, and the runner-up."""
+        if self.chosen is None:
+            return (
+                f"No candidate meets {self.where.describe()} with {self.confidence:.0%} "
+                "confidence: ask for more replications, or look at costlier policies."
+            )
+        ok = self.table[self.table.qualifies]
+        best = ok.iloc[0]
+        said = (
+            f"{best.candidate} is the cheapest candidate that keeps {self.where.describe()} "
+            f"with {self.confidence:.0%} confidence: Rp {_rp(best.cost)} over the horizon"
+        )
+        if len(ok) > 1:
+            second = ok.iloc[1]
+            said += f"; the runner-up, {second.candidate}, costs Rp {_rp(second.cost)}"
+        return said + "."
+
+    def as_dict(self) -> dict[str, Any]:
+        """The answer as a JSON-ready document, with what produced it."""
+        return {
+            "kind": "cheapest",
+            **provenance(self.scenario, self.seed, int(self.table.replications.iloc[0])),
+            "where": self.where.describe(),
+            "confidence": self.confidence,
+            "chosen": self.chosen,
+            "sentence": self.sentence(),
+            "table": json.loads(self.table.to_json(orient="records")),
+        }
+
+    def _value(self, x: float) -> str:
+        return f"{x:.1%}" if self.where.kpi in ("quota_miss_rate", "fill_rate") else f"{x:.3g}"
+
+
+def cheapest(
+    scenario: Scenario,
+    where: str | Criterion = "quota_miss_rate<=0.05",
+    *,
+    confidence: float = 0.95,
+    candidates: str = "policies",
+    **execution: Unpack[PreciseExecution],
+) -> Cheapest:
+    """Find the least costly candidate whose KPI meets ``where`` with ``confidence``.
+
+    Args:
+        scenario: The baseline, with ``costs:`` and ``policies:`` (or ``sweep:``).
+        where: The constraint, e.g. ``"quota_miss_rate<=0.05"`` or a ``Criterion``.
+        confidence: How sure the constraint must be (one-sided), e.g. 0.95.
+        candidates: ``policies`` (the baseline and every policy) or ``sweep`` (the points of
+            the scenario's sweep design).
+        **execution: How to run them: replications, seed, workers, ... (see
+            ``sim.experiments.runner.Execution``).
+
+    Raises:
+        ScenarioError: No costs, no candidates, or a constraint that makes no sense.
+    """
+    criterion = where if isinstance(where, Criterion) else Criterion.parse(where)
+    n, seed = replications_and_seed(scenario, execution)
+    variants = candidate_variants(scenario, criterion, confidence, candidates, seed)
+    if n < 2:  # noqa: PLR2004
+        raise ScenarioError(["--replications: a confidence bound needs at least 2"])
+    outcomes, _ = run_variants(variants, n, seed, execution)
+    rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
+    table = pd.DataFrame(rows).sort_values(["cost", "mean"], kind="stable", ignore_index=True)
+    chosen = _explain(table)
+    return Cheapest(scenario, seed, criterion, confidence, table, chosen)
+
+
+def candidate_variants(
+    scenario: Scenario, criterion: Criterion, confidence: float, candidates: str, seed: int
+) -> list[Variant]:
+    """Check the question, and return the candidates to run.
+
+    Raises:
+        ScenarioError: What makes no sense, naming the flag or section.
+    """
+    problems = []
+    if scenario.costs is None:
+        problems.append("no costs: section: nothing to tell the candidates' costs apart")
+    if not 0.5 <= confidence < 1:  # noqa: PLR2004
+        problems.append(f"--confidence: between 0.5 and 1 (0.95), got {show(confidence)}")
+    if criterion.op not in ("<=", ">="):
+        problems.append("--where: a bound to meet, KPI<=X or KPI>=X")
+    if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
+        problems.append(f"--buyer: no buyer named {show(criterion.buyer)}")
+    if candidates not in CANDIDATES:
+        problems.append(f"--candidates: one of {', '.join(CANDIDATES)}, got {show(candidates)}")
+    elif candidates == "sweep" and scenario.sweep is None:
+        problems.append("--candidates sweep: the scenario has no sweep: section")
+    if problems:
+        raise ScenarioError(problems)
+    if candidates == "sweep":
+        assert scenario.sweep is not None  # checked above  # noqa: S101
+        return sweep_variants(scenario, design(scenario.sweep, seed))
+    return policy_variants(scenario)
+
+
+def _judge(
+    variant: Variant, outcomes: list[Any], seed: int, where: Criterion, confidence: float
+) -> dict[str, Any]:
+    """One candidate's cost, mean, one-sided bound, and whether it qualifies."""
+    shipments = Results(variant.scenario, seed, outcomes).shipments
+    buyer = None if where.buyer == ALL else where.buyer
+    values = scope_kpis(shipments, buyer, None)[where.kpi].to_numpy(dtype=float)
+    n = len(values)
+    mean = float(values.mean())
+    half = float(stats.t.ppf(confidence, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    bound = mean + half if where.op == "<=" else mean - half
+    return {
+        "candidate": variant.name,
+        **{f"set {k}": v for k, v in variant.settings.items()},
+        "cost": cost_of(variant.scenario),
+        "mean": mean,
+        "bound": bound,
+        "replications": n,
+        "qualifies": bool(where.holds(np.array([bound]))[0]),
+    }
+
+
+def _rp(amount: float) -> str:
+    """Rupiah to three significant digits: the costs are estimates too."""
+    return f"{float(f'{amount:.3g}'):,.0f}"
+
+
+def _explain(table: pd.DataFrame) -> str | None:
+    """Fill in ``why`` for each candidate (cheapest first); return the chosen one."""
+    chosen = None
+    why = []
+    for row in table.itertuples():
+        if not row.qualifies:
+            why.append(f"ruled out: not sure to meet it (bound {row.bound:.3g})")
+        elif chosen is None:
+            chosen = str(row.candidate)
+            why.append(f"CHOSEN (bound {row.bound:.3g})")
+        else:
+            why.append(f"meets it (bound {row.bound:.3g}), but costs more than {chosen}")
+    table["why"] = why
+    return chosen

@@ -1,0 +1,99 @@
+"""The cheapest policy that meets a target: its costs, its choice, and what it rules out."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.experiments.cheapest import cheapest
+from sim.scenario.costs import cost_of
+from sim.scenario.yamlio import to_yaml
+
+from conftest import ROOT, cli, scenario
+
+COSTS = {"kitchen_per_year": {"k": 3_650_000}, "initial_stock_per_pack": {"p": 1000}}
+
+
+def kitchens(policies: dict[str, dict]) -> sim.Scenario:
+    """Kitchens of exactly 10 packs a day against 205 a week, 73 days (0.2 year), with costs.
+
+    The baseline has 1 kitchen; n kitchens cost 0.2 x 3,650,000 x n = 730,000 n Rp.
+    """
+    base = scenario({"buyers.b.quota.p": 205}, horizon_days=73, costs=COSTS)
+    return base.model_copy(update={"policies": policies})
+
+
+def test_costs_add_up_over_the_horizon():
+    """Kitchens by the year (prorated), buffer stock once per pack, fund and capacity yearly."""
+    s = scenario(
+        {"kitchens.k.count": 4, "warehouse.initial_stock": {"p": 50}},
+        horizon_days=73,
+        costs={**COSTS, "capacity_per_pack_year": 10},
+        warehouse={"capacity": 1000},
+    )
+    assert cost_of(s) == pytest.approx(0.2 * (4 * 3_650_000 + 1000 * 10) + 50 * 1000)
+    assert cost_of(scenario()) == 0
+
+
+def test_the_cheapest_that_surely_meets_it_is_chosen_and_the_rest_explained():
+    """2 kitchens (140 a week) always miss; 3 and 4 never do: 3 is chosen, 4 is the runner-up."""
+    policies = {f"k{n}": {"kitchens.k.count": n} for n in (2, 3, 4)}
+    answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=5, workers=1)
+    assert answer.chosen == "k3"
+    why = dict(zip(answer.table.candidate, answer.table.why, strict=True))
+    assert why["k3"].startswith("CHOSEN")
+    assert why["k4"].startswith("meets it")
+    assert "costs more than k3" in why["k4"]
+    assert why["k2"].startswith("ruled out")
+    assert why["baseline"].startswith("ruled out")
+    assert list(answer.table.cost) == sorted(answer.table.cost)
+    assert "the runner-up, k4, costs Rp 2,920,000" in answer.sentence()
+
+
+def test_an_estimate_that_meets_the_target_is_not_enough_without_the_confidence():
+    """Poisson kitchens whose miss rate is near the bound: the mean meets it, the bound not."""
+    s = kitchens({"noisy": {"kitchens.k.count": 3}})
+    s = sim.derive(s, {"kitchens.k.daily_output": {"distribution": "poisson", "mean": 10}})
+    first = cheapest(s, "quota_miss_rate<=0.5", replications=4, seed=2, workers=1)
+    row = first.table.set_index("candidate").loc["noisy"]
+    between = (row["mean"] + row["bound"]) / 2  # the estimate meets it; its 95% bound does not
+    answer = cheapest(s, f"quota_miss_rate<={between}", replications=4, seed=2, workers=1)
+    row = answer.table.set_index("candidate").loc["noisy"]
+    assert row["mean"] <= between < row["bound"]
+    assert not row["qualifies"]
+    assert answer.chosen is None
+    assert "No candidate meets" in answer.sentence()
+
+
+def test_costs_name_what_exists(write_yaml):
+    """A cost for a kitchen group nobody has is refused, with its line."""
+    text = to_yaml(scenario()).replace(
+        "buyers:", "costs:\n  kitchen_per_year: {ghosts: 5}\nbuyers:", 1
+    )
+    path = write_yaml(text)
+    done = cli("run", path)
+    assert done.returncode == 2
+    assert "costs.kitchen_per_year.ghosts" in done.stderr
+    assert "unknown kitchen group 'ghosts'" in done.stderr
+
+
+def test_the_command_answers_on_the_balikpapan_scenario_and_refuses_without_costs(tmp_path):
+    """Exit 0 with a chosen policy; exit 2 with one line when a scenario has no costs."""
+    done = cli(
+        "cheapest",
+        ROOT / "scenarios" / "balikpapan.yaml",
+        "--where",
+        "quota_miss_rate<=0.15",
+        "--replications",
+        "100",
+        "--out",
+        tmp_path / "cheap",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "quota-at-90pct is the cheapest candidate" in done.stdout
+    assert (tmp_path / "cheap" / "cheapest.csv").exists()
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(to_yaml(scenario()), encoding="utf-8")
+    refused = cli("cheapest", plain)
+    assert refused.returncode == 2
+    assert "no costs: section" in refused.stderr
