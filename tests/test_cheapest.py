@@ -88,10 +88,12 @@ def test_the_command_answers_on_the_balikpapan_scenario_and_refuses_without_cost
         "100",
         "--out",
         tmp_path / "cheap",
+        "--report",
     )
     assert done.returncode == 0, done.stderr
     assert "quota-at-90pct is the cheapest candidate" in done.stdout
     assert (tmp_path / "cheap" / "cheapest.csv").exists()
+    assert "Which is the cheapest way" in (tmp_path / "cheap" / "report.html").read_text()
     plain = tmp_path / "plain.yaml"
     plain.write_text(to_yaml(scenario()), encoding="utf-8")
     refused = cli("cheapest", plain)

@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sim.cli.commands import EXIT_BAD_INPUT, UsageError
 from sim.cli.parser import build_parser
+from sim.cli.session import EXIT_BAD_INPUT, UsageError
 from sim.reporting.folders import STORE_NAME, OutputError
 from sim.scenario.messages import ScenarioError
 

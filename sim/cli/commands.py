@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sim.reporting.folders import STORE_NAME, complete, prepare, restore
+from sim.cli.session import EXIT_BAD_INPUT, UsageError, finish, session, with_precision
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import parse_assignment
 from sim.scenario.schema import Scenario, scenario_json_schema
-
-EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """A command-line problem the user can fix."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,10 +20,10 @@ def run(args: argparse.Namespace) -> int:
     from sim.reporting.text import format_summary  # noqa: PLC0415
 
     scenario = _load(args)
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         results = run_replications(scenario, **execution)
-    text = _with_precision(format_summary(results.summary), results.precision)
-    _finish(args, results, results.to_json(), text)
+    text = with_precision(format_summary(results.summary), results.precision)
+    finish(args, results, results.to_json(), text)
     return 0
 
 
@@ -51,13 +42,13 @@ def compare(args: argparse.Namespace) -> int:
     policy_variants(scenario)  # every policy must be valid before anything runs
     if args.select is not None:
         return _select(args, scenario)
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         comparison = compare_policies(scenario, **execution)
-    _finish(
+    finish(
         args,
         comparison,
         json.dumps(comparison.summary, indent=2),
-        _with_precision(format_comparison(comparison), comparison.precision),
+        with_precision(format_comparison(comparison), comparison.precision),
     )
     return 0
 
@@ -76,13 +67,13 @@ def sweep(args: argparse.Namespace) -> int:
     plan = as_sweep(scenario, levers, args.samples, "--sweep" if levers else "--samples")
     seed = scenario.seed if args.seed is None else args.seed
     sweep_variants(scenario, design(plan, seed))  # validate every point before running
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         result = sweep_levers(scenario, plan, **execution)
-    _finish(
+    finish(
         args,
         result,
         json.dumps(result.summary, indent=2),
-        _with_precision(format_sweep(result), result.precision),
+        with_precision(format_sweep(result), result.precision),
     )
     return 0
 
@@ -108,7 +99,7 @@ def target(args: argparse.Namespace) -> int:
     search_range(
         scenario, args.lever, goal, low=args.low, high=args.high, resolution=args.resolution
     )
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         answer = find_target(
             scenario,
             args.lever,
@@ -118,7 +109,7 @@ def target(args: argparse.Namespace) -> int:
             resolution=args.resolution,
             **execution,
         )
-    _finish(args, answer, json.dumps(answer.summary, indent=2), answer.describe())
+    finish(args, answer, json.dumps(answer.summary, indent=2), answer.describe())
     return 0
 
 
@@ -137,9 +128,9 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> int:
     if args.precision is not None:
         raise UsageError("--precision: not with --select, which decides its own replications")
     check_settings(scenario, **settings)  # said before the folder is made or anything runs
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         chosen = select(scenario, **settings, max_replications=args.max_replications, **execution)
-    _finish(args, chosen, json.dumps(chosen.as_dict(), indent=2), chosen.describe())
+    finish(args, chosen, json.dumps(chosen.as_dict(), indent=2), chosen.describe())
     return 0
 
 
@@ -156,7 +147,7 @@ def cheapest(args: argparse.Namespace) -> int:
     where = Criterion.parse(args.where, args.buyer)
     seed = scenario.seed if args.seed is None else args.seed
     candidate_variants(scenario, where, args.confidence, args.candidates, seed)  # check first
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         answer = find_cheapest(
             scenario,
             where,
@@ -164,7 +155,7 @@ def cheapest(args: argparse.Namespace) -> int:
             candidates=args.candidates,
             **execution,
         )
-    _finish(args, answer, json.dumps(answer.as_dict(), indent=2), answer.describe())
+    finish(args, answer, json.dumps(answer.as_dict(), indent=2), answer.describe())
     return 0
 
 
@@ -179,9 +170,9 @@ def sensitivity(args: argparse.Namespace) -> int:
 
     scenario = _load(args)
     plan_levers(scenario, args.levers, args.change, args.metric)  # check before running
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         result = move_levers(scenario, args.levers or None, args.change, args.metric, **execution)
-    _finish(args, result, json.dumps(result.summary, indent=2), format_sensitivity(result))
+    finish(args, result, json.dumps(result.summary, indent=2), format_sensitivity(result))
     return 0
 
 
@@ -202,9 +193,9 @@ def explore(args: argparse.Namespace) -> int:
     seed = scenario.seed if args.seed is None else args.seed
     futures = design_futures(scenario, args.futures, args.sampler, seed)
     future_variants(scenario, futures)  # every future and policy valid before anything runs
-    with _session(args, scenario) as execution:
+    with session(args, scenario) as execution:
         result = explore_futures(scenario, futures, args.sampler, target=criterion, **execution)
-    _finish(args, result, json.dumps(result.summary, indent=2), format_exploration(result))
+    finish(args, result, json.dumps(result.summary, indent=2), format_exploration(result))
     return 0
 
 
@@ -274,107 +265,6 @@ def schema(args: argparse.Namespace) -> int:  # noqa: ARG001
     """Print the JSON Schema of scenario files (point an editor's YAML support at it)."""
     print(json.dumps(scenario_json_schema(), indent=2))
     return 0
-
-
-@contextmanager
-def _session(args: argparse.Namespace, scenario: Scenario) -> Iterator[Any]:
-    """Prepare the output folder and its store, start the executor; close all at the end.
-
-    Yields the ``Execution`` keywords (replications, seed, executor, store, progress, and
-    precision for the commands that take it) that the flags ask for.
-    """
-    from sim.experiments.executors import make_executor  # noqa: PLC0415
-    from sim.experiments.progress import Progress  # noqa: PLC0415
-    from sim.experiments.runner import Interrupted  # noqa: PLC0415
-    from sim.results.precision import Precision  # noqa: PLC0415
-
-    if args.out is None and args.resume:
-        raise UsageError("--resume needs --out DIR: the folder of the interrupted run")
-    if args.out is None and args.report:
-        raise UsageError("--report needs --out DIR: the report is written there")
-    with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
-        store = None if args.out is None else _open_store(args, scenario)
-        progress = Progress.for_terminal(quiet=args.quiet)
-        execution: dict[str, Any] = {
-            "replications": args.replications,
-            "seed": args.seed,
-            "executor": executor,
-            "store": store,
-            "progress": progress,
-            "engine": args.engine,
-            "batch_size": args.batch_size,
-        }
-        if getattr(args, "precision", None) is not None:
-            execution["precision"] = Precision(args.precision, args.max_replications)
-        try:
-            yield execution
-        except Interrupted:
-            raise  # its finished runs are kept, for --resume
-        except Exception:
-            if args.out is not None and not args.resume:
-                restore(args.out)  # a failure puts back what --overwrite moved aside
-            raise
-        finally:
-            progress.close()
-            if store is not None:
-                store.close()
-
-
-def _open_store(args: argparse.Namespace, scenario: Scenario) -> Any:
-    """Prepare the output folder; open its run store, which must be this experiment's."""
-    from sim.experiments.store import RunStore  # noqa: PLC0415
-
-    prepare(args.out, overwrite=args.overwrite, resume=args.resume)
-    store = None
-    try:
-        store = RunStore(args.out / STORE_NAME)
-        store.claim(_experiment(args, scenario))
-    except BaseException:
-        if store is not None:
-            store.close()
-        if not args.resume:
-            restore(args.out)
-        raise
-    return store
-
-
-def _experiment(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
-    """What a folder's runs belong to: the command, the scenario (all of it) and the seed."""
-    content = scenario.model_dump(mode="json", exclude={"seed", "replications"})
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-    seed = scenario.seed if args.seed is None else args.seed
-    return {
-        "command": args.handler.__name__,
-        "scenario": scenario.name,
-        "sha256": digest,
-        "seed": seed,
-    }
-
-
-def _finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -> None:
-    """Print the result, and write its files if asked."""
-    from sim.reporting.writers import write_files  # noqa: PLC0415
-
-    print(as_json if args.json else as_text)
-    if args.out is not None:
-        try:
-            write_files(result, args.out)
-        except Exception:
-            if not args.resume:
-                restore(args.out)  # a failed write puts back what --overwrite moved aside
-            raise
-        complete(args.out)
-        if args.report:
-            from sim.reporting.html import write_report  # noqa: PLC0415
-
-            write_report(args.out)
-        if not args.json:
-            files = sorted(p.name for p in args.out.iterdir() if not p.name.startswith("."))
-            print(f"\nwrote {args.out}/: {' '.join(files)}")
-
-
-def _with_precision(text: str, report: Any) -> str:
-    return text if report is None else f"{text}\n\n{report.describe()}"
 
 
 def _load(args: argparse.Namespace) -> Scenario:

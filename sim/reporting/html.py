@@ -29,6 +29,7 @@ KINDS = {
     "sensitivity.json": "sensitivity",
     "experiments.json": "explore",
     "selection.json": "select",
+    "cheapest.json": "cheapest",
 }
 FIGURES = {
     "stock.png": "Warehouse stock over time",

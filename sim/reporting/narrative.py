@@ -265,6 +265,21 @@ def _select_section(document: dict[str, Any]) -> list[str]:
     return [paragraph(lines), html_table(header, table)]
 
 
+def _cheapest_section(document: dict[str, Any]) -> list[str]:
+    question = (
+        f"Which is the cheapest way to keep {document['where']}, with "
+        f"{document['confidence']:.0%} confidence? Each candidate counts only if the one-sided "
+        "confidence bound of its estimate meets the target, not just the estimate."
+    )
+    lines = [question, document["sentence"]]
+    table = [
+        [r["candidate"], f"Rp {r['cost']:,.0f}", f"{r['mean']:.3g}", f"{r['bound']:.3g}", r["why"]]
+        for r in document["table"]
+    ]
+    header = ["candidate", "cost", "estimate", "bound", "outcome"]
+    return [paragraph(lines), html_table(header, table)]
+
+
 def _explore_section(document: dict[str, Any]) -> list[str]:
     futures = len(document["futures"])
     setting = (
@@ -335,5 +350,6 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "sensitivity": _sensitivity_section,
     "explore": _explore_section,
     "select": _select_section,
+    "cheapest": _cheapest_section,
 }
 """Each kind of result (as ``html.KINDS`` names it) -> its section of the report."""
