@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from sim.cli.session import EXIT_BAD_INPUT, UsageError, finish, session, with_precision
+from sim.reporting.folders import complete, prepare, restore
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import parse_assignment
@@ -234,6 +235,65 @@ def discover(args: argparse.Namespace) -> int:
     else:
         print("\nResampling stability of the box (% of resampled runs that restrict each):")
         print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
+    return 0
+
+
+def fit(args: argparse.Namespace) -> int:
+    """Fit a kitchen group's inputs (daily output, absences, working days, months) to records.
+
+    Prints what was found with confidence intervals, and a YAML fragment to paste into a
+    scenario; --transit fits a buyer's transit_days to shipment dates; --out writes the
+    fragment, the candidates' table and figures.
+    """
+    from sim.inputs import Columns, fit_records, fit_transits, read_deliveries, read_transits  # noqa: PLC0415
+    from sim.inputs.fragment import (  # noqa: PLC0415
+        as_dict,
+        candidates_text,
+        describe,
+        fragment,
+        transit_fragment,
+    )
+    from sim.reporting.writers import write_files  # noqa: PLC0415
+
+    if args.records is None and args.transit is None:
+        raise UsageError("fit: give RECORDS.csv, or --transit SHIPMENTS.csv, or both")
+    found: list[Any] = []
+    texts, documents = [], []
+    if args.records is not None:
+        columns = Columns(
+            args.kitchen_column, args.date_column, args.packs_column, args.product_column
+        )
+        deliveries = read_deliveries(args.records, columns, args.product)
+        fitted = fit_records(deliveries, args.records, args.product)
+        found.append(fitted)
+        texts += [describe(fitted), "", fragment(fitted)]
+        documents.append(as_dict(fitted))
+    if args.transit is not None:
+        days = read_transits(args.transit, args.departure_column, args.arrival_column)
+        transit = fit_transits(days, str(args.transit))
+        found.append(transit)
+        texts += [
+            candidates_text(transit.fit),
+            "",
+            transit_fragment(str(args.transit), transit.fit),
+        ]
+        documents.append(
+            {
+                "kind": "transit",
+                "chosen": transit.fit.chosen.spec(),
+                "candidates": transit.fit.table().to_dict("records"),
+            }
+        )
+    print(json.dumps(documents, indent=2, default=str) if args.json else "\n".join(texts))
+    if args.out is not None:
+        out = prepare(args.out, overwrite=args.overwrite)
+        try:
+            for result in found:
+                write_files(result, out)
+        except Exception:
+            restore(out)
+            raise
+        complete(out)
     return 0
 
 

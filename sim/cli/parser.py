@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         command("discover", commands.discover, "in which futures does a policy fail (PRIM)")
     )
 
+    fit_cmd = command("fit", commands.fit, "fit kitchens' inputs to a cooperative's records")
+    _fit_options(fit_cmd)
+
     report_cmd = command("report", commands.report, "turn an output folder into report.html")
     report_cmd.add_argument(
         "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
@@ -159,6 +162,31 @@ def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
         help=f"what counts as acceptable in a future (default: {DEFAULT_TARGET})",
     )
     explore_cmd.add_argument("--buyer", metavar="B", help="the target is this buyer's KPI")
+
+
+def _fit_options(fit_cmd: argparse.ArgumentParser) -> None:
+    fit_cmd.add_argument(
+        "records",
+        nargs="?",
+        metavar="RECORDS.csv",
+        help="one row per kitchen and day it delivered (kitchen, date, packs)",
+    )
+    for column, default in (("kitchen", "kitchen"), ("date", "date"), ("packs", "packs")):
+        fit_cmd.add_argument(
+            f"--{column}-column", default=default, metavar="NAME", help=f"default: {default}"
+        )
+    fit_cmd.add_argument("--product", metavar="P", help="only this product's rows")
+    fit_cmd.add_argument("--product-column", default="product", metavar="NAME")
+    fit_cmd.add_argument(
+        "--transit", metavar="SHIPMENTS.csv", type=Path, help="fit transit_days to shipments"
+    )
+    fit_cmd.add_argument("--departure-column", default="departed", metavar="NAME")
+    fit_cmd.add_argument("--arrival-column", default="arrived", metavar="NAME")
+    fit_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="write the fragment, tables and figures there"
+    )
+    fit_cmd.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    fit_cmd.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def _select_options(compare_cmd: argparse.ArgumentParser) -> None:

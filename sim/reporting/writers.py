@@ -21,6 +21,7 @@ from sim.experiments.select import Selection
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
 from sim.experiments.target import TargetResult
+from sim.inputs.fit import OutputFit, TransitFit
 from sim.reporting.folders import prepare, write_atomic
 from sim.results.tables import Results
 from sim.scenario.yamlio import to_yaml
@@ -116,6 +117,32 @@ def _(discovery: Discovery) -> dict[str, Writer]:
         "discovery.json": _json(discovery.as_dict()),
         "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
         "box.png": _figure(lambda: plot_box(discovery)),
+    }
+
+
+@files.register
+def _(fit: OutputFit) -> dict[str, Writer]:
+    from sim.inputs.fragment import as_dict, fragment  # noqa: PLC0415
+    from sim.reporting.fit_plots import plot_profiles, plot_rootogram  # noqa: PLC0415
+
+    return {
+        "fragment.yaml": _text(fragment(fit)),
+        "fit.json": _json(as_dict(fit)),
+        "candidates.csv": _csv(fit.output.table()),
+        "counts.png": _figure(lambda: plot_rootogram(fit.output)),
+        "profiles.png": _figure(lambda: plot_profiles(fit)),
+    }
+
+
+@files.register
+def _(transit: TransitFit) -> dict[str, Writer]:
+    from sim.inputs.fragment import transit_fragment  # noqa: PLC0415
+    from sim.reporting.fit_plots import plot_rootogram  # noqa: PLC0415
+
+    return {
+        "transit.yaml": _text(transit_fragment(transit.source, transit.fit)),
+        "transit-candidates.csv": _csv(transit.fit.table()),
+        "transit.png": _figure(lambda: plot_rootogram(transit.fit, "days in transit")),
     }
 
 

@@ -1,0 +1,80 @@
+"""Absences as the engine models them: a two-state Markov chain of present and absent days.
+
+The chain steps every calendar day; the records show it only on working days, so transitions
+are counted between consecutive calendar days that are both working days (a Saturday-to-Monday
+pair says nothing about one step). The maximum-likelihood rates are the observed transition
+shares (Anderson & Goodman 1957); whether the chain fits better than days absent independently
+at one long-run rate is their likelihood-ratio test, one degree of freedom.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """Counts of one-day transitions: present->present, present->absent, absent->..."""
+
+    pp: int
+    pa: int
+    ap: int
+    aa: int
+
+    @classmethod
+    def count(cls, absent: np.ndarray, observed: np.ndarray) -> Transitions:
+        """Count them in ``absent`` (kitchens x days) where both days are ``observed``."""
+        both = observed[:-1] & observed[1:]
+        before, after = absent[:, :-1][:, both], absent[:, 1:][:, both]
+        return cls(
+            int((~before & ~after).sum()),
+            int((~before & after).sum()),
+            int((before & ~after).sum()),
+            int((before & after).sum()),
+        )
+
+    def __add__(self, other: Transitions) -> Transitions:
+        """Pool two kitchens' (or samples') counts."""
+        return Transitions(
+            self.pp + other.pp, self.pa + other.pa, self.ap + other.ap, self.aa + other.aa
+        )
+
+    def rates(self) -> tuple[float, float]:
+        """Return (leave, back): P(present -> absent) and P(absent -> present) a day."""
+        leave = self.pa / (self.pp + self.pa) if self.pp + self.pa else math.nan
+        back = self.ap / (self.ap + self.aa) if self.ap + self.aa else math.nan
+        return leave, back
+
+    def fraction_and_spell(self) -> tuple[float, float]:
+        """Return the chain's long-run share of days absent and its mean spell (days)."""
+        leave, back = self.rates()
+        if not leave > 0:
+            return 0.0, math.nan
+        if not back > 0:
+            return math.nan, math.nan
+        return leave / (leave + back), 1 / back
+
+    def chain_test(self) -> float:
+        """P-value of the chain against independent days at one rate (likelihood ratio)."""
+        total = self.pp + self.pa + self.ap + self.aa
+        absent_after = self.pa + self.aa
+        if total == 0 or absent_after in (0, total):
+            return math.nan
+        share = absent_after / total
+        independent = _xlogy(absent_after, share) + _xlogy(total - absent_after, 1 - share)
+        leave, back = self.rates()
+        chain = (
+            _xlogy(self.pa, leave)
+            + _xlogy(self.pp, 1 - leave)
+            + _xlogy(self.ap, back)
+            + _xlogy(self.aa, 1 - back)
+        )
+        return float(stats.chi2.sf(max(0.0, 2 * (chain - independent)), 1))
+
+
+def _xlogy(n: int, p: float) -> float:
+    return 0.0 if n == 0 else n * math.log(p)

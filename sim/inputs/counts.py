@@ -1,0 +1,262 @@
+"""Which distribution of ours best describes a sample of counts (packs a day, days in transit).
+
+Every candidate is fitted by maximum likelihood with SciPy (``scipy.stats.fit`` for the
+discrete ones, each continuous distribution's own ``fit``), and all are compared on the scale
+the engine uses: whole packs, a continuous draw rounded to the nearest whole number (negative
+draws count as 0). So a count's probability under a continuous candidate is the mass its
+density puts within half a pack of it, and AIC and BIC compare discrete and continuous
+candidates alike (Burnham & Anderson 2002).
+
+Goodness of fit is Pearson's chi-square on bins of at least five expected counts, its degrees of
+freedom reduced by the parameters fitted (Cochran 1954; with maximum likelihood from the
+ungrouped data the reduction is slightly liberal, Chernoff & Lehmann 1954). Whether counts are
+over-dispersed is the likelihood-ratio test of the negative binomial against the Poisson, its
+p-value halved since the Poisson sits on the boundary (Cameron & Trivedi 2013, section 3.4).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal")
+LEVEL = 0.05  # of the tests: over-dispersion, goodness of fit
+DISCRETE = ("poisson", "negative_binomial")
+CLOSE = 4.0  # AIC points within which a model keeps real support (Burnham & Anderson 2002)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One distribution fitted to the counts.
+
+    Attributes:
+        name: As a scenario names it.
+        parameters: As a scenario takes them (``mean``, ``cv`` or ``sd``).
+        log_likelihood: Of the counts, on the whole-pack scale.
+        k: Parameters fitted.
+        chi2, df, p_value: Pearson's goodness of fit, after the parameters fitted.
+        probabilities: P(count = 0, 1, ..., max observed + 1), for pictures.
+    """
+
+    name: str
+    parameters: dict[str, float]
+    log_likelihood: float
+    k: int
+    chi2: float
+    df: int
+    p_value: float
+    probabilities: np.ndarray
+
+    def aic(self) -> float:
+        """Akaike's information criterion."""
+        return 2 * self.k - 2 * self.log_likelihood
+
+    def bic(self, n: int) -> float:
+        """The Bayesian information criterion for ``n`` counts."""
+        return self.k * math.log(n) - 2 * self.log_likelihood
+
+    def spec(self) -> dict[str, Any]:
+        """The distribution as a scenario file writes it."""
+        return {"distribution": self.name, **{k: _round(v) for k, v in self.parameters.items()}}
+
+
+@dataclass(frozen=True)
+class CountFit:
+    """Every candidate fitted to the counts, ranked by AIC, and the one chosen.
+
+    Attributes:
+        counts: The sample.
+        candidates: Fitted candidates, best AIC first.
+        chosen: The one to use: the best AIC, except that a count model that passes the
+            goodness-of-fit test and comes within ``CLOSE`` AIC points of a better continuous
+            one is kept (daily packs are counts: the natural family yields only to clear
+            evidence), and the negative binomial is chosen over the Poisson only when the
+            counts are over-dispersed at ``LEVEL``.
+        overdispersion_p: The over-dispersion test's p-value (``nan`` if it cannot be made).
+    """
+
+    counts: np.ndarray
+    candidates: list[Candidate]
+    chosen: Candidate
+    overdispersion_p: float
+
+    def table(self) -> pd.DataFrame:
+        """One row per candidate: parameters, log-likelihood, AIC, BIC, goodness of fit."""
+        n = len(self.counts)
+        return pd.DataFrame(
+            [
+                {
+                    "distribution": c.name,
+                    "parameters": ", ".join(f"{k} {v:.4g}" for k, v in c.parameters.items()),
+                    "log_likelihood": c.log_likelihood,
+                    "aic": c.aic(),
+                    "bic": c.bic(n),
+                    "chi2": c.chi2,
+                    "df": c.df,
+                    "p_value": c.p_value,
+                    "chosen": c is self.chosen,
+                }
+                for c in self.candidates
+            ]
+        )
+
+    @property
+    def overdispersed(self) -> bool:
+        """Whether the counts vary more than a Poisson's, at ``LEVEL``."""
+        return bool(self.overdispersion_p < LEVEL)
+
+
+def fit_counts(counts: np.ndarray) -> CountFit:
+    """Fit every candidate to non-negative whole ``counts``; rank them; choose one.
+
+    Raises:
+        ValueError: Fewer than ten counts, or all the same (nothing to fit).
+    """
+    x = np.asarray(counts, dtype=np.int64)
+    if len(x) < 10 or x.min() == x.max():  # noqa: PLR2004
+        raise ValueError("needs at least ten counts, not all equal")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fitted = [f for f in (_poisson(x), _negative_binomial(x), *_continuous(x)) if f is not None]
+    fitted.sort(key=Candidate.aic)
+    by_name = {c.name: c for c in fitted}
+    p_over = _overdispersion(by_name.get("poisson"), by_name.get("negative_binomial"))
+    chosen = fitted[0]
+    discrete = [c for c in fitted if c.name in DISCRETE and not c.p_value < LEVEL]
+    if chosen.name not in DISCRETE and discrete and discrete[0].aic() - chosen.aic() <= CLOSE:
+        chosen = discrete[0]  # counts: a count model unless a continuous one is clearly better
+    if chosen.name == "negative_binomial" and not p_over < LEVEL:
+        chosen = by_name["poisson"]
+    return CountFit(x, fitted, chosen, p_over)
+
+
+def _poisson(x: np.ndarray) -> Candidate:
+    bounds = {"mu": (0, max(1.0, float(x.max())))}
+    found = stats.fit(stats.poisson, x, bounds, optimizer=_local([float(x.mean())]))
+    mu = float(found.params.mu)
+    return _candidate(x, "poisson", {"mean": mu}, stats.poisson(mu), 1)
+
+
+def _negative_binomial(x: np.ndarray) -> Candidate | None:
+    mean, var = float(x.mean()), float(x.var())
+    if var <= mean:  # not over-dispersed: the negative binomial has no better fit to offer
+        return None
+    guess_n = mean**2 / (var - mean)
+    bounds = {"n": (guess_n / 100, guess_n * 100), "p": (1e-9, 1 - 1e-9)}
+    found = stats.fit(stats.nbinom, x, bounds, optimizer=_local([guess_n, mean / var]))
+    n, p = float(found.params.n), float(found.params.p)
+    dist = stats.nbinom(n, p)
+    fitted_mean, fitted_var = dist.mean(), dist.var()
+    if fitted_var <= fitted_mean:
+        return None
+    cv = math.sqrt(fitted_var) / fitted_mean
+    return _candidate(x, "negative_binomial", {"mean": fitted_mean, "cv": cv}, dist, 2)
+
+
+def _continuous(x: np.ndarray) -> list[Candidate]:
+    """Gamma and log-normal (fitted to the positive counts) and the normal."""
+    found = []
+    positive = x[x > 0].astype(float)
+    if len(positive) >= 10 and positive.min() < positive.max():  # noqa: PLR2004
+        shape, _, scale = stats.gamma.fit(positive, floc=0)
+        gamma = stats.gamma(shape, scale=scale)
+        cv = 1 / math.sqrt(shape)
+        found.append(
+            _candidate(x, "gamma", {"mean": gamma.mean(), "cv": cv}, gamma, 2, rounded=True)
+        )
+        sigma, _, scale = stats.lognorm.fit(positive, floc=0)
+        lognormal = stats.lognorm(sigma, scale=scale)
+        cv = math.sqrt(math.expm1(sigma**2))
+        found.append(
+            _candidate(
+                x, "lognormal", {"mean": lognormal.mean(), "cv": cv}, lognormal, 2, rounded=True
+            )
+        )
+    mu, sd = stats.norm.fit(x.astype(float))
+    found.append(
+        _candidate(x, "normal", {"mean": mu, "sd": sd}, stats.norm(mu, sd), 2, rounded=True)
+    )
+    return found
+
+
+def _local(start: list[float]) -> Any:
+    """A local optimiser (SciPy's L-BFGS-B) from the moment estimates, for ``stats.fit``.
+
+    ``stats.fit`` defaults to a global search (differential evolution), thousands of
+    likelihood evaluations; these likelihoods have a single peak near the moment estimates,
+    so a local search from there suffices.
+    """
+
+    def minimise(fun: Any, *, bounds: Any, integrality: Any = None) -> Any:
+        del integrality
+        # The shape parameters from the moments; the rest (loc, fixed at 0) at their bound.
+        values = [*start, *(lo for lo, _ in bounds[len(start) :])]
+        guess = [min(max(v, lo), hi) for v, (lo, hi) in zip(values, bounds, strict=True)]
+        return optimize.minimize(fun, guess, bounds=bounds, method="L-BFGS-B")
+
+    return minimise
+
+
+def _candidate(
+    x: np.ndarray,
+    name: str,
+    parameters: dict[str, float],
+    dist: Any,
+    k: int,
+    *,
+    rounded: bool = False,
+) -> Candidate:
+    """Score a fitted distribution on the whole-pack scale: likelihood and chi-square."""
+    top = int(x.max()) + 1
+    support = np.arange(top + 1)
+    if rounded:  # a continuous draw, rounded to the nearest pack; below half a pack is 0
+        upper = dist.cdf(support + 0.5)
+        probabilities = np.diff(np.concatenate([[0.0], upper]))
+    else:
+        probabilities = dist.pmf(support)
+    tail = max(0.0, 1.0 - float(probabilities.sum()))
+    probabilities = probabilities.copy()
+    probabilities[-1] += tail  # everything above the largest count, in the last cell
+    floor = np.finfo(float).tiny
+    log_likelihood = float(np.log(np.maximum(probabilities[x], floor)).sum())
+    chi2, df, p_value = _pearson(x, probabilities, k)
+    return Candidate(name, parameters, log_likelihood, k, chi2, df, p_value, probabilities)
+
+
+def _pearson(x: np.ndarray, probabilities: np.ndarray, k: int) -> tuple[float, int, float]:
+    """Pearson's chi-square on adjacent counts merged until each bin expects at least five."""
+    observed = np.bincount(x, minlength=len(probabilities)).astype(float)
+    expected = probabilities * len(x)
+    bins_o, bins_e, o, e = [], [], 0.0, 0.0
+    for obs, exp in zip(observed, expected, strict=True):
+        o, e = o + obs, e + exp
+        if e >= 5:  # noqa: PLR2004
+            bins_o.append(o)
+            bins_e.append(e)
+            o = e = 0.0
+    if bins_e:
+        bins_o[-1] += o
+        bins_e[-1] += e
+    df = len(bins_e) - 1 - k
+    if df < 1:
+        return math.nan, df, math.nan
+    chi2 = float(sum((a - b) ** 2 / b for a, b in zip(bins_o, bins_e, strict=True)))
+    return chi2, df, float(stats.chi2.sf(chi2, df))
+
+
+def _overdispersion(poisson: Candidate | None, negative_binomial: Candidate | None) -> float:
+    if poisson is None or negative_binomial is None:
+        return 1.0 if poisson is not None else math.nan
+    ratio = max(0.0, 2 * (negative_binomial.log_likelihood - poisson.log_likelihood))
+    return float(0.5 * stats.chi2.sf(ratio, 1))
+
+
+def _round(value: float) -> float:
+    """Four significant digits: what a scenario needs, not the fit's noise."""
+    return float(f"{value:.4g}")

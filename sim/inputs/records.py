@@ -1,0 +1,149 @@
+"""A cooperative's records, read and checked: one row per kitchen and day it delivered.
+
+Bad records are treated like bad scenarios: every problem names the file, line and column and
+what was expected, and nothing is fitted from a file that has one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.limits import MAX_PACKS
+from sim.scenario.messages import ScenarioError, show
+
+MAX_RECORD_BYTES = 200 * 1024**2  # a decade of daily rows for a thousand kitchens fits
+_SHOWN = 5  # problems of one kind said, at most
+
+
+class RecordsError(ScenarioError):
+    """Records that cannot be used; each problem says file, line, column and what was wrong."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column holds what (names as in the file's header)."""
+
+    kitchen: str = "kitchen"
+    date: str = "date"
+    packs: str = "packs"
+    product: str = "product"
+
+
+def read_deliveries(
+    path: str | Path, columns: Columns = Columns(), product: str | None = None
+) -> pd.DataFrame:
+    """Return the deliveries: ``kitchen``, ``date`` (a day) and ``packs``, one row each.
+
+    Days a kitchen does not appear on are days it delivered nothing. With ``product``, only
+    rows of that product are kept (the file must then have a product column).
+
+    Raises:
+        RecordsError: A missing column, a date that is not one, packs that are not a whole
+            number of at least 0, the same kitchen twice on one day, or no rows at all.
+    """
+    rows = _read(path, [columns.kitchen, columns.date, columns.packs])
+    if product is not None:
+        if columns.product not in rows:
+            raise RecordsError([f"{path}:1: --product needs a {columns.product!r} column"])
+        rows = rows[rows[columns.product] == product]
+        if rows.empty:
+            raise RecordsError([f"{path}: no rows of product {show(product)}"])
+    dates = _dates(path, rows, columns.date)
+    packs = pd.to_numeric(rows[columns.packs], errors="coerce")
+    whole = packs.notna() & np.isfinite(packs) & (packs == packs.round())
+    problems = [
+        f"{path}:{line}: {columns.packs}: a whole number of packs, 0 to {MAX_PACKS:,}, got "
+        f"{show(rows.loc[line, columns.packs])}"
+        for line in rows.index[~whole | (packs < 0) | (packs > MAX_PACKS)][:_SHOWN]
+    ]
+    kitchens = rows[columns.kitchen].str.strip()
+    problems += [
+        f"{path}:{line}: {columns.kitchen}: a kitchen's name, got nothing"
+        for line in rows.index[kitchens == ""][:_SHOWN]
+    ]
+    if problems:
+        raise RecordsError(problems)
+    table = pd.DataFrame({"kitchen": kitchens, "date": dates, "packs": packs.astype(np.int64)})
+    twice = table.index[table.duplicated(["kitchen", "date"], keep="first")]
+    if len(twice):
+        raise RecordsError(
+            [
+                f"{path}:{line}: kitchen {show(table.loc[line, 'kitchen'])} on "
+                f"{pd.Timestamp(table.loc[line, 'date']).date()} a second time"
+                for line in twice[:_SHOWN]
+            ]
+        )
+    return table.reset_index(drop=True)
+
+
+def read_transits(path: str | Path, departure: str, arrival: str) -> np.ndarray:
+    """Return the days each shipment took, from its departure and arrival dates.
+
+    Raises:
+        RecordsError: A date that is not one, arrival before departure, or no rows.
+    """
+    rows = _read(path, [departure, arrival])
+    left, came = _dates(path, rows, departure), _dates(path, rows, arrival)
+    days = (came - left).dt.days
+    early = rows.index[days < 0]
+    if len(early):
+        raise RecordsError(
+            [f"{path}:{line}: {arrival}: before its {departure}" for line in early[:_SHOWN]]
+        )
+    return days.to_numpy(dtype=np.int64)
+
+
+def _dates(path: str | Path, rows: pd.DataFrame, column: str) -> pd.Series:
+    """The column as days; every value that is not a date is a problem."""
+    dates = pd.to_datetime(rows[column].str.strip(), errors="coerce", format="ISO8601")
+    bad = rows.index[dates.isna()]
+    if len(bad):
+        raise RecordsError(
+            [
+                f"{path}:{line}: {column}: a date like 2025-01-31, got "
+                f"{show(rows.loc[line, column])}"
+                for line in bad[:_SHOWN]
+            ]
+        )
+    return dates.dt.normalize()
+
+
+def _read(path: str | Path, needed: list[str]) -> pd.DataFrame:
+    """Read a CSV as text, indexed by file line number (the header is line 1)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            limit = MAX_RECORD_BYTES // 1024**2
+            raise RecordsError([f"{path}: larger than {limit} MB; split it by year or product"])
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordsError([f"{path}: cannot read it ({type(exc).__name__})"]) from None
+    try:
+        separator = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        separator = ","
+    try:
+        rows = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = str(exc).splitlines()[0][:160] if str(exc) else "empty"
+        raise RecordsError([f"{path}: not a CSV table ({reason})"]) from None
+    missing = [c for c in needed if c not in rows.columns]
+    if missing:
+        have = ", ".join(map(str, rows.columns[:12]))
+        raise RecordsError(
+            [
+                f"{path}:1: no column {show(c)} (the header has: {have}; name another with "
+                "the --...-column flags)"
+                for c in missing
+            ]
+        )
+    if rows.empty:
+        raise RecordsError([f"{path}: no rows under the header"])
+    rows.index = rows.index + 2  # the header is line 1, the first row line 2
+    return rows
