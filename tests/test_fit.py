@@ -45,8 +45,9 @@ def records(seed: int, kitchens: int = 15, days: int = 365, means=None) -> pd.Da
 
 
 def test_the_fit_recovers_what_generated_the_records():
-    """Over five seeds: negative binomial chosen; mean, cv, absence share and spell each in
-    their 95% CI. Twenty intervals: at most three may miss (P(>= 4 misses) = 1.6% at 95%).
+    """Over five seeds: negative binomial chosen; mean, cv, absence share and spell in CI.
+
+    Twenty 95% intervals: at most three may miss (P(4 or more misses) = 1.6% at 95%).
     """
     misses = 0
     for seed in range(5):
