@@ -73,9 +73,9 @@ def _absence(fit: OutputFit) -> list[str]:
         "mean_spell_days": float(f"{max(fit.spell.value, 1.0):.3g}"),
     }
     chain = (
-        f"spells, not single days (chain test p = {fit.chain_p:.2g})"
+        f"spells, not single days (chain test p {_p(fit.chain_p)})"
         if fit.chain_p < LEVEL
-        else f"one long-run rate fits as well as spells (chain test p = {fit.chain_p:.2g})"
+        else f"one long-run rate fits as well as spells (chain test p {_p(fit.chain_p)})"
     )
     return [
         f"    absence: {_flow(spec)}",
@@ -92,7 +92,7 @@ def _monthly(fit: OutputFit, product: str) -> list[str]:
         else ""
     )
     if months < 12 or not fit.monthly_p < LEVEL:  # noqa: PLR2004
-        reason = f"{months} months recorded" if months < 12 else f"ANOVA p = {fit.monthly_p:.2g}"  # noqa: PLR2004
+        reason = f"{months} months recorded" if months < 12 else f"ANOVA p {_p(fit.monthly_p)}"  # noqa: PLR2004
         return [f"# No month-to-month pattern to model ({reason}){caveat}."]
     factors = ", ".join(f"{f:.2f}" for f in fit.monthly.factor)
     return [
@@ -100,7 +100,7 @@ def _monthly(fit: OutputFit, product: str) -> list[str]:
         f"  {product}:",
         "    supply:",
         f"      monthly: [{factors}]  # January first; needs start_date",
-        f"      # months differ (ANOVA of kitchen-month means, p = {fit.monthly_p:.2g}){caveat}",
+        f"      # months differ (ANOVA of kitchen-month means, p {_p(fit.monthly_p)}){caveat}",
     ]
 
 
@@ -126,13 +126,13 @@ def describe(fit: OutputFit) -> str:
         ),
         (
             f"Over-dispersed against a Poisson: {'yes' if c.overdispersed else 'no'} "
-            f"(likelihood-ratio p = {c.overdispersion_p:.2g})."
+            f"(likelihood-ratio p {_p(c.overdispersion_p)})."
         ),
         (
             f"Absent: {fit.absence.said(2)} of working days, in spells of {fit.spell.said(2)} days "
-            f"(chain against single days: p = {fit.chain_p:.2g}).{zeros}"
+            f"(chain against single days: p {_p(fit.chain_p)}).{zeros}"
         ),
-        f"Kitchens differ (ANOVA of their daily output): p = {fit.kitchens_p:.2g}"
+        f"Kitchens differ (ANOVA of their daily output): p {_p(fit.kitchens_p)}"
         + (f"; suggested groups: {groups}." if groups else "."),
     ]
     return "\n".join([*said, "", candidates_text(c)])
@@ -177,6 +177,11 @@ def as_dict(fit: OutputFit) -> dict[str, Any]:
         ).replace("NaN", "null")
     )
     return document
+
+
+def _p(p: float) -> str:
+    """A p-value to two digits; below 0.0001, said so."""
+    return "n/a" if math.isnan(p) else "< 0.0001" if p < 1e-4 else f"= {p:.2g}"  # noqa: PLR2004
 
 
 def _flow(spec: dict[str, Any]) -> str:

@@ -41,16 +41,14 @@ def read_deliveries(
     """Return the deliveries: ``kitchen``, ``date`` (a day) and ``packs``, one row each.
 
     Days a kitchen does not appear on are days it delivered nothing. With ``product``, only
-    rows of that product are kept (the file must then have a product column).
+    rows of that product are kept, if the file has a product column.
 
     Raises:
         RecordsError: A missing column, a date that is not one, packs that are not a whole
             number of at least 0, the same kitchen twice on one day, or no rows at all.
     """
     rows = _read(path, [columns.kitchen, columns.date, columns.packs])
-    if product is not None:
-        if columns.product not in rows:
-            raise RecordsError([f"{path}:1: --product needs a {columns.product!r} column"])
+    if product is not None and columns.product in rows:  # else it only names the product
         rows = rows[rows[columns.product] == product]
         if rows.empty:
             raise RecordsError([f"{path}: no rows of product {show(product)}"])

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from sim.reporting.fit_plots import plot_profiles, plot_rootogram
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
 
@@ -33,6 +34,8 @@ __all__ = [  # sim.plots: every figure, those of explorations too
     "plot_forest",
     "plot_futures",
     "plot_miss_rates",
+    "plot_profiles",
+    "plot_rootogram",
     "plot_shortfall",
     "plot_stock",
     "plot_survival",
