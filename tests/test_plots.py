@@ -11,10 +11,13 @@ from matplotlib.figure import Figure
 import sim
 from sim.experiments.discover import discover
 from sim.experiments.sensitivity import sensitivity
+from sim.inputs import fit_records, read_deliveries
 from sim.reporting.plots import (
     plot_box,
     plot_forest,
     plot_futures,
+    plot_profiles,
+    plot_rootogram,
     plot_sweep,
     plot_tornado,
     plot_tradeoff,
@@ -51,6 +54,10 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     cube = pd.DataFrame(np.random.default_rng(3).random((300, 4)), columns=list("abcd"))
     corner = (cube.a > 0.5).to_numpy() & (cube.b < 0.5).to_numpy() & (cube.c > 0.4).to_numpy()
     drawn["box-pairs.png"] = plot_box(discover(cube, corner, where, "constructed"))
+    records = read_deliveries(ROOT / "data" / "examples" / "kitchen-records.csv")
+    fit = fit_records(records, "example")
+    drawn["counts.png"] = plot_rootogram(fit.output)
+    drawn["profiles.png"] = plot_profiles(fit)
     return drawn
 
 
