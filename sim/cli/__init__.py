@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sim.cli.parser import build_parser
 from sim.cli.session import EXIT_BAD_INPUT, UsageError
+from sim.i18n import set_language
 from sim.reporting.folders import STORE_NAME, OutputError
 from sim.scenario.messages import ScenarioError
 
@@ -25,6 +26,7 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    set_language(getattr(args, "lang", None))
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
     from sim.experiments.discover import MissingWorkbenchError  # noqa: PLC0415
     from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from sim.cli.session import EXIT_BAD_INPUT, UsageError, finish, session, with_precision
+from sim.i18n import _
 from sim.reporting.folders import complete, prepare, restore
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
@@ -303,7 +304,7 @@ def report(args: argparse.Namespace) -> int:
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: no such folder")
-    print(f"wrote {write_report(args.folder)}")
+    print(_("wrote {path}").format(path=write_report(args.folder)))
     return 0
 
 

@@ -15,6 +15,7 @@ from sim.experiments.executors import ENGINES, available_cores
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.robustness import DEFAULT_TARGET
 from sim.experiments.select import PROCEDURES
+from sim.i18n import LANGUAGES
 from sim.results.metrics import KPIS
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
@@ -33,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str) -> Any:
         cmd = subparsers.add_parser(name, help=summary, description=handler.__doc__)
         cmd.set_defaults(handler=handler)
+        cmd.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            help="language of tables, reports and figures (en, id: Bahasa Indonesia); "
+            "default: the locale's, else English",
+        )
         return cmd
 
     run_cmd = command("run", commands.run, "run a scenario and summarise quota misses")

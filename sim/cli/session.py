@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sim.i18n import _
 from sim.reporting.folders import STORE_NAME, complete, prepare, restore
 from sim.scenario.schema import Scenario
 
@@ -117,7 +118,9 @@ def finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) ->
             write_report(args.out)
         if not args.json:
             files = sorted(p.name for p in args.out.iterdir() if not p.name.startswith("."))
-            print(f"\nwrote {args.out}/: {' '.join(files)}")
+            print(
+                "\n" + _("wrote {folder}/: {files}").format(folder=args.out, files=" ".join(files))
+            )
 
 
 def with_precision(text: str, report: Any) -> str:

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
+from sim.i18n import _, current
 from sim.reporting.folders import OutputError, is_complete, write_text
-from sim.reporting.narrative import SECTIONS, describe, html_table, paragraph
+from sim.reporting.narrative import SECTIONS, html_table, paragraph
+from sim.reporting.scenario_words import describe
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
@@ -31,23 +33,30 @@ KINDS = {
     "selection.json": "select",
     "cheapest.json": "cheapest",
 }
-FIGURES = {
-    "stock.png": "Warehouse stock over time",
-    "miss_rates.png": "How often each quota is missed",
-    "shortfall.png": "How far short shipments fall",
-    "survival.png": "How long the contracts last",
-    "cash.png": "The cooperative's cash",
-    "forest.png": "Policies against the baseline",
-    "sweep.png": "The sweep",
-    "tornado.png": "Which levers matter most",
-    "futures.png": "Policies across the futures",
-    "tradeoff.png": "In which futures the policy fails: PRIM's trade-off",
-    "box.png": "The box in the futures it describes",
-}
-QUESTION = (
-    "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "
-    "hold it? This report answers it for one scenario, by simulating many possible years."
-)
+
+
+def figure_captions() -> dict[str, str]:
+    """Each figure file a report shows -> its caption (in the current language)."""
+    return {
+        "stock.png": _("Warehouse stock over time"),
+        "miss_rates.png": _("How often each quota is missed"),
+        "shortfall.png": _("How far short shipments fall"),
+        "survival.png": _("How long the contracts last"),
+        "cash.png": _("The cooperative's cash"),
+        "forest.png": _("Policies against the baseline"),
+        "sweep.png": _("The sweep"),
+        "tornado.png": _("Which levers matter most"),
+        "futures.png": _("Policies across the futures"),
+        "tradeoff.png": _("In which futures the policy fails: PRIM's trade-off"),
+        "box.png": _("The box in the futures it describes"),
+    }
+
+
+def _question() -> str:
+    return _(
+        "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "
+        "hold it? This report answers it for one scenario, by simulating many possible years."
+    )
 
 
 def write_report(folder: str | Path) -> Path:
@@ -95,7 +104,7 @@ def _scenario(out: Path) -> Scenario | None:
 
 def _figures(out: Path) -> list[str]:
     parts = []
-    for name, caption in FIGURES.items():
+    for name, caption in figure_captions().items():
         path = out / name
         if path.is_file():
             data = base64.b64encode(path.read_bytes()).decode("ascii")
@@ -105,11 +114,6 @@ def _figures(out: Path) -> list[str]:
             )
     return parts
 
-
-_HOW_TO_READ = (
-    "Each figure is the average over {n} simulated years; the 95% confidence interval (CI) is "
-    "the range in which the true average lies, given the assumptions of the scenario."
-)
 
 _CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -132,23 +136,31 @@ def _page(
     if scenario is not None and scenario.description:
         about.insert(0, scenario.description)
     provenance = [
-        ("scenario", document["scenario"]),
-        ("scenario file", document.get("scenario_file") or "-"),
-        ("scenario digest (SHA-256)", document.get("scenario_sha256", "-")),
-        ("seed", document["seed"]),
-        ("replications", document["replications"]),
-        ("made with", f"umkm-sim {document.get('version', __version__)}"),
+        (_("scenario"), document["scenario"]),
+        (_("scenario file"), document.get("scenario_file") or "-"),
+        (_("scenario digest (SHA-256)"), document.get("scenario_sha256", "-")),
+        (_("seed"), document["seed"]),
+        (_("replications"), document["replications"]),
+        (_("made with"), f"umkm-sim {document.get('version', __version__)}"),
     ]
+    how_to_read = _(
+        "Each figure is the average over {n} simulated years; the 95% confidence interval (CI) "
+        "is the range in which the true average lies, given the assumptions of the scenario."
+    ).format(n=document["replications"])
+    title, heading = _("umkm-sim report"), _("Can the kitchens hold the quota?")
+    question, scenario_heading = _("The question"), _("The scenario")
+    answers_heading, figures_heading = _("The answers"), _("Figures")
+    provenance_heading = _("Provenance")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>umkm-sim report: {name}</title><style>{_CSS}</style></head><body>"
-        f"<h1>Can the kitchens hold the quota? {name}</h1>"
-        f"<h2>The question</h2>{paragraph([QUESTION])}"
-        f"<h2>The scenario</h2>{paragraph(about) if about else ''}"
-        f"<h2>The answers</h2>{paragraph([_HOW_TO_READ.format(n=document['replications'])])}"
+        f'<!DOCTYPE html>\n<html lang="{current()}"><head><meta charset="utf-8">'
+        f"<title>{title}: {name}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{heading} {name}</h1>"
+        f"<h2>{question}</h2>{paragraph([_question()])}"
+        f"<h2>{scenario_heading}</h2>{paragraph(about) if about else ''}"
+        f"<h2>{answers_heading}</h2>{paragraph([how_to_read])}"
         f"{''.join(answers)}"
-        + (f"<h2>Figures</h2>{''.join(figures)}" if figures else "")
-        + "<h2>Provenance</h2>"
+        + (f"<h2>{figures_heading}</h2>{''.join(figures)}" if figures else "")
+        + f"<h2>{provenance_heading}</h2>"
         + html_table(["", ""], [[k, str(v)] for k, v in provenance]).replace(
             "<table>", '<table class="provenance">'
         )

@@ -10,116 +10,69 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sim.scenario.schema import Scenario
+from sim.i18n import _, number
+from sim.reporting.text import product_field
 
 
 def _pct(stat: dict[str, Any]) -> str:
     """``23% (95% CI 21-25%)`` for a rate."""
-    return _say(stat, lambda x: f"{100 * x:.0f}", "%")
+    return _say(stat, lambda x: number(100 * x), "%")
 
 
 def _num(stat: dict[str, Any], unit: str = "") -> str:
-    return _say(stat, lambda x: f"{x:,.0f}", unit)
+    return _say(stat, number, unit)
 
 
 def _say(stat: dict[str, Any], fmt: Callable[[float], str], unit: str) -> str:
     mean, (lo, hi) = stat["mean"], stat["ci95"]
     if mean is None:
-        return "not known"
+        return _("not known")
     if lo is None or fmt(lo) == fmt(hi):
         return f"{fmt(mean)}{unit}"
-    return f"{fmt(mean)}{unit} (95% CI {fmt(lo)}\N{EN DASH}{fmt(hi)}{unit})"
-
-
-def describe(scenario: Scenario) -> list[str]:
-    """Say in plain words what a scenario simulates."""
-    start = f"from {scenario.start_date:%-d %B %Y}" if scenario.start_date else "from a Monday"
-    groups = ", ".join(f"{g.count} making {g.product.replace('_', ' ')}" for g in scenario.kitchens)
-    total = sum(g.count for g in scenario.kitchens)
-    words = [
-        (
-            f"Over {scenario.horizon_days} days {start}, {total} home kitchens ({groups}) "
-            "deliver to one cooperative warehouse, which ships to "
-            f"{len(scenario.buyers)} buyer{'s' if len(scenario.buyers) > 1 else ''}."
-        )
-    ]
-    for b in scenario.buyers:
-        quota = " and ".join(f"{n:,} packs of {p.replace('_', ' ')}" for p, n in b.quota.items())
-        lost = (
-            "what is short is lost" if b.shortfall == "lost" else "what is short is owed next time"
-        )
-        words.append(f"{b.name.capitalize()} wants {quota} every {b.every_days} days; {lost}.")
-    on = _mechanisms(scenario)
-    if on:
-        words.append("What can get in the way: " + "; ".join(on) + ".")
-    return words
-
-
-def _mechanisms(s: Scenario) -> list[str]:
-    on = []
-    c = s.calendar
-    if c.holidays:
-        on.append("public holidays and joint leave")
-    if c.lebaran is not None:
-        on.append(
-            f"kitchens stop {c.lebaran.before_days} days before to {c.lebaran.after_days} "
-            "after Eid al-Fitr"
-        )
-    if c.port_closures:
-        on.append("port closures that delay shipments")
-    if any(g.absence for g in s.kitchens):
-        on.append("kitchens absent for spells")
-    if any(p.supply for p in s.products.values()):
-        on.append("seasons and dips in raw-material supply")
-    on += [f"{shock.name.replace('-', ' ')} ({shock.per_year:g} a year)" for shock in s.shocks]
-    if any(g.local_market for g in s.kitchens):
-        on.append("the local market taking its share first")
-    if s.warehouse.reject_fraction:
-        on.append(f"{s.warehouse.reject_fraction:.0%} rejected at quality control")
-    if any(b.cancel_after_misses for b in s.buyers):
-        on.append("buyers cancelling after repeated misses")
-    if s.finance is not None:
-        on.append(f"a fund of Rp {s.finance.fund:,.0f} to pay the kitchens")
-    return on
+    ci = _("95% CI")
+    return f"{fmt(mean)}{unit} ({ci} {fmt(lo)}\N{EN DASH}{fmt(hi)}{unit})"
 
 
 def _run_section(summary: dict[str, Any]) -> list[str]:
     lines = [
-        (
-            f"Across all buyers, {_pct(summary['quota_miss_rate'])} of shipment lines miss their "
-            f"quota, and {_pct(summary['fill_rate'])} of the contracted packs are shipped."
-        )
+        _(
+            "Across all buyers, {missed} of shipment lines miss their quota, and {filled} of the "
+            "contracted packs are shipped."
+        ).format(missed=_pct(summary["quota_miss_rate"]), filled=_pct(summary["fill_rate"]))
     ]
     for buyer, block in summary["buyers"].items():
-        who = buyer.capitalize()
-        text = (
-            f"The {who} buyer's quota is missed in {_pct(block['quota_miss_rate'])} of shipments."
+        text = _("The {buyer} buyer's quota is missed in {share} of shipments.").format(
+            buyer=buyer.capitalize(), share=_pct(block["quota_miss_rate"])
         )
         if "contract" in block:
-            survival = _pct(block["contract"]["survival"])
-            text += f" Its contract lasts the whole period in {survival} of the simulated years."
+            text += " " + _(
+                "Its contract lasts the whole period in {share} of the simulated years."
+            ).format(share=_pct(block["contract"]["survival"]))
         if "on_time_rate" in block:
-            text += f" Its shipments arrive on time in {_pct(block['on_time_rate'])} of cases."
+            text += " " + _("Its shipments arrive on time in {share} of cases.").format(
+                share=_pct(block["on_time_rate"])
+            )
         lines.append(text)
     if "cash" in summary:
         days = summary["cash"]["days_turning_output_away"]
         lines.append(
-            f"For lack of cash the cooperative turns kitchens' output away on "
-            f"{_say(days, lambda x: f'{x:.0f}', ' days')} a year."
+            _(
+                "For lack of cash the cooperative turns kitchens' output away on {days} a year."
+            ).format(days=_say(days, number, " " + _("days")))
         )
     return [
         bullet_list(lines),
         html_table(
-            ["", "quota miss rate", "fill rate", "mean shortfall (packs)"],
+            ["", _("quota miss rate"), _("fill rate"), _("mean shortfall (packs)")],
             [
                 [label, _pct(s["quota_miss_rate"]), _pct(s["fill_rate"]), _num(s["mean_shortfall"])]
                 for label, s in _scopes(summary)
             ],
         ),
         html_table(
-            ["packs per year", *summary["products"]],
+            [_("packs per year"), *summary["products"]],
             [
-                [field.replace("_", " "), *(_num(p[field]) for p in summary["products"].values())]
+                [product_field(field), *(_num(p[field]) for p in summary["products"].values())]
                 for field in next(iter(summary["products"].values()))
             ],
         ),
@@ -127,7 +80,7 @@ def _run_section(summary: dict[str, Any]) -> list[str]:
 
 
 def _scopes(summary: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
-    yield "all buyers", summary
+    yield _("all buyers"), summary
     for buyer, block in summary["buyers"].items():
         yield buyer, block
         for product, line in block["products"].items():

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from sim.i18n import _, percent
 from sim.reporting.fit_plots import plot_profiles, plot_rootogram
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
@@ -47,17 +48,21 @@ __all__ = [  # sim.plots: every figure, those of explorations too
 
 
 def _provenance(results: Results) -> str:
-    return f"{results.scenario.name}: {results.replications} replications, seed {results.seed}"
+    return _("{scenario}: {replications} replications, seed {seed}").format(
+        scenario=results.scenario.name, replications=results.replications, seed=results.seed
+    )
 
 
 def _fan(ax: Axes, x: np.ndarray, runs: np.ndarray) -> None:
     """Median with 50% and 90% bands across replications (rows of ``runs``)."""
     q5, q25, q50, q75, q95 = np.percentile(runs, [5, 25, 50, 75, 95], axis=0)
-    ax.fill_between(x, q5, q95, step="post", color="0.85", linewidth=0, label="90% of replications")
     ax.fill_between(
-        x, q25, q75, step="post", color="0.65", linewidth=0, label="50% of replications"
+        x, q5, q95, step="post", color="0.85", linewidth=0, label=_("90% of replications")
     )
-    ax.step(x, q50, where="post", color="black", linewidth=1.1, label="median")
+    ax.fill_between(
+        x, q25, q75, step="post", color="0.65", linewidth=0, label=_("50% of replications")
+    )
+    ax.step(x, q50, where="post", color="black", linewidth=1.1, label=_("median"))
 
 
 @styled
@@ -84,14 +89,14 @@ def plot_stock(results: Results) -> Figure:
                     marker=MARKERS[b % len(MARKERS)],
                     markerfacecolor="white",
                     markeredgecolor="black",
-                    label=f"{buyer.name}: shipment day, quota",
+                    label=_("{buyer}: shipment day, quota").format(buyer=buyer.name),
                 )
         ax.set_title(product)
-        ax.set_ylabel("stock (packs)")
+        ax.set_ylabel(_("stock (packs)"))
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", ncols=2)
-    axes[-1].set_xlabel("day")
-    fig.suptitle("Warehouse stock at the end of each day")
+    axes[-1].set_xlabel(_("day"))
+    fig.suptitle(_("Warehouse stock at the end of each day"))
     footnote(fig, _provenance(results))
     return fig
 
@@ -113,10 +118,10 @@ def plot_miss_rates(results: Results) -> Figure:
     for yi, label, stat in zip(y, labels, stats, strict=True):
         _dot(ax, yi, stat, filled=not label.startswith(" "))
     ax.set_yticks(y, labels)
-    ax.set_xlabel("quota miss rate (share of shipment lines missed)")
+    ax.set_xlabel(_("quota miss rate (share of shipment lines missed)"))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(left=0)
-    ax.set_title("How often each quota is missed (mean and 95% CI across replications)")
+    ax.set_title(_("How often each quota is missed (mean and 95% CI across replications)"))
     footnote(fig, _provenance(results))
     return fig
 
@@ -143,10 +148,14 @@ def plot_shortfall(results: Results) -> Figure:
         missed = short[short > 0]
         if missed.size:
             ax.hist(missed, bins=30, color="0.6", edgecolor="black", linewidth=0.4)
-        ax.set_title(f"{buyer} / {product}: quota met in full on {share_met:.0%} of shipments")
-        ax.set_ylabel("shipments")
-        ax.set_xlabel("shortfall when short (packs)")
-    fig.suptitle("How far short the shipments fall, when they do")
+        ax.set_title(
+            _("{line}: quota met in full on {share} of shipments").format(
+                line=f"{buyer} / {product}", share=percent(share_met, 0)
+            )
+        )
+        ax.set_ylabel(_("shipments"))
+        ax.set_xlabel(_("shortfall when short (packs)"))
+    fig.suptitle(_("How far short the shipments fall, when they do"))
     footnote(fig, _provenance(results))
     return fig
 
@@ -172,14 +181,16 @@ def plot_survival(results: Results) -> Figure:
             where="post",
             color="black",
             linestyle=LINES[b % len(LINES)],
-            label=f"{buyer.name} (cancels after {buyer.cancel_after_misses} misses in a row)",
+            label=_("{buyer} (cancels after {misses} misses in a row)").format(
+                buyer=buyer.name, misses=buyer.cancel_after_misses
+            ),
         )
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("day")
-    ax.set_ylabel("contracts still alive")
+    ax.set_xlabel(_("day"))
+    ax.set_ylabel(_("contracts still alive"))
     ax.legend(loc="lower left")
-    ax.set_title("Probability that each contract is still alive (band: 95% CI)")
+    ax.set_title(_("Probability that each contract is still alive (band: 95% CI)"))
     footnote(fig, _provenance(results))
     return fig
 
@@ -191,11 +202,11 @@ def plot_cash(results: Results) -> Figure:
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     ax = fig.subplots()
     _fan(ax, np.arange(cash.shape[1]), cash)
-    ax.set_xlabel("day")
-    ax.set_ylabel("cash (million Rp)")
+    ax.set_xlabel(_("day"))
+    ax.set_ylabel(_("cash (million Rp)"))
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right")
-    ax.set_title("The cooperative's cash at the end of each day")
+    ax.set_title(_("The cooperative's cash at the end of each day"))
     footnote(fig, _provenance(results))
     return fig
 

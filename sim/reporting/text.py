@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -10,23 +11,46 @@ from sim.experiments.compare import Comparison
 from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
+from sim.i18n import _, number, percent
 from sim.results.metrics import KPIS
 
-_KPI_HEADINGS = ("miss rate", "fill rate", "mean shortfall", "longest miss run")
+
+def _kpi_headings() -> tuple[str, ...]:
+    return (_("miss rate"), _("fill rate"), _("mean shortfall"), _("longest miss run"))
+
+
+def product_field(field: str) -> str:
+    """A product total's name (``sold_locally``) in words of the current language."""
+    words = {
+        "initial_stock": _("initial stock"),
+        "made": _("made"),
+        "sold_locally": _("sold locally"),
+        "unpaid": _("unpaid"),
+        "rejected": _("rejected"),
+        "overflow": _("overflow"),
+        "shipped": _("shipped"),
+        "spoiled": _("spoiled"),
+        "cleared": _("cleared"),
+        "on_hand_end": _("on hand end"),
+        "undelivered_end": _("undelivered end"),
+    }
+    return words.get(field, field.replace("_", " "))
 
 
 def format_summary(summary: dict[str, Any]) -> str:
-    """Return the summary document as a text table for a terminal."""
-    title = (
-        f"{summary['scenario']}: {summary['replications']} replications, "
-        f"seed {summary['seed']}, {summary['horizon_days']} days (umkm-sim {summary['version']})"
+    """Return the summary document as a text table for a terminal (in the current language)."""
+    title = _("{scenario}: {replications} replications, seed {seed}, {days} days").format(
+        scenario=summary["scenario"],
+        replications=number(summary["replications"]),
+        seed=summary["seed"],
+        days=number(summary["horizon_days"]),
     )
     out = [
-        title,
-        "Each figure: mean across replications ± half-width of its 95% confidence interval.",
+        f"{title} (umkm-sim {summary['version']})",
+        _("Each figure: mean across replications ± half-width of its 95% confidence interval."),
         "",
-        _row("Quota (per shipment line)", _KPI_HEADINGS),
-        _row("all buyers", _kpi_cells(summary)),
+        _row(_("Quota (per shipment line)"), _kpi_headings()),
+        _row(_("all buyers"), _kpi_cells(summary)),
     ]
     for buyer, stats in summary["buyers"].items():
         out.append(_row(buyer, _kpi_cells(stats)))
@@ -35,22 +59,28 @@ def format_summary(summary: dict[str, Any]) -> str:
         )
     out += _buyer_notes(summary["buyers"])
     products = summary["products"]
-    out += ["", _row("Packs per replication", list(products), width=22)]
+    out += ["", _row(_("Packs per replication"), list(products), width=22)]
     for field in next(iter(products.values())):
-        cells = [_estimate(products[p][field], "{:,.0f}") for p in products]
-        out.append(_row(field.replace("_", " "), cells, width=22))
+        cells = [_estimate(products[p][field], number) for p in products]
+        out.append(_row(product_field(field), cells, width=22))
     if "cash" in summary:
         cash = summary["cash"]
-        away = _estimate(cash["days_turning_output_away"], "{:.1f}")
-        lowest, end = _estimate(cash["min"], "{:,.0f}"), _estimate(cash["end"], "{:,.0f}")
         out += [
             "",
-            (
-                f"Cash (Rp): lowest {lowest}, at the end {end}; "
-                f"days turning output away for lack of it: {away}"
+            _(
+                "Cash (Rp): lowest {lowest}, at the end {end}; days turning output away for "
+                "lack of it: {away}"
+            ).format(
+                lowest=_estimate(cash["min"], number),
+                end=_estimate(cash["end"], number),
+                away=_estimate(cash["days_turning_output_away"], _one_decimal),
             ),
         ]
     return "\n".join(out)
+
+
+def _one_decimal(x: float) -> str:
+    return number(x, 1)
 
 
 def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
@@ -59,14 +89,18 @@ def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
         parts = []
         delay = stats["mean_delay_days"]
         if delay["mean"]:
-            parts.append(f"mean port delay {_estimate(delay, '{:.2f}')} days")
+            days = _estimate(delay, lambda x: number(x, 2))
+            parts.append(_("mean port delay {days} days").format(days=days))
         if "on_time_rate" in stats:
-            parts.append(f"arrives on time {_estimate(stats['on_time_rate'], '{:.1%}')}")
+            share = _estimate(stats["on_time_rate"], percent)
+            parts.append(_("arrives on time {share}").format(share=share))
         if "contract" in stats:
             contract = stats["contract"]
-            text = f"contract survives the horizon {_estimate(contract['survival'], '{:.1%}')}"
+            share = _estimate(contract["survival"], percent)
+            text = _("contract survives the horizon {share}").format(share=share)
             if contract["cancellations"]:
-                text += f", ends on day {contract['cancelled_day']['p50']:.0f} (median) if it ends"
+                day = number(contract["cancelled_day"]["p50"])
+                text += _(", ends on day {day} (median) if it ends").format(day=day)
             parts.append(text)
         if parts:
             notes.append(f"{name}: " + "; ".join(parts))
@@ -74,28 +108,31 @@ def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
 
 
 def _kpi_cells(stats: dict[str, Any]) -> list[str]:
-    formats = {
-        "quota_miss_rate": "{:.1%}",
-        "fill_rate": "{:.1%}",
-        "mean_shortfall": "{:,.0f}",
-        "longest_miss_run": "{:.1f}",
+    formats: dict[str, Callable[[float], str]] = {
+        "quota_miss_rate": percent,
+        "fill_rate": percent,
+        "mean_shortfall": number,
+        "longest_miss_run": _one_decimal,
     }
     return [_estimate(stats[kpi], formats[kpi]) for kpi in KPIS]
 
 
-def _estimate(stat: dict[str, Any], fmt: str) -> str:
+def _estimate(stat: dict[str, Any], fmt: str | Callable[[float], str]) -> str:
+    """``mean ± half-width``, formatted by a format string or a function."""
+    show = fmt.format if isinstance(fmt, str) else fmt
     mean = stat["mean"]
     lo, hi = stat["ci95"]
     if mean is None:
-        return "n/a"
+        return _("n/a")
     if lo is None:
-        return fmt.format(mean)
+        return show(mean)
     half = (hi - lo) / 2
-    return f"{fmt.format(mean)} ± {fmt.format(half)}"
+    return f"{show(mean)} ± {show(half)}"
 
 
 def _row(label: str, cells: Any, width: int = 20) -> str:
-    return f"{label:<28}" + "".join(f"{cell:>{width}}" for cell in cells).rstrip()
+    # At least one space between cells, however long a heading runs in another language.
+    return f"{label:<28}" + "".join(f" {cell:>{width - 1}}" for cell in cells).rstrip()
 
 
 _FORMATS = {

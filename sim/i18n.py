@@ -1,0 +1,106 @@
+"""The language umkm-sim speaks to people: English or Bahasa Indonesia, words and numbers.
+
+Words come from gettext catalogues, ``sim/locale/<lang>/LC_MESSAGES/umkm-sim.po``, managed with
+Babel (``pybabel extract`` finds every string marked with ``_``; ``tests/test_i18n.py`` fails if
+one lacks its translation). Numbers, shares and rupiah are formatted per locale by Babel:
+``Rp 2,000,000,000`` and ``24.1%`` in English, ``Rp 2.000.000.000`` and ``24,1%`` in Indonesian.
+
+The language is chosen once per command (``--lang``), by default from the environment's locale
+(``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English. Scenario keys and names are
+never translated: they are what the user wrote.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES = {"en": "en_US", "id": "id_ID"}
+"""Each language umkm-sim speaks -> the Babel locale of its numbers."""
+DOMAIN = "umkm-sim"
+LOCALES = Path(__file__).resolve().parent / "locale"
+
+_current = ["en"]
+
+
+def default_language() -> str:
+    """Return the language the environment asks for, if umkm-sim speaks it; else English."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in os.environ.get(variable, "").split(":"):
+            code = value.split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+    return "en"
+
+
+def set_language(language: str | None) -> str:
+    """Speak ``language`` from now on (``None``: the environment's); return it.
+
+    Raises:
+        ValueError: A language umkm-sim does not speak.
+    """
+    chosen = default_language() if language is None else language
+    if chosen not in LANGUAGES:
+        raise ValueError(f"--lang: one of {', '.join(LANGUAGES)}, got {chosen!r}")
+    _current[0] = chosen
+    return chosen
+
+
+def current() -> str:
+    """Return the language spoken now."""
+    return _current[0]
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak ``language`` inside the block (for a page or a test), then as before."""
+    before = current()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def _(message: str) -> str:
+    """Return ``message`` in the current language (as written, if untranslated)."""
+    if current() == "en":
+        return message
+    return _catalogue(current()).get(message) or message
+
+
+@cache
+def _catalogue(language: str) -> dict[str, str]:
+    path = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+def locale() -> Locale:
+    """Return the Babel locale of the current language."""
+    return Locale.parse(LANGUAGES[current()])
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``1,234.5`` / ``1.234,5``: grouped, with ``decimals`` digits after the point."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """``24.1%`` / ``24,1%`` for a share of 0.241."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(share, format=pattern, locale=locale())
+
+
+def rupiah(amount: float) -> str:
+    """``Rp 2,000,000,000`` / ``Rp 2.000.000.000``: whole rupiah."""
+    return f"Rp {number(amount)}"
