@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +28,9 @@ LANGUAGES = {"en": "en_US", "id": "id_ID"}
 DOMAIN = "umkm-sim"
 LOCALES = Path(__file__).resolve().parent / "locale"
 
-_current = ["en"]
+# A context variable, not a global: each page of the app is drawn in its own thread, each in
+# the language its reader chose.
+_current: ContextVar[str] = ContextVar("language", default="en")
 
 
 def default_language() -> str:
@@ -49,13 +52,13 @@ def set_language(language: str | None) -> str:
     chosen = default_language() if language is None else language
     if chosen not in LANGUAGES:
         raise ValueError(f"--lang: one of {', '.join(LANGUAGES)}, got {chosen!r}")
-    _current[0] = chosen
+    _current.set(chosen)
     return chosen
 
 
 def current() -> str:
     """Return the language spoken now."""
-    return _current[0]
+    return _current.get()
 
 
 @contextmanager

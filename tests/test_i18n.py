@@ -36,6 +36,17 @@ def test_every_user_visible_string_has_its_indonesian_translation():
     assert missing == [], f"add to sim/locale/id/LC_MESSAGES/umkm-sim.po: {missing}"
 
 
+def test_no_string_is_marked_inside_an_f_string():
+    """Babel cannot see ``_("...")`` inside an f-string: such a string would go untranslated."""
+    hidden = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "sim").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{_\(", line)
+    ]
+    assert hidden == []
+
+
 def test_translations_keep_every_placeholder():
     """``{buyer}`` in English is ``{buyer}`` in Indonesian: formatting never fails."""
     for english, indonesian in catalogue().items():

@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     set_language(getattr(args, "lang", None))
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
+    from sim.app import MissingAppError  # noqa: PLC0415
     from sim.experiments.discover import MissingWorkbenchError  # noqa: PLC0415
     from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415
     from sim.experiments.runner import Interrupted  # noqa: PLC0415
@@ -43,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MissingDaskError,
         DaskUnavailableError,
         MissingWorkbenchError,
+        MissingAppError,
     ) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -298,6 +298,18 @@ def fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def app(args: argparse.Namespace) -> int:
+    """Serve the what-if web app on 127.0.0.1 (only this computer can reach it), until Ctrl-C.
+
+    Opens SCENARIO; in the browser a person moves the levers, runs, reads the answers and
+    downloads the variant and the report, in English or Bahasa Indonesia.
+    """
+    from sim.app import serve  # noqa: PLC0415
+
+    load_scenario(args.scenario)  # a bad scenario is said here, with file and line
+    return serve(args.scenario, args.port)
+
+
 def report(args: argparse.Namespace) -> int:
     """Write a self-contained report.html into an output folder (images embedded)."""
     from sim.reporting.html import write_report  # noqa: PLC0415

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"umkm-sim {__version__}")
     subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str) -> Any:
-        cmd = subparsers.add_parser(name, help=summary, description=handler.__doc__)
-        cmd.set_defaults(handler=handler)
-        cmd.add_argument(
-            "--lang",
-            choices=LANGUAGES,
-            help="language of tables, reports and figures (en, id: Bahasa Indonesia); "
-            "default: the locale's, else English",
-        )
-        return cmd
+    command = partial(_command, subparsers)
 
     run_cmd = command("run", commands.run, "run a scenario and summarise quota misses")
     _experiment_options(run_cmd, precision=True)
@@ -142,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit_cmd = command("fit", commands.fit, "fit kitchens' inputs to a cooperative's records")
     _fit_options(fit_cmd)
 
+    _app_options(command("app", commands.app, "serve the what-if web app on this computer"))
+
     report_cmd = command("report", commands.report, "turn an output folder into report.html")
     report_cmd.add_argument(
         "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
@@ -169,6 +163,32 @@ def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
         help=f"what counts as acceptable in a future (default: {DEFAULT_TARGET})",
     )
     explore_cmd.add_argument("--buyer", metavar="B", help="the target is this buyer's KPI")
+
+
+def _command(
+    subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int], summary: str
+) -> Any:
+    """Add a command, with the option every command has (``--lang``)."""
+    cmd = subparsers.add_parser(name, help=summary, description=handler.__doc__)
+    cmd.set_defaults(handler=handler)
+    cmd.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of tables, reports and figures (en, id: Bahasa Indonesia); "
+        "default: the locale's, else English",
+    )
+    return cmd
+
+
+def _app_options(app_cmd: argparse.ArgumentParser) -> None:
+    app_cmd.add_argument(
+        "scenario",
+        nargs="?",
+        default="scenarios/balikpapan.yaml",
+        metavar="SCENARIO",
+        help="the scenario it opens (default: scenarios/balikpapan.yaml)",
+    )
+    app_cmd.add_argument("--port", type=_positive, metavar="P", help="default: a free one")
 
 
 def _fit_options(fit_cmd: argparse.ArgumentParser) -> None:

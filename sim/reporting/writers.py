@@ -22,7 +22,7 @@ from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
 from sim.experiments.target import TargetResult
 from sim.inputs.fit import OutputFit, TransitFit
-from sim.reporting.folders import prepare, write_atomic
+from sim.reporting.folders import complete, prepare, write_atomic
 from sim.results.tables import Results
 from sim.scenario.yamlio import to_yaml
 
@@ -44,6 +44,7 @@ def write(result: Any, out_dir: str | Path, *, overwrite: bool = False) -> Path:
     """
     out = prepare(Path(out_dir), overwrite=overwrite)
     write_files(result, out)
+    complete(out)  # whole: a report can be made from it
     return out
 
 

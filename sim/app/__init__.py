@@ -1,0 +1,71 @@
+"""The local web app: what-if runs for people who will not edit YAML or open a terminal.
+
+Served by Streamlit (the framework SimPy models are most often shared with; a page is a plain
+script, and ``st.fragment`` polls a background run without blocking it) on 127.0.0.1 only. An
+optional extra: ``pip install 'umkm-sim[app]'``. The top layer, beside the command line.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PAGE = Path(__file__).resolve().parent / "page.py"
+INSTALL = "pip install 'umkm-sim[app]'"
+
+
+class MissingAppError(ImportError):
+    """The app was asked for, but Streamlit is not installed."""
+
+    def __init__(self) -> None:
+        """Say how to install it."""
+        super().__init__(f"the app needs Streamlit: {INSTALL}")
+
+
+def command(scenario: str | Path | None = None, port: int | None = None) -> list[str]:
+    """The command that serves the app on 127.0.0.1 (``port``: a free one if not given).
+
+    Raises:
+        MissingAppError: Streamlit is not installed.
+    """
+    try:
+        import streamlit  # noqa: F401, PLC0415 (only checked for)
+    except ImportError:
+        raise MissingAppError from None
+    chosen = port or free_port()
+    args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PAGE),
+        "--server.address=127.0.0.1",
+        f"--server.port={chosen}",
+        "--server.headless=true",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+        "--global.developmentMode=false",
+        "--client.toolbarMode=viewer",
+    ]
+    return args + (["--", str(scenario)] if scenario is not None else [])
+
+
+def serve(scenario: str | Path | None = None, port: int | None = None) -> int:
+    """Serve the app until interrupted; return the server's exit status."""
+    args = command(scenario, port)
+    address = next(a for a in args if a.startswith("--server.port=")).split("=")[1]
+    print(f"umkm-sim app: http://127.0.0.1:{address}  (Ctrl-C to stop)", flush=True)
+    try:
+        return subprocess.call(args)  # noqa: S603 (our own interpreter and flags)
+    except KeyboardInterrupt:
+        return 0
+
+
+def free_port() -> int:
+    """A port nothing listens on now, on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
