@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.app import MissingAppError  # noqa: PLC0415
     from sim.experiments.discover import MissingWorkbenchError  # noqa: PLC0415
     from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415
+    from sim.experiments.gsa import MissingSALibError  # noqa: PLC0415
     from sim.experiments.runner import Interrupted  # noqa: PLC0415
     from sim.experiments.store import StoreError  # noqa: PLC0415
 
@@ -45,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DaskUnavailableError,
         MissingWorkbenchError,
         MissingAppError,
+        MissingSALibError,
     ) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -239,6 +239,23 @@ def discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def gsa(args: argparse.Namespace) -> int:
+    """Global sensitivity of a KPI to the scenario's uncertainties (Sobol' or Morris, SALib).
+
+    Prints each uncertainty's index with its 95% CI and the share of replication noise;
+    --out writes the indices, their convergence and the figures.
+    """
+    from sim.experiments.gsa import check_settings  # noqa: PLC0415
+    from sim.experiments.gsa import gsa as analyse  # noqa: PLC0415
+
+    scenario = _load(args)
+    check_settings(scenario, args.method, args.n, args.kpi, args.buyer)
+    with session(args, scenario) as execution:
+        result = analyse(scenario, args.method, args.n, kpi=args.kpi, buyer=args.buyer, **execution)
+    finish(args, result, json.dumps(result.as_dict(), indent=2), result.describe())
+    return 0
+
+
 def fit(args: argparse.Namespace) -> int:
     """Fit a kitchen group's inputs (daily output, absences, working days, months) to records.
 

@@ -1,25 +1,23 @@
-"""The ``umkm-sim`` command line: its commands, their flags and how flag values are read."""
+"""The ``umkm-sim`` command line: its commands and their flags (values are read in ``flags``)."""
 
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.cli import commands
+from sim.cli import commands, flags
 from sim.experiments.cheapest import CANDIDATES
-from sim.experiments.executors import ENGINES, available_cores
+from sim.experiments.executors import ENGINES
 from sim.experiments.explore import SAMPLERS
+from sim.experiments.gsa import METHODS as GSA_METHODS
 from sim.experiments.robustness import DEFAULT_TARGET
 from sim.experiments.select import PROCEDURES
 from sim.i18n import LANGUAGES
 from sim.results.metrics import KPIS
-from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
-from sim.scenario.messages import show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         "PATH=LOW..HIGH (with --samples); repeatable; replaces the scenario's sweep section",
     )
     sweep_cmd.add_argument(
-        "--samples", type=_positive, metavar="N", help="Latin hypercube of N points over ranges"
+        "--samples",
+        type=flags.positive,
+        metavar="N",
+        help="Latin hypercube of N points over ranges",
     )
 
     target_cmd = command(
@@ -69,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     target_cmd.add_argument("--buyer", metavar="B", help="only this buyer's shipment lines")
     target_cmd.add_argument("--product", metavar="P", help="only this product's lines")
     bound = target_cmd.add_mutually_exclusive_group(required=True)
-    bound.add_argument("--at-most", type=_finite, metavar="X", help="the metric must be <= X")
-    bound.add_argument("--at-least", type=_finite, metavar="X", help="the metric must be >= X")
-    target_cmd.add_argument("--low", type=_finite, help="lower bound (default: current / 4)")
-    target_cmd.add_argument("--high", type=_finite, help="upper bound (default: current x 4)")
+    bound.add_argument("--at-most", type=flags.finite, metavar="X", help="the metric must be <= X")
+    bound.add_argument("--at-least", type=flags.finite, metavar="X", help="the metric must be >= X")
+    target_cmd.add_argument("--low", type=flags.finite, help="lower bound (default: current / 4)")
+    target_cmd.add_argument("--high", type=flags.finite, help="upper bound (default: current x 4)")
     target_cmd.add_argument(
-        "--resolution", type=_positive_float, help="for a real lever: stop at this"
+        "--resolution", type=flags.positive_float, help="for a real lever: stop at this"
     )
     target_cmd.add_argument(
         "--conservative", action="store_true", help="the whole 95%% CI must meet the target"
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cheap_cmd.add_argument("--buyer", metavar="B", help="the constraint on this buyer's lines")
     cheap_cmd.add_argument(
-        "--confidence", type=_positive_float, default=0.95, help="how sure, one-sided (0.95)"
+        "--confidence", type=flags.positive_float, default=0.95, help="how sure, one-sided (0.95)"
     )
     cheap_cmd.add_argument(
         "--candidates",
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sens_cmd.add_argument(
         "--change",
-        type=_finite,
+        type=flags.finite,
         default=0.2,
         metavar="X",
         help="move each by -X and +X (0.2: 20%%)",
@@ -130,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     _discover_options(
         command("discover", commands.discover, "in which futures does a policy fail (PRIM)")
     )
+
+    _gsa_options(command("gsa", commands.gsa, "global sensitivity to the uncertainties (SALib)"))
 
     fit_cmd = command("fit", commands.fit, "fit kitchens' inputs to a cooperative's records")
     _fit_options(fit_cmd)
@@ -151,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
     _experiment_options(explore_cmd, precision=False)
     explore_cmd.add_argument(
-        "--futures", type=_positive, default=100, metavar="N", help="futures to draw (100)"
+        "--futures", type=flags.positive, default=100, metavar="N", help="futures to draw (100)"
     )
     explore_cmd.add_argument(
         "--sampler", choices=SAMPLERS, default="lhs", help="Latin hypercube, Sobol or Monte Carlo"
@@ -180,6 +183,20 @@ def _command(
     return cmd
 
 
+def _gsa_options(gsa_cmd: argparse.ArgumentParser) -> None:
+    _experiment_options(gsa_cmd, precision=False)
+    gsa_cmd.add_argument("--method", choices=GSA_METHODS, default="sobol", help="(sobol)")
+    gsa_cmd.add_argument(
+        "--n",
+        type=flags.positive,
+        default=64,
+        metavar="N",
+        help="base samples, a power of two (Sobol), or trajectories (Morris); default 64",
+    )
+    gsa_cmd.add_argument("--kpi", choices=KPIS, default="quota_miss_rate")
+    gsa_cmd.add_argument("--buyer", metavar="B", help="this buyer's lines only")
+
+
 def _app_options(app_cmd: argparse.ArgumentParser) -> None:
     app_cmd.add_argument(
         "scenario",
@@ -188,7 +205,7 @@ def _app_options(app_cmd: argparse.ArgumentParser) -> None:
         metavar="SCENARIO",
         help="the scenario it opens (default: scenarios/balikpapan.yaml)",
     )
-    app_cmd.add_argument("--port", type=_positive, metavar="P", help="default: a free one")
+    app_cmd.add_argument("--port", type=flags.positive, metavar="P", help="default: a free one")
 
 
 def _fit_options(fit_cmd: argparse.ArgumentParser) -> None:
@@ -225,14 +242,14 @@ def _select_options(compare_cmd: argparse.ArgumentParser) -> None:
     )
     compare_cmd.add_argument(
         "--delta",
-        type=_positive_float,
+        type=flags.positive_float,
         default=0.01,
         metavar="D",
         help="--select best: the smallest difference that matters (0.01: 1 point of a rate)",
     )
     compare_cmd.add_argument(
         "--alpha",
-        type=_positive_float,
+        type=flags.positive_float,
         default=0.05,
         metavar="A",
         help="--select: one minus the confidence (0.05)",
@@ -252,9 +269,9 @@ def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:
     )
     discover_cmd.add_argument("--policy", default="baseline", help="whose failures (baseline)")
     discover_cmd.add_argument("--buyer", metavar="B", help="the KPI of this buyer only")
-    discover_cmd.add_argument("--box", type=_non_negative, help="a box of the trajectory")
+    discover_cmd.add_argument("--box", type=flags.non_negative, help="a box of the trajectory")
     discover_cmd.add_argument(
-        "--threshold", type=_finite, default=0.8, help="density at which PRIM stops (0.8)"
+        "--threshold", type=flags.finite, default=0.8, help="density at which PRIM stops (0.8)"
     )
     discover_cmd.add_argument(
         "--cart", action="store_true", help="also print a classification tree's rules (CART)"
@@ -266,11 +283,11 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
     cmd.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     cmd.add_argument(
         "--replications",
-        type=_replications,
+        type=flags.replications,
         metavar="N",
         help="per variant (with --precision: to start with); default: the scenario's",
     )
-    cmd.add_argument("--seed", type=_seed, metavar="S", help="default: the scenario's")
+    cmd.add_argument("--seed", type=flags.seed, metavar="S", help="default: the scenario's")
     cmd.add_argument(
         "--set",
         dest="overrides",
@@ -281,7 +298,10 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
         "(e.g. kitchens.peyek-makers.count=12); repeatable",
     )
     cmd.add_argument(
-        "--workers", type=_workers, metavar="N", help="local worker processes (default: all cores)"
+        "--workers",
+        type=flags.workers,
+        metavar="N",
+        help="local worker processes (default: all cores)",
     )
     cmd.add_argument(
         "--dask",
@@ -309,7 +329,7 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
     )
     cmd.add_argument(
         "--batch-size",
-        type=_replications,
+        type=flags.replications,
         metavar="N",
         help="replications the batched engine simulates side by side (default: as many as "
         "fit 256 MiB); it never changes a result",
@@ -317,85 +337,15 @@ def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> Non
     if precision:
         cmd.add_argument(
             "--precision",
-            type=_positive_float,
+            type=flags.positive_float,
             metavar="H",
             help="add replications until the 95%% CI half-width of the quota miss rate (for "
             "target: of its metric, at each value) is <= H",
         )
         cmd.add_argument(
             "--max-replications",
-            type=_max_replications,
+            type=flags.max_replications,
             default=5000,
             metavar="N",
             help="cap for --precision (default: 5000)",
         )
-
-
-def _positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _workers(text: str) -> int:
-    value = _positive(text)
-    cores = available_cores()
-    if value > cores:
-        raise argparse.ArgumentTypeError(f"at most {cores} (this machine's cores), got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    value = _non_negative(text)
-    if value > MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be <= {MAX_SEED} (2**63 - 1), got {value}")
-    return value
-
-
-def _replications(text: str) -> int:
-    value = _positive(text)
-    if value > MAX_REPLICATIONS:
-        raise argparse.ArgumentTypeError(f"must be <= {MAX_REPLICATIONS:,}, got {value:,}")
-    return value
-
-
-def _max_replications(text: str) -> int:
-    value = _replications(text)
-    if value < 2:  # noqa: PLR2004 (a CI needs two)
-        raise argparse.ArgumentTypeError(f"must be >= 2 (a CI needs two replications), got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _finite(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {show(text)}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be > 0 (and finite), got {show(text)}")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {show(text)}") from None

@@ -10,6 +10,7 @@ from sim.experiments.cheapest import Cheapest, cheapest
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.executors import Dask, LocalProcesses, Serial
 from sim.experiments.explore import Exploration, explore
+from sim.experiments.gsa import GlobalSensitivity, gsa
 from sim.experiments.robustness import Criterion
 from sim.experiments.runner import Execution, PreciseExecution, run
 from sim.experiments.select import Selection, select
@@ -25,6 +26,7 @@ __all__ = [
     "Dask",
     "Execution",
     "Exploration",
+    "GlobalSensitivity",
     "Goal",
     "LocalProcesses",
     "PreciseExecution",
@@ -37,6 +39,7 @@ __all__ = [
     "cheapest",
     "compare",
     "explore",
+    "gsa",
     "run",
     "select",
     "sensitivity",

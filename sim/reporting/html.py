@@ -32,6 +32,7 @@ KINDS = {
     "experiments.json": "explore",
     "selection.json": "select",
     "cheapest.json": "cheapest",
+    "gsa.json": "gsa",
 }
 
 
@@ -49,6 +50,8 @@ def figure_captions() -> dict[str, str]:
         "futures.png": _("Policies across the futures"),
         "tradeoff.png": _("In which futures the policy fails: PRIM's trade-off"),
         "box.png": _("The box in the futures it describes"),
+        "gsa.png": _("Which uncertainties drive the result"),
+        "convergence.png": _("How the sensitivity indices settled"),
     }
 
 

@@ -10,6 +10,7 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sim.experiments.gsa import NOISY
 from sim.i18n import _, number
 from sim.reporting.text import product_field
 
@@ -233,6 +234,34 @@ def _cheapest_section(document: dict[str, Any]) -> list[str]:
     return [paragraph(lines), html_table(header, table)]
 
 
+def _gsa_section(document: dict[str, Any]) -> list[str]:
+    main = "ST" if document["method"] == "sobol" else "mu_star"
+    rows = sorted((r for r in document["table"] if r["index"] == main), key=lambda r: -r["value"])
+    how = (
+        "Sobol' indices: the share of the variance of the result each uncertainty explains, "
+        "with all its interactions (ST)"
+        if main == "ST"
+        else "Morris elementary effects: how much the result moves when each uncertainty does (mu*)"
+    )
+    idle = [r["factor"] for r in rows if r["ci_lo"] <= 0]
+    kpi = document["kpi"].replace("_", " ")
+    noise = document["noise_share"]
+    trust = "; more replications are needed to trust these numbers." if noise > NOISY else "."
+    lines = [
+        (
+            f"Which uncertainties drive {kpi}? {how}, each with a 95% confidence interval. "
+            f"{rows[0]['factor']} matters most."
+        ),
+        f"Replication noise is {noise:.0%} of the variance across the points{trust}",
+    ]
+    if idle:
+        lines.append("No detectable effect: " + ", ".join(idle) + ".")
+    table = [
+        [r["factor"], f"{r['value']:.2f}", f"{r['ci_lo']:.2f} to {r['ci_hi']:.2f}"] for r in rows
+    ]
+    return [paragraph(lines), html_table(["uncertainty", main, "95% CI"], table)]
+
+
 def _explore_section(document: dict[str, Any]) -> list[str]:
     futures = len(document["futures"])
     setting = (
@@ -304,5 +333,6 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "explore": _explore_section,
     "select": _select_section,
     "cheapest": _cheapest_section,
+    "gsa": _gsa_section,
 }
 """Each kind of result (as ``html.KINDS`` names it) -> its section of the report."""

@@ -18,6 +18,7 @@ from matplotlib.ticker import PercentFormatter
 from sim.i18n import _, percent
 from sim.reporting.fit_plots import plot_profiles, plot_rootogram
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
+from sim.reporting.gsa_plots import plot_convergence, plot_gsa
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
 
 if TYPE_CHECKING:
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
 __all__ = [  # sim.plots: every figure, those of explorations too
     "plot_box",
     "plot_cash",
+    "plot_convergence",
     "plot_forest",
     "plot_futures",
+    "plot_gsa",
     "plot_miss_rates",
     "plot_profiles",
     "plot_rootogram",

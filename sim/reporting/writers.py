@@ -17,6 +17,7 @@ from sim.experiments.cheapest import Cheapest
 from sim.experiments.compare import Comparison
 from sim.experiments.discover import Discovery
 from sim.experiments.explore import Exploration
+from sim.experiments.gsa import GlobalSensitivity
 from sim.experiments.select import Selection
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
@@ -118,6 +119,20 @@ def _(discovery: Discovery) -> dict[str, Writer]:
         "discovery.json": _json(discovery.as_dict()),
         "tradeoff.png": _figure(lambda: plot_tradeoff(discovery)),
         "box.png": _figure(lambda: plot_box(discovery)),
+    }
+
+
+@files.register
+def _(result: GlobalSensitivity) -> dict[str, Writer]:
+    from sim.reporting.gsa_plots import plot_convergence, plot_gsa  # noqa: PLC0415
+
+    return {
+        "gsa.json": _json(result.as_dict()),
+        "gsa.csv": _csv(result.table),
+        "gsa-points.csv": _csv(result.points),
+        "gsa.png": _figure(lambda: plot_gsa(result)),
+        "convergence.png": _figure(lambda: plot_convergence(result)),
+        "scenario.yaml": _text(to_yaml(result.scenario)),
     }
 
 
