@@ -14,8 +14,10 @@ from sim.experiments.sensitivity import sensitivity
 from sim.inputs import fit_records, read_deliveries
 from sim.reporting.plots import (
     plot_box,
+    plot_convergence,
     plot_forest,
     plot_futures,
+    plot_gsa,
     plot_profiles,
     plot_rootogram,
     plot_sweep,
@@ -58,6 +60,10 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     fit = fit_records(records, "example")
     drawn["counts.png"] = plot_rootogram(fit.output)
     drawn["profiles.png"] = plot_profiles(fit)
+    sobol = sim.gsa(scenario, "sobol", 4, replications=2, workers=1)
+    drawn["gsa.png"] = plot_gsa(sobol)
+    drawn["convergence.png"] = plot_convergence(sobol)
+    drawn["gsa-morris.png"] = plot_gsa(sim.gsa(scenario, "morris", 4, replications=2, workers=1))
     return drawn
 
 

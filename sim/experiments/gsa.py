@@ -118,7 +118,17 @@ class GlobalSensitivity:
             f"  {r.factor:<44}{r.value:>8.3f}  [{r.ci_lo:.3f}, {r.ci_hi:.3f}]"
             for r in ranked.itertuples()
         ]
-        lines += ["", f"{top.factor} matters most ({self.main_index} {top.value:.2f})."]
+        leaders = list(ranked.factor[ranked.ci_hi >= top.value])  # their CI reaches the top value
+        if len(leaders) == 1:
+            lines += ["", f"{top.factor} matters most ({self.main_index} {top.value:.2f})."]
+        else:
+            lines += [
+                "",
+                (
+                    f"{', '.join(leaders)} matter most; their intervals overlap, so a larger --n "
+                    "is needed to rank them."
+                ),
+            ]
         if idle:
             lines.append(
                 "No detectable effect (the CI reaches 0): " + ", ".join(map(str, idle)) + "."

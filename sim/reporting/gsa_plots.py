@@ -38,7 +38,7 @@ def plot_gsa(result: GlobalSensitivity) -> Figure:
             edgecolor="black",
             linewidth=0.5,
             xerr=None if np.isnan(errors).all() else errors,
-            error_kw={"ecolor": "black", "capsize": 2, "linewidth": 0.8},
+            error_kw={"ecolor": "black", "color": "black", "capsize": 2, "linewidth": 0.8},
             label=index,
         )
     ax.set_yticks(y, ranked)
