@@ -164,3 +164,22 @@ def read_deliveries_from(rows: pd.DataFrame) -> pd.DataFrame:
         path = f"{folder}/r.csv"
         rows.to_csv(path, index=False)
         return read_deliveries(path)
+
+
+def test_counts_no_distribution_fits_are_given_as_they_are():
+    """Half the days 10 packs, half 50: nothing of ours fits; the counts become empirical."""
+    counts = np.random.default_rng(4).choice([10, 50], size=400)
+    fit = fit_counts(counts)
+    assert fit.chosen.name == "empirical"
+    spec = fit.chosen.spec()
+    assert spec["values"] == [10, 50]
+    assert sum(spec["weights"]) == 400
+    sim.Scenario.model_validate(
+        {
+            "name": "empirical",
+            "horizon_days": 7,
+            "products": {"p": {}},
+            "kitchens": [{"name": "k", "count": 1, "product": "p", "daily_output": spec}],
+            "buyers": [{"name": "b", "every_days": 7, "quota": {"p": 1}}],
+        }
+    )  # the fragment's distribution is a valid one

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal")
+CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal", "empirical")
 LEVEL = 0.05  # of the tests: over-dispersion, goodness of fit
+MISFIT = 0.001  # a fit this bad is no chance (1 in 1000): the empirical counts are used instead
 DISCRETE = ("poisson", "negative_binomial")
 CLOSE = 4.0  # AIC points within which a model keeps real support (Burnham & Anderson 2002)
 
@@ -52,6 +53,7 @@ class Candidate:
     df: int
     p_value: float
     probabilities: np.ndarray
+    table: dict[str, list[int]] | None = None  # empirical: the values and their weights
 
     def aic(self) -> float:
         """Akaike's information criterion."""
@@ -63,6 +65,8 @@ class Candidate:
 
     def spec(self) -> dict[str, Any]:
         """The distribution as a scenario file writes it."""
+        if self.table is not None:
+            return {"distribution": self.name, **self.table}
         return {"distribution": self.name, **{k: _round(v) for k, v in self.parameters.items()}}
 
 
@@ -76,8 +80,9 @@ class CountFit:
         chosen: The one to use: the best AIC, except that a count model that passes the
             goodness-of-fit test and comes within ``CLOSE`` AIC points of a better continuous
             one is kept (daily packs are counts: the natural family yields only to clear
-            evidence), and the negative binomial is chosen over the Poisson only when the
-            counts are over-dispersed at ``LEVEL``.
+            evidence), the negative binomial is chosen over the Poisson only when the counts
+            are over-dispersed at ``LEVEL``, and the counts themselves (``empirical``) replace
+            a choice that fails the goodness-of-fit test at ``MISFIT``.
         overdispersion_p: The over-dispersion test's p-value (``nan`` if it cannot be made).
     """
 
@@ -133,7 +138,25 @@ def fit_counts(counts: np.ndarray) -> CountFit:
         chosen = discrete[0]  # counts: a count model unless a continuous one is clearly better
     if chosen.name == "negative_binomial" and not p_over < LEVEL:
         chosen = by_name["poisson"]
-    return CountFit(x, fitted, chosen, p_over)
+    empirical = _empirical(x)
+    if chosen.p_value < MISFIT:  # no distribution of ours fits: the counts themselves
+        chosen = empirical
+    return CountFit(x, [*fitted, empirical], chosen, p_over)
+
+
+def _empirical(x: np.ndarray) -> Candidate:
+    """The observed counts as they are: chosen only when every parametric candidate fails."""
+    values, counts = np.unique(x, return_counts=True)
+    shares = counts / counts.sum()
+    probabilities = np.zeros(int(x.max()) + 2)
+    probabilities[values] = shares
+    log_likelihood = float((counts * np.log(shares)).sum())
+    table = {"values": [int(v) for v in values], "weights": [int(c) for c in counts]}
+    mean = {"mean": float(x.mean())}
+    k = len(values) - 1
+    return Candidate(
+        "empirical", mean, log_likelihood, k, math.nan, 0, math.nan, probabilities, table
+    )
 
 
 def _poisson(x: np.ndarray) -> Candidate:
