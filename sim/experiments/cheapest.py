@@ -16,7 +16,6 @@ from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.experiments.compare import ALL, policy_variants
 from sim.experiments.robustness import Criterion
@@ -173,6 +172,8 @@ def _judge(
     variant: Variant, outcomes: list[Any], seed: int, where: Criterion, confidence: float
 ) -> dict[str, Any]:
     """One candidate's cost, mean, one-sided bound, and whether it qualifies."""
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     shipments = Results(variant.scenario, seed, outcomes).shipments
     buyer = None if where.buyer == ALL else where.buyer
     values = scope_kpis(shipments, buyer, None)[where.kpi].to_numpy(dtype=float)

@@ -30,7 +30,6 @@ from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.experiments.compare import policy_variants
 from sim.experiments.runner import (
@@ -333,6 +332,8 @@ def kn_eta(alpha: float, k: int, first: int) -> float:
 
 def _subset(variants: list[Variant], observe: Any, n: int, alpha: float) -> pd.DataFrame:
     """Screening: keep every policy not clearly worse than another (Bonferroni t, CRN)."""
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     if n < 2:  # noqa: PLR2004
         raise ScenarioError(["--replications: subset selection needs at least 2"])
     k = len(variants)

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,8 @@ class Transitions:
 
     def chain_test(self) -> float:
         """P-value of the chain against independent days at one rate (likelihood ratio)."""
+        from scipy import stats  # noqa: PLC0415 (slow to import)
+
         total = self.pp + self.pa + self.ap + self.aa
         absent_after = self.pa + self.aa
         if total == 0 or absent_after in (0, total):

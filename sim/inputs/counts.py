@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal", "empirical")
 LEVEL = 0.05  # of the tests: over-dispersion, goodness of fit
@@ -160,6 +159,8 @@ def _empirical(x: np.ndarray) -> Candidate:
 
 
 def _poisson(x: np.ndarray) -> Candidate:
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     bounds = {"mu": (0, max(1.0, float(x.max())))}
     found = stats.fit(stats.poisson, x, bounds, optimizer=_local([float(x.mean())]))
     mu = float(found.params.mu)
@@ -167,6 +168,8 @@ def _poisson(x: np.ndarray) -> Candidate:
 
 
 def _negative_binomial(x: np.ndarray) -> Candidate | None:
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     mean, var = float(x.mean()), float(x.var())
     if var <= mean:  # not over-dispersed: the negative binomial has no better fit to offer
         return None
@@ -184,6 +187,8 @@ def _negative_binomial(x: np.ndarray) -> Candidate | None:
 
 def _continuous(x: np.ndarray) -> list[Candidate]:
     """Gamma and log-normal (fitted to the positive counts) and the normal."""
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     found = []
     positive = x[x > 0].astype(float)
     if len(positive) >= 10 and positive.min() < positive.max():  # noqa: PLR2004
@@ -217,6 +222,8 @@ def _local(start: list[float]) -> Any:
     """
 
     def minimise(fun: Any, *, bounds: Any, integrality: Any = None) -> Any:
+        from scipy import optimize  # noqa: PLC0415 (slow to import)
+
         del integrality
         # The shape parameters from the moments; the rest (loc, fixed at 0) at their bound.
         values = [*start, *(lo for lo, _ in bounds[len(start) :])]
@@ -254,6 +261,8 @@ def _candidate(
 
 def _pearson(x: np.ndarray, probabilities: np.ndarray, k: int) -> tuple[float, int, float]:
     """Pearson's chi-square on adjacent counts merged until each bin expects at least five."""
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     observed = np.bincount(x, minlength=len(probabilities)).astype(float)
     expected = probabilities * len(x)
     bins_o, bins_e, o, e = [], [], 0.0, 0.0
@@ -274,6 +283,8 @@ def _pearson(x: np.ndarray, probabilities: np.ndarray, k: int) -> tuple[float, i
 
 
 def _overdispersion(poisson: Candidate | None, negative_binomial: Candidate | None) -> float:
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     if poisson is None or negative_binomial is None:
         return 1.0 if poisson is not None else math.nan
     ratio = max(0.0, 2 * (negative_binomial.log_likelihood - poisson.log_likelihood))

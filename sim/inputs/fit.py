@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.inputs.absence import Transitions
 from sim.inputs.counts import LEVEL, CountFit, fit_counts
@@ -201,6 +200,8 @@ def _monthly(grid: Grid, worked: np.ndarray) -> tuple[pd.DataFrame, float]:
 
     The test is a one-way ANOVA of kitchen-month means across months (kitchens are the units).
     """
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     month = grid.days.month.to_numpy()
     overall = grid.packs[worked].mean()
     rows, groups = [], []
@@ -219,6 +220,8 @@ def _monthly(grid: Grid, worked: np.ndarray) -> tuple[pd.DataFrame, float]:
 
 def _kitchens_differ(grid: Grid, worked: np.ndarray) -> float:
     """P-value of a one-way ANOVA of daily output across kitchens (do their means differ?)."""
+    from scipy import stats  # noqa: PLC0415 (slow to import)
+
     samples = [grid.packs[k][worked[k]] for k in range(len(grid.kitchens)) if worked[k].sum() > 1]
     return float(stats.f_oneway(*samples).pvalue) if len(samples) >= 2 else float("nan")  # noqa: PLR2004
 
