@@ -104,3 +104,15 @@ def test_run_and_report_speak_indonesian(tmp_path):
     english = cli(*args)
     assert "replications" in english.stdout
     assert "replikasi" not in english.stdout
+
+
+def test_compare_speaks_indonesian(tmp_path):
+    """The comparison table, and its report section, in Bahasa Indonesia."""
+    out = tmp_path / "compare"
+    args = ["compare", ROOT / "scenarios" / "balikpapan.yaml", "--replications", "3"]
+    done = cli(*args, "--quiet", "--workers", "1", "--lang", "id", "--out", out, "--report")
+    assert done.returncode == 0, done.stderr
+    assert "kebijakan dibandingkan kondisi dasar" in done.stdout
+    assert re.search(r"[+-]\d+,\d\d \[[+-]\d+,\d\d, [+-]\d+,\d\d\] poin", done.stdout)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Dalam kondisi sekarang" in page

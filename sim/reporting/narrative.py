@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.experiments.gsa import NOISY
-from sim.i18n import _, number
+from sim.i18n import _, number, percent
 from sim.reporting.text import product_field
 
 
@@ -95,25 +95,44 @@ def _compare_section(document: dict[str, Any]) -> list[str]:
         if r["kpi"] == "quota_miss_rate" and r["buyer"] == "all" and r["product"] == "all"
     ]
     base = next(r for r in rows if r["policy"] == "baseline")
-    lines = [f"As it is, {100 * base['mean']:.0f}% of shipment lines miss their quota."]
+    lines = [
+        _("As it is, {share} of shipment lines miss their quota.").format(
+            share=percent(base["mean"], 0)
+        )
+    ]
     for r in rows:
         if r["policy"] == "baseline":
             continue
-        change = "lowers" if r["diff"] < 0 else "raises"
-        sure = "" if r["significant"] else " (not distinguishable from no change)"
-        lines.append(
-            f"Policy {r['policy']} {change} it by {abs(100 * r['diff']):.1f} percentage points "
-            f"(95% CI {100 * r['diff_lo']:+.1f} to {100 * r['diff_hi']:+.1f}){sure}."
+        said = (
+            _("Policy {policy} lowers it by {points} percentage points (95% CI {low} to {high})")
+            if r["diff"] < 0
+            else _(
+                "Policy {policy} raises it by {points} percentage points (95% CI {low} to {high})"
+            )
         )
+        text = said.format(
+            policy=r["policy"],
+            points=number(abs(100 * r["diff"]), 1),
+            low=_signed(100 * r["diff_lo"]),
+            high=_signed(100 * r["diff_hi"]),
+        )
+        sure = "" if r["significant"] else " " + _("(not distinguishable from no change)")
+        lines.append(f"{text}{sure}.")
+    points = _("pts")
     table = [
         [
             r["policy"],
             _pct({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}),
-            "" if r["policy"] == "baseline" else f"{100 * r['diff']:+.1f} pts",
+            "" if r["policy"] == "baseline" else f"{_signed(100 * r['diff'])} {points}",
         ]
         for r in rows
     ]
-    return [bullet_list(lines), html_table(["policy", "quota miss rate", "difference"], table)]
+    header = [_("policy"), _("quota miss rate"), _("difference")]
+    return [bullet_list(lines), html_table(header, table)]
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "-") + number(abs(x), 1)
 
 
 def _sweep_section(document: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ from sim.reporting.fit_plots import plot_profiles, plot_rootogram
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.gsa_plots import plot_convergence, plot_gsa
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
+from sim.reporting.text import kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -228,6 +229,7 @@ def plot_forest(comparison: Comparison, kpi: str = "quota_miss_rate") -> Figure:
     ax = fig.subplots()
     labels, y = [], 0.0
     scale = 100 if kpi in RATES else 1
+    everyone = _("all buyers")
     for scope in reversed(scopes):
         for policy in reversed(policies):
             row = rows[(rows.buyer == scope) & (rows.policy == policy)].iloc[0]
@@ -236,21 +238,26 @@ def plot_forest(comparison: Comparison, kpi: str = "quota_miss_rate") -> Figure:
                 "ci95": [row["diff_lo"] * scale, row["diff_hi"] * scale],
             }
             _dot(ax, y, stat, filled=bool(row["significant"]))
-            labels.append(f"{policy}  ({'all buyers' if scope == 'all' else scope})")
+            labels.append(f"{policy}  ({everyone if scope == 'all' else scope})")
             y += 1
         y += 0.5
     positions = [i + 0.5 * (i // len(policies)) for i in range(len(labels))]
     ax.set_yticks(positions, labels)
     ax.axvline(0, color="black", linewidth=0.8)
-    unit = "percentage points" if kpi in RATES else ("packs" if "shortfall" in kpi else "")
-    ax.set_xlabel(
-        f"difference from the baseline in {kpi.replace('_', ' ')}" + (f" ({unit})" if unit else "")
-    )
-    ax.set_title("Policies against the baseline: paired differences and 95% CIs")
+    unit = _("percentage points") if kpi in RATES else (_("packs") if "shortfall" in kpi else "")
+    label = _("difference from the baseline in {kpi}").format(kpi=kpi_name(kpi))
+    ax.set_xlabel(label + (f" ({unit})" if unit else ""))
+    ax.set_title(_("Policies against the baseline: paired differences and 95% CIs"))
     footnote(
         fig,
-        f"{comparison.scenario.name}: {comparison.replications} replications each, seed "
-        f"{comparison.seed}, common random numbers; filled: CI excludes zero",
+        _(
+            "{scenario}: {replications} replications each, seed {seed}, common random numbers; "
+            "filled: CI excludes zero"
+        ).format(
+            scenario=comparison.scenario.name,
+            replications=comparison.replications,
+            seed=comparison.seed,
+        ),
     )
     return fig
 

@@ -135,53 +135,76 @@ def _row(label: str, cells: Any, width: int = 20) -> str:
     return f"{label:<28}" + "".join(f" {cell:>{width - 1}}" for cell in cells).rstrip()
 
 
-_FORMATS = {
-    "quota_miss_rate": ("{:.1%}", 100, " pts"),
-    "fill_rate": ("{:.1%}", 100, " pts"),
-    "mean_shortfall": ("{:,.0f}", 1, " packs"),
-    "longest_miss_run": ("{:.2f}", 1, ""),
-}
+def _kpi_format(kpi: str) -> tuple[Callable[[float], str], float, str]:
+    """How a KPI's estimate is shown, the scale of its difference, and the difference's unit."""
+    return {
+        "quota_miss_rate": (percent, 100, " " + _("pts")),
+        "fill_rate": (percent, 100, " " + _("pts")),
+        "mean_shortfall": (number, 1, " " + _("packs")),
+        "longest_miss_run": (lambda x: number(x, 2), 1, ""),
+    }[kpi]
+
+
+def kpi_name(kpi: str) -> str:
+    """A KPI's name in words of the current language."""
+    return {
+        "quota_miss_rate": _("quota miss rate"),
+        "fill_rate": _("fill rate"),
+        "mean_shortfall": _("mean shortfall"),
+        "longest_miss_run": _("longest miss run"),
+    }.get(kpi, kpi.replace("_", " "))
 
 
 def format_comparison(comparison: Comparison) -> str:
     """Return a policy comparison as a text table: estimates, paired differences, markers."""
     table = comparison.table
     first = comparison.results["baseline"].provenance
-    title = (
-        f"{first['scenario']}: {len(comparison.results) - 1} policies against the baseline, "
-        f"{comparison.replications} replications each, seed {first['seed']} "
-        f"(umkm-sim {first['version']})"
+    title = _(
+        "{scenario}: {policies} policies against the baseline, {replications} replications "
+        "each, seed {seed}"
+    ).format(
+        scenario=first["scenario"],
+        policies=len(comparison.results) - 1,
+        replications=number(comparison.replications),
+        seed=first["seed"],
     )
     out = [
-        title,
-        "Common random numbers: replication r of every policy sees the same random draws.",
-        "Estimates: mean [95% CI]. * marks a difference whose 95% CI excludes zero.",
+        f"{title} (umkm-sim {first['version']})",
+        _("Common random numbers: replication r of every policy sees the same random draws."),
+        _("Estimates: mean [95% CI]. * marks a difference whose 95% CI excludes zero."),
     ]
     scopes = [(kpi, "all") for kpi in KPIS]
     scopes += [("quota_miss_rate", b.name) for b in comparison.scenario.buyers]
+    estimate, difference = _("estimate"), _("difference from baseline")
+    everyone = _("all buyers")
     for kpi, buyer in scopes:
         rows = table[(table.kpi == kpi) & (table.buyer == buyer) & (table["product"] == "all")]
-        label = f"{kpi.replace('_', ' ')}, {'all buyers' if buyer == 'all' else buyer}"
-        out += ["", f"{label:<34}{'estimate':<28}difference from baseline"]
+        label = f"{kpi_name(kpi)}, {everyone if buyer == 'all' else buyer}"
+        out += ["", f"{label:<33} {estimate:<28}{difference}"]
         out.extend(_comparison_row(row, kpi) for row in rows.itertuples())
     return "\n".join(out)
 
 
 def _comparison_row(row: Any, kpi: str) -> str:
-    fmt, scale, unit = _FORMATS[kpi]
-    estimate = f"{fmt.format(row.mean)} {_interval(row.ci_lo, row.ci_hi, fmt)}"
+    show, scale, unit = _kpi_format(kpi)
+    estimate = f"{show(row.mean)} {_interval(row.ci_lo, row.ci_hi, show)}"
     line = f"  {row.policy:<32}{estimate:<28}"
     if row.policy != "baseline":
-        diff = [row.diff * scale, row.diff_lo * scale, row.diff_hi * scale]
-        line += f"{diff[0]:+.2f} [{diff[1]:+.2f}, {diff[2]:+.2f}]{unit}"
+        diff = [_signed(row.diff * scale), _signed(row.diff_lo * scale)]
+        line += f"{diff[0]} [{diff[1]}, {_signed(row.diff_hi * scale)}]{unit}"
         line += " *" if row.significant else ""
     return line.rstrip()
 
 
-def _interval(lo: float | None, hi: float | None, fmt: str) -> str:
-    if lo is None or lo != lo:  # noqa: PLR0124 (NaN: a single replication)
+def _signed(x: float) -> str:
+    """``+2.59`` / ``-0.74``, in the current language's digits."""
+    return ("+" if x >= 0 else "-") + number(abs(x), 2)
+
+
+def _interval(lo: float | None, hi: float | None, show: Callable[[float], str]) -> str:
+    if lo is None or hi is None or lo != lo:  # noqa: PLR0124 (NaN: a single replication)
         return ""
-    return f"[{fmt.format(lo)}, {fmt.format(hi)}]"
+    return f"[{show(lo)}, {show(hi)}]"
 
 
 def format_sweep(result: SweepResult) -> str:
