@@ -2,7 +2,8 @@
 
 The run goes through the same experiment code, executors and run store as the command line
 (``sim.compare``: the baseline against the variant, with common random numbers), in a thread
-of the app's process; the work itself runs in worker processes.
+of the app's process; the work itself runs in worker processes. A page's runs share one store,
+so what was run once (the baseline, a cancelled run's finished part) is never run again.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Job:
     overrides: dict[str, Any]
     replications: int
     seed: int
+    store: Path  # the session's run store: runs already made (the baseline's) are reused
+    precision: sim.Precision | None = None
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="umkm-app-")))
     comparison: sim.Comparison | None = None
     error: str | None = None
@@ -72,7 +75,7 @@ class Job:
         return self.progress.done / total if total else 0.0
 
     def _run(self) -> None:
-        store = RunStore(self.folder / "runs.sqlite")
+        store = RunStore(self.store)
         try:
             self.comparison = sim.compare(
                 self.baseline,
@@ -81,6 +84,7 @@ class Job:
                 seed=self.seed,
                 store=store,
                 progress=self.progress,
+                precision=self.precision,
             )
         except (Interrupted, Cancelled):
             self.error = "cancelled"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,14 @@ def main() -> None:
         _("replications"), 10, 2000, 100, step=10, key="replications"
     )
     seed = st.sidebar.number_input(_("seed"), 0, 2**31 - 1, scenario.seed, key="seed")
+    precision = None
+    if st.sidebar.toggle(_("add replications until precise"), key="precise"):
+        half = st.sidebar.number_input(
+            _("half-width of the miss rate's 95% CI"), 0.001, 0.2, 0.01, step=0.005, key="half"
+        )
+        precision = sim.Precision(float(half), max_replications=5000)
     overrides = _levers(scenario)
-    _run_controls(scenario, overrides, int(replications), int(seed))
+    _run_controls(scenario, overrides, int(replications), int(seed), precision)
     _progress_and_results()
 
 
@@ -96,7 +103,11 @@ def _widget(lever: Lever) -> Any:
 
 
 def _run_controls(
-    scenario: sim.Scenario, overrides: dict[str, Any], replications: int, seed: int
+    scenario: sim.Scenario,
+    overrides: dict[str, Any],
+    replications: int,
+    seed: int,
+    precision: sim.Precision | None,
 ) -> None:
     job: Job | None = st.session_state.get("job")
     left, right, _spare = st.columns([1, 1, 4])
@@ -106,7 +117,9 @@ def _run_controls(
         except ScenarioError as exc:
             st.error(str(exc))
             return
-        st.session_state["job"] = job = Job(scenario, overrides, replications, seed)
+        store = st.session_state.setdefault("store", _fresh_store())
+        job = Job(scenario, overrides, replications, seed, store, precision)
+        st.session_state["job"] = job
         job.start()
     if right.button(_("Cancel"), disabled=job is None or not job.running) and job is not None:
         job.cancel()
@@ -165,6 +178,11 @@ def _results(job: Job) -> None:
     if variant.scenario.finance is not None:
         right.image(_picture(job, "cash", lambda: plot_cash(variant)))
     _downloads(job)
+
+
+def _fresh_store() -> Path:
+    """A run store for this page's runs (kept while the app runs)."""
+    return Path(tempfile.mkdtemp(prefix="umkm-app-store-")) / "runs.sqlite"
 
 
 def _picture(job: Job, name: str, draw: Callable[[], Figure]) -> bytes:
