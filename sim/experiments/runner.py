@@ -28,7 +28,7 @@ from sim.scenario.schema import Scenario
 HEADLINE = "quota_miss_rate"
 T = TypeVar("T")
 _MAX_CHUNK = 100  # replications a chunk of the reference engine holds at most
-_MIN_BATCH_CHUNK = 200  # ... and a chunk of the batched engine at least, where there are enough
+_MIN_BATCH_CHUNK = 100  # ... and a chunk of the batched engine at least, where there are enough
 
 
 @dataclass(frozen=True)
