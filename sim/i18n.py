@@ -104,6 +104,12 @@ def percent(share: float, decimals: int = 1) -> str:
     return format_percent(share, format=pattern, locale=locale())
 
 
+def plain(value: float) -> str:
+    """A number with the decimals it has (``2``, ``1.5``, ``0.25``), in the current language."""
+    decimals = 0 if float(value).is_integer() else len(f"{value:g}".partition(".")[2])
+    return number(value, decimals) if "e" not in f"{value:g}" else f"{value:g}"
+
+
 def rupiah(amount: float) -> str:
     """``Rp 2,000,000,000`` / ``Rp 2.000.000.000``: whole rupiah."""
     return f"Rp {number(amount)}"

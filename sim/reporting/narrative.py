@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.experiments.gsa import NOISY
-from sim.i18n import _, number, percent
-from sim.reporting.text import product_field
+from sim.i18n import _, number, percent, plain
+from sim.reporting.text import kpi_name, product_field
 
 
 def _pct(stat: dict[str, Any]) -> str:
@@ -146,72 +146,86 @@ def _sweep_section(document: dict[str, Any]) -> list[str]:
     worst = max(rows, key=lambda r: r["mean"])
 
     def at(row: dict[str, Any]) -> str:
-        return ", ".join(f"{p} = {row[p]:g}" for p in levers)
+        return ", ".join(f"{p} = {plain(row[p])}" for p in levers)
 
-    low, high = 100 * best["mean"], 100 * worst["mean"]
+    said = _(
+        "Across {n} combinations, the quota miss rate runs from {low} (at {best}) to {high} "
+        "(at {worst})."
+    )
     lines = [
-        (
-            f"Across {len(rows)} combinations, the quota miss rate runs from {low:.0f}% "
-            f"(at {at(best)}) to {high:.0f}% (at {at(worst)})."
+        said.format(
+            n=len(rows),
+            low=percent(best["mean"], 0),
+            best=at(best),
+            high=percent(worst["mean"], 0),
+            worst=at(worst),
         )
     ]
     table = [
         [
-            *(f"{r[p]:g}" for p in levers),
+            *(plain(r[p]) for p in levers),
             _pct({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}),
         ]
         for r in rows
     ]
-    return [paragraph(lines), html_table([*levers, "quota miss rate"], table)]
+    return [paragraph(lines), html_table([*levers, _("quota miss rate")], table)]
 
 
 def _target_section(document: dict[str, Any]) -> list[str]:
     lever, goal = document["lever"], document["goal"]
     if document["met"]:
-        answer = (
-            f"The {document['seeking']} {lever} with {goal} is {document['answer']}: "
-            f"there the estimate is {_say(document['estimate'], lambda x: f'{x:.3g}', '')}. The "
-            "interval holds every value whose 95% CI of the metric contains the target: the "
+        answer = _(
+            "The {seeking} {lever} with {goal} is {answer}: there the estimate is {estimate}. "
+            "The interval holds every value whose 95% CI of the metric contains the target: the "
             "answer could be anywhere in it."
+        ).format(
+            seeking=_("smallest") if document["seeking"] == "smallest" else _("largest"),
+            lever=lever,
+            goal=goal,
+            answer=document["answer"],
+            estimate=_say(document["estimate"], _3g, ""),
         )
     else:
-        answer = (
-            f"No value of {lever} between {document['low']:g} and {document['high']:g} gives "
-            f"{goal}."
+        answer = _("No value of {lever} between {low} and {high} gives {goal}.").format(
+            lever=lever, low=plain(document["low"]), high=plain(document["high"]), goal=goal
         )
+    yes, no = _("yes"), _("no")
     table = [
         [
-            f"{r['value']:g}",
-            _say({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}, lambda x: f"{x:.3g}", ""),
-            "yes" if r["meets"] else "no",
+            plain(r["value"]),
+            _say({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}, _3g, ""),
+            yes if r["meets"] else no,
         ]
         for r in document["evaluations"]
     ]
-    return [
-        paragraph([answer]),
-        html_table([lever, document["goal"].split(" (")[0], "meets the target"], table),
-    ]
+    header = [lever, document["goal"].split(" (")[0], _("meets the target")]
+    return [paragraph([answer]), html_table(header, table)]
+
+
+def _3g(x: float) -> str:
+    """Three significant digits, in the current language's digits."""
+    text = f"{x:.3g}"
+    return text if "e" in text else plain(float(text))
 
 
 def _sensitivity_section(document: dict[str, Any]) -> list[str]:
     rows = document["table"]
-    change = document["change"]
+    change = percent(document["change"], 0)
     top = ", ".join(r["lever"] for r in rows[:3])
-    kpi = document["kpi"].replace("_", " ")
-    lines = [f"Moving each lever by {change:.0%} either way, the {kpi} responds most to: {top}."]
+    said = _("Moving each lever by {change} either way, the {kpi} responds most to: {top}.")
+    lines = [said.format(change=change, kpi=kpi_name(document["kpi"]), top=top)]
+    points = _("pts")
     table = [
         [
             r["lever"],
-            f"{r['value']:,g}",
-            f"{100 * r['diff_down']:+.1f} pts",
-            f"{100 * r['diff_up']:+.1f} pts",
+            plain(r["value"]),
+            f"{_signed(100 * r['diff_down'])} {points}",
+            f"{_signed(100 * r['diff_up'])} {points}",
         ]
         for r in rows
     ]
-    return [
-        paragraph(lines),
-        html_table(["lever", "value", f"-{change:.0%}", f"+{change:.0%}"], table),
-    ]
+    header = [_("lever"), _("value"), f"-{change}", f"+{change}"]
+    return [paragraph(lines), html_table(header, table)]
 
 
 def _select_section(document: dict[str, Any]) -> list[str]:
@@ -257,28 +271,41 @@ def _gsa_section(document: dict[str, Any]) -> list[str]:
     main = "ST" if document["method"] == "sobol" else "mu_star"
     rows = sorted((r for r in document["table"] if r["index"] == main), key=lambda r: -r["value"])
     how = (
-        "Sobol' indices: the share of the variance of the result each uncertainty explains, "
-        "with all its interactions (ST)"
+        _(
+            "Sobol' indices: the share of the variance of the result each uncertainty explains, "
+            "with all its interactions (ST)"
+        )
         if main == "ST"
-        else "Morris elementary effects: how much the result moves when each uncertainty does (mu*)"
+        else _(
+            "Morris elementary effects: how much the result moves when each uncertainty does (mu*)"
+        )
     )
     idle = [r["factor"] for r in rows if r["ci_lo"] <= 0]
-    kpi = document["kpi"].replace("_", " ")
     noise = document["noise_share"]
-    trust = "; more replications are needed to trust these numbers." if noise > NOISY else "."
-    lines = [
-        (
-            f"Which uncertainties drive {kpi}? {how}, each with a 95% confidence interval. "
-            f"{rows[0]['factor']} matters most."
-        ),
-        f"Replication noise is {noise:.0%} of the variance across the points{trust}",
-    ]
+    first = _(
+        "Which uncertainties drive {kpi}? {how}, each with a 95% confidence interval. {top} "
+        "matters most."
+    ).format(kpi=kpi_name(document["kpi"]), how=how, top=rows[0]["factor"])
+    trust = (
+        _(
+            "Replication noise is {share} of the variance across the points; more replications "
+            "are needed to trust these numbers."
+        )
+        if noise > NOISY
+        else _("Replication noise is {share} of the variance across the points.")
+    )
+    lines = [first, trust.format(share=percent(noise, 0))]
     if idle:
-        lines.append("No detectable effect: " + ", ".join(idle) + ".")
+        lines.append(_("No detectable effect: {factors}.").format(factors=", ".join(idle)))
     table = [
-        [r["factor"], f"{r['value']:.2f}", f"{r['ci_lo']:.2f} to {r['ci_hi']:.2f}"] for r in rows
+        [
+            r["factor"],
+            number(r["value"], 2),
+            f"{number(r['ci_lo'], 2)} \N{EN DASH} {number(r['ci_hi'], 2)}",
+        ]
+        for r in rows
     ]
-    return [paragraph(lines), html_table(["uncertainty", main, "95% CI"], table)]
+    return [paragraph(lines), html_table([_("uncertainty"), main, _("95% CI")], table)]
 
 
 def _explore_section(document: dict[str, Any]) -> list[str]:

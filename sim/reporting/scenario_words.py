@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from sim.i18n import _, locale, number, percent, rupiah
+from sim.i18n import _, locale, number, percent, plain, rupiah
 from sim.scenario.schema import Scenario
 
 
@@ -64,11 +64,6 @@ def describe(scenario: Scenario) -> list[str]:
     return words
 
 
-def _g(x: float) -> str:
-    """A number with the decimals it has (``2``, ``1.5``), in the current language."""
-    return number(x, 0 if float(x).is_integer() else len(f"{x:g}".partition(".")[2]))
-
-
 def _mechanisms(s: Scenario) -> list[str]:
     on = []
     c = s.calendar
@@ -88,7 +83,7 @@ def _mechanisms(s: Scenario) -> list[str]:
         on.append(_("seasons and dips in raw-material supply"))
     on += [
         _("{shock} ({times} a year)").format(
-            shock=shock.name.replace("-", " "), times=_g(shock.per_year)
+            shock=shock.name.replace("-", " "), times=plain(shock.per_year)
         )
         for shock in s.shocks
     ]
