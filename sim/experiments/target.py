@@ -24,6 +24,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.i18n import _, plain
 from sim.results.metrics import KPIS, bounds_of, mean_ci, scope_kpis
 from sim.results.precision import Precision
 from sim.results.tables import Results
@@ -164,25 +165,11 @@ class TargetResult:
     def rounded(self) -> str:
         """Say the answer with its interval, to the digits the interval supports.
 
-        E.g. ``about 1,330 (95% CI 1,215 to 1,500)``: the answer is rounded to about a tenth
-        of the interval's width; whole-number levers keep whole numbers.
+        E.g. ``about 1,330 (95% CI 1,215 to 1,500)`` (see ``said_answer``).
         """
         if self.value is None or self.interval is None:
             return "none"
-        lo, hi = self.interval
-        width = hi - lo
-        step = 10 ** math.floor(math.log10(width / 4)) if width > 0 else 0
-        integer = isinstance(self.value, int)
-        if integer:
-            step = max(1, step)
-        value = round(self.value / step) * step if step else self.value
-        about = "about " if step and value != self.value else ""
-        below, beyond = self.open_ends
-        low = f"{'at most ' if below else ''}{_num(lo)}"
-        high = f"{'at least ' if beyond else ''}{_num(hi)}"
-        if lo == hi:  # the neighbour is ruled out too: the answer is known to one step
-            return f"{_num(value)} (95% CI: {_num(lo)} only)"
-        return f"{about}{_num(value)} (95% CI {low} to {high})"
+        return said_answer(self.value, self.interval, self.open_ends)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -210,6 +197,31 @@ class TargetResult:
             ),
             "evaluations": json.loads(self.table.to_json(orient="records")),
         }
+
+
+def said_answer(value: float, interval: tuple[float, float], open_ends: tuple[bool, bool]) -> str:
+    """The answer rounded to about a tenth of its interval's width, with the interval.
+
+    Whole-number levers keep whole numbers. In the current language:
+    ``about 1,330 (95% CI 1,215 to 1,500)`` / ``sekitar 1.330 (SK 95% 1.215 sampai 1.500)``.
+    """
+    lo, hi = interval
+    width = hi - lo
+    step = 10 ** math.floor(math.log10(width / 4)) if width > 0 else 0
+    if isinstance(value, int) or (float(value).is_integer() and float(lo).is_integer()):
+        step = max(1, step)
+    shown = round(value / step) * step if step else value
+    if lo == hi:  # the neighbour is ruled out too: the answer is known to one step
+        return _("{value} (95% CI: {low} only)").format(value=plain(shown), low=plain(lo))
+    below, beyond = open_ends
+    low = _("at most {x}").format(x=plain(lo)) if below else plain(lo)
+    high = _("at least {x}").format(x=plain(hi)) if beyond else plain(hi)
+    said = (
+        _("about {value} (95% CI {low} to {high})")
+        if shown != value
+        else _("{value} (95% CI {low} to {high})")
+    )
+    return said.format(value=plain(shown), low=low, high=high)
 
 
 def target(

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.experiments.gsa import NOISY
+from sim.experiments.target import said_answer
 from sim.i18n import _, number, percent, plain
 from sim.reporting.text import kpi_name, product_field
 
@@ -182,7 +183,11 @@ def _target_section(document: dict[str, Any]) -> list[str]:
             seeking=_("smallest") if document["seeking"] == "smallest" else _("largest"),
             lever=lever,
             goal=goal,
-            answer=document["answer"],
+            answer=said_answer(
+                document["value"], tuple(document["interval"]), tuple(document["interval_open"])
+            )
+            if document.get("interval")
+            else plain(document["value"]),
             estimate=_say(document["estimate"], _3g, ""),
         )
     else:
