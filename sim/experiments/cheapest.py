@@ -26,6 +26,7 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.experiments.sweep import design, sweep_variants
+from sim.i18n import _, number, percent, plain, rupiah
 from sim.results.metrics import scope_kpis
 from sim.results.tables import Results, provenance
 from sim.scenario.costs import cost_of
@@ -58,12 +59,18 @@ class Cheapest:
 
     def describe(self) -> str:
         """The answer in a sentence, then every candidate and what ruled it out."""
-        head = (
-            f"{self.scenario.name}: the cheapest candidate with {self.where.describe()} at "
-            f"{self.confidence:.0%} confidence (one-sided bound; seed {self.seed}, "
-            f"{int(self.table.replications.iloc[0])} replications each, common random numbers)"
+        head = _(
+            "{scenario}: the cheapest candidate with {where} at {confidence} confidence "
+            "(one-sided bound; seed {seed}, {n} replications each, common random numbers)"
+        ).format(
+            scenario=self.scenario.name,
+            where=self.where.describe(),
+            confidence=percent(self.confidence, 0),
+            seed=self.seed,
+            n=number(int(self.table.replications.iloc[0])),
         )
-        lines = [head, "", f"{'candidate':<22}{'cost (Rp)':>18}  {'estimate':>9}  outcome"]
+        columns = (_("candidate"), _("cost (Rp)"), _("estimate"), _("outcome"))
+        lines = [head, "", f"{columns[0]:<22}{columns[1]:>18}  {columns[2]:>9}  {columns[3]}"]
         lines += [
             f"  {r['candidate']:<20}{_rp(r['cost']):>18}  {self._value(r['mean']):>9}  {r['why']}"
             for r in self.table.to_dict("records")
@@ -73,20 +80,28 @@ class Cheapest:
 
     def sentence(self) -> str:
         """Which candidate, what it costs, and the runner-up."""
+        confidence = percent(self.confidence, 0)
         if self.chosen is None:
-            return (
-                f"No candidate meets {self.where.describe()} with {self.confidence:.0%} "
-                "confidence: ask for more replications, or look at costlier policies."
-            )
+            return _(
+                "No candidate meets {where} with {confidence} confidence: ask for more "
+                "replications, or look at costlier policies."
+            ).format(where=self.where.describe(), confidence=confidence)
         ok = self.table[self.table.qualifies]
         best = ok.iloc[0]
-        said = (
-            f"{best.candidate} is the cheapest candidate that keeps {self.where.describe()} "
-            f"with {self.confidence:.0%} confidence: Rp {_rp(best.cost)} over the horizon"
+        said = _(
+            "{best} is the cheapest candidate that keeps {where} with {confidence} confidence: "
+            "{cost} over the horizon"
+        ).format(
+            best=best.candidate,
+            where=self.where.describe(),
+            confidence=confidence,
+            cost=rupiah(_round3(best.cost)),
         )
         if len(ok) > 1:
             second = ok.iloc[1]
-            said += f"; the runner-up, {second.candidate}, costs Rp {_rp(second.cost)}"
+            said += "; " + _("the runner-up, {second}, costs {cost}").format(
+                second=second.candidate, cost=rupiah(_round3(second.cost))
+            )
         return said + "."
 
     def as_dict(self) -> dict[str, Any]:
@@ -102,7 +117,8 @@ class Cheapest:
         }
 
     def _value(self, x: float) -> str:
-        return f"{x:.1%}" if self.where.kpi in ("quota_miss_rate", "fill_rate") else f"{x:.3g}"
+        rate = self.where.kpi in ("quota_miss_rate", "fill_rate")
+        return percent(x) if rate else plain(float(f"{x:.3g}"))
 
 
 def cheapest(
@@ -192,9 +208,14 @@ def _judge(
     }
 
 
+def _round3(amount: float) -> float:
+    """Three significant digits: the costs are estimates too."""
+    return float(f"{amount:.3g}")
+
+
 def _rp(amount: float) -> str:
-    """Rupiah to three significant digits: the costs are estimates too."""
-    return f"{float(f'{amount:.3g}'):,.0f}"
+    """Rupiah to three significant digits, without the symbol (a table's column says Rp)."""
+    return number(_round3(amount))
 
 
 def _explain(table: pd.DataFrame) -> str | None:
@@ -202,12 +223,14 @@ def _explain(table: pd.DataFrame) -> str | None:
     chosen = None
     why = []
     for row in table.itertuples():
+        bound = plain(float(f"{row.bound:.3g}"))
         if not row.qualifies:
-            why.append(f"ruled out: not sure to meet it (bound {row.bound:.3g})")
+            why.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
         elif chosen is None:
             chosen = str(row.candidate)
-            why.append(f"CHOSEN (bound {row.bound:.3g})")
+            why.append(_("CHOSEN (bound {bound})").format(bound=bound))
         else:
-            why.append(f"meets it (bound {row.bound:.3g}), but costs more than {chosen}")
+            said = _("meets it (bound {bound}), but costs more than {chosen}")
+            why.append(said.format(bound=bound, chosen=chosen))
     table["why"] = why
     return chosen

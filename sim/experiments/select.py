@@ -38,6 +38,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.i18n import _, number, percent, plain
 from sim.results.metrics import KPIS, scope_kpis
 from sim.results.tables import Results, provenance
 from sim.scenario.messages import ScenarioError, show
@@ -83,61 +84,79 @@ class Selection:
         return f"{self.heading()}\n\n{self.format_table()}\n\n{self.sentence()}"
 
     def heading(self) -> str:
-        """The question answered, with its settings."""
-        scope = ", ".join(x for x in (self.buyer, self.product) if x) or "all buyers"
+        """The question answered, with its settings (in the current language)."""
+        scope = ", ".join(x for x in (self.buyer, self.product) if x) or _("all buyers")
         how = (
-            f"KN (Kim & Nelson 2001), indifference zone {self._zone()}"
+            _("KN (Kim & Nelson 2001), indifference zone {zone}").format(zone=self._zone())
             if self.procedure == "best"
-            else "subset selection (Nelson et al. 2001)"
+            else _("subset selection (Nelson et al. 2001)")
         )
+        question = (
+            _("{scenario}: which policy has the highest {kpi} ({scope})?")
+            if self.kpi in HIGHER_IS_BETTER
+            else _("{scenario}: which policy has the lowest {kpi} ({scope})?")
+        )
+        settings = _("{how}, {confidence} confidence, common random numbers, seed {seed}")
         return (
-            f"{self.scenario.name}: which policy has the {self._better()} {self.kpi} ({scope})? "
-            f"{how}, {1 - self.alpha:.0%} confidence, common random numbers, seed {self.seed}"
+            question.format(scenario=self.scenario.name, kpi=self.kpi, scope=scope)
+            + " "
+            + settings.format(how=how, confidence=percent(1 - self.alpha, 0), seed=self.seed)
         )
 
     def format_table(self) -> str:
         """One line per policy: its estimate, its replications, and its fate."""
-        lines = [f"{'policy':<22}{self.kpi:<18}{'replications':>13}  outcome"]
+        policy, replications, outcome = _("policy"), _("replications"), _("outcome")
+        lines = [f"{policy:<22}{self.kpi:<18}{replications:>13}  {outcome}"]
         for row in self.table.itertuples():
             if row.kept:
-                fate = "selected" if row.policy == self.chosen[0] else "kept"
+                fate = _("selected") if row.policy == self.chosen[0] else _("kept")
             elif getattr(row, "within_delta", False):
-                fate = f"within {self._zone()} of the best"
+                fate = _("within {zone} of the best").format(zone=self._zone())
             else:
-                fate = f"eliminated after {row.replications}"
+                fate = _("eliminated after {n}").format(n=number(int(row.replications)))  # type: ignore[arg-type]
             value = self._value(float(row.mean))  # type: ignore[arg-type]
-            lines.append(f"  {row.policy:<20}{value:<18}{row.replications:>13}  {fate}")
+            count = number(int(row.replications))  # type: ignore[arg-type]
+            lines.append(f"  {row.policy:<20}{value:<18}{count:>13}  {fate}")
         return "\n".join(lines)
 
     def sentence(self) -> str:
-        """The answer as one sentence."""
-        confidence = f"{1 - self.alpha:.0%}"
+        """The answer as one sentence (in the current language)."""
+        confidence = percent(1 - self.alpha, 0)
         if self.procedure == "subset":
             names = _listed(self.chosen)
             if len(self.chosen) == 1:
-                return f"{names} is the best with {confidence} confidence."
-            return (
-                f"The best is one of {names}, with {confidence} confidence; the others are "
-                "ruled out (run --select best to tell these apart)."
-            )
+                return _("{names} is the best with {confidence} confidence.").format(
+                    names=names, confidence=confidence
+                )
+            return _(
+                "The best is one of {names}, with {confidence} confidence; the others are ruled "
+                "out (run --select best to tell these apart)."
+            ).format(names=names, confidence=confidence)
         best = self.chosen[0]
         rest = self.chosen[1:] + list(self.table.policy[self.table.within_delta])
         zone = self._zone()
         if self.capped:
-            return (
-                f"Not decided: {', '.join(self.chosen)} were still in contention at the cap of "
-                f"{int(self.table.replications.max())} replications ({best} has the best "
-                "estimate); allow more replications, or a wider indifference zone."
+            return _(
+                "Not decided: {names} were still in contention at the cap of {n} replications "
+                "({best} has the best estimate); allow more replications, or a wider "
+                "indifference zone."
+            ).format(
+                names=", ".join(self.chosen),
+                n=number(int(self.table.replications.max())),
+                best=best,
             )
-        claim = (
-            f"{best} is best with {confidence} confidence whenever the best is at least {zone} "
+        claim = _(
+            "{best} is best with {confidence} confidence whenever the best is at least {zone} "
             "better than the rest"
-        )
+        ).format(best=best, confidence=confidence, zone=zone)
         if not rest:
             return f"{claim}."
-        within = _listed(rest)
-        verb = "is" if len(rest) == 1 else "are"
-        return f"{within} {verb} within {zone} of the best; {claim}."
+        within = (
+            _("{names} is within {zone} of the best")
+            if len(rest) == 1
+            else _("{names} are within {zone} of the best")
+        )
+        return f"{within.format(names=_listed(rest), zone=zone)}; {claim}."
 
     def as_dict(self) -> dict[str, Any]:
         """The selection as a JSON-ready document, with what produced it."""
@@ -159,13 +178,13 @@ class Selection:
         return "highest" if self.kpi in HIGHER_IS_BETTER else "lowest"
 
     def _value(self, x: float) -> str:
-        return f"{x:.1%}" if self.kpi in _RATES else f"{x:.3g}"
+        return percent(x) if self.kpi in _RATES else plain(float(f"{x:.3g}"))
 
     def _zone(self) -> str:
         if self.kpi not in _RATES:
-            return f"{self.delta:.3g}"
-        points = self.delta * 100
-        return f"{points:.3g} point{'' if points == 1 else 's'}"
+            return plain(float(f"{self.delta:.3g}"))
+        points = float(f"{self.delta * 100:.3g}")
+        return (_("{n} point") if points == 1 else _("{n} points")).format(n=plain(points))
 
 
 def select(
@@ -353,7 +372,7 @@ def _subset(variants: list[Variant], observe: Any, n: int, alpha: float) -> pd.D
 
 
 def _listed(names: list[str]) -> str:
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names)  # noqa: PLR2004
+    return _(" and ").join(names) if len(names) <= 2 else ", ".join(names)  # noqa: PLR2004
 
 
 def check_settings(
