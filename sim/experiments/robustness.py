@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.compare import ALL
+from sim.i18n import _, number, percent, plain
 from sim.results.metrics import KPIS
 from sim.scenario.messages import ScenarioError, show
 
@@ -72,8 +73,8 @@ class Criterion:
 
     def describe(self) -> str:
         """Say it in words."""
-        scope = "all buyers" if self.buyer == ALL else self.buyer
-        return f"{self.kpi} ({scope}) {self.op} {self.bound:g}"
+        scope = _("all buyers") if self.buyer == ALL else self.buyer
+        return f"{self.kpi} ({scope}) {self.op} {plain(self.bound)}"
 
 
 def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
@@ -110,9 +111,9 @@ def _bootstrap(
 
 def _amount(value: float, kpi: str) -> str:
     """Say a KPI gap in its units: percentage points for rates."""
-    return (
-        f"{100 * value:.1f} points" if kpi in {"quota_miss_rate", "fill_rate"} else f"{value:.3g}"
-    )
+    if kpi in {"quota_miss_rate", "fill_rate"}:
+        return _("{n} points").format(n=number(100 * value, 1))
+    return plain(float(f"{value:.3g}"))
 
 
 def rank(
@@ -150,24 +151,51 @@ def verdict(
     The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
     """
     first = ranked.iloc[0]
-    share = f"{first.share:.0%} of futures (95% CI {first.share_lo:.0%}-{first.share_hi:.0%})"
+    share = _("{share} of futures (95% CI {low}-{high})").format(
+        share=percent(first.share, 0),
+        low=percent(first.share_lo, 0),
+        high=percent(first.share_hi, 0),
+    )
     if len(ranked) == 1:
-        return f"{first.policy} meets {criterion.describe()} in {share}."
+        return _("{policy} meets {target} in {share}.").format(
+            policy=first.policy, target=criterion.describe(), share=share
+        )
     second = ranked.iloc[1]
     a, b = policies.index(first.policy), policies.index(second.policy)
     diff = _bootstrap(values[[a, b]], criterion, rng)
     lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
     gap = first.share - second.share
     if lo <= 0 <= hi:
-        return (
-            f"The data cannot tell {first.policy} and {second.policy} apart: they meet "
-            f"{criterion.describe()} in {first.share:.0%} and {second.share:.0%} of futures "
-            f"(difference {100 * gap:+.0f} points, 95% CI {100 * lo:+.0f} to "
-            f"{100 * hi:+.0f}); more futures or replications may tell them apart."
+        return _(
+            "The data cannot tell {first} and {second} apart: they meet {target} in {a} and {b} "
+            "of futures (difference {gap} points, 95% CI {low} to {high}); more futures or "
+            "replications may tell them apart."
+        ).format(
+            first=first.policy,
+            second=second.policy,
+            target=criterion.describe(),
+            a=percent(first.share, 0),
+            b=percent(second.share, 0),
+            gap=_signed(100 * gap),
+            low=_signed(100 * lo),
+            high=_signed(100 * hi),
         )
-    return (
-        f"{first.policy} is the most robust: it meets {criterion.describe()} in {share}, "
-        f"{100 * gap:.0f} points more than {second.policy}, the next (95% CI "
-        f"{100 * lo:+.0f} to {100 * hi:+.0f}); in the worst 10% of futures it falls "
-        f"{_amount(first.regret_p90, criterion.kpi)} short of the best policy there."
+    return _(
+        "{first} is the most robust: it meets {target} in {share}, {gap} points more than "
+        "{second}, the next (95% CI {low} to {high}); in the worst 10% of futures it falls "
+        "{regret} short of the best policy there."
+    ).format(
+        first=first.policy,
+        target=criterion.describe(),
+        share=share,
+        gap=number(100 * gap),
+        second=second.policy,
+        low=_signed(100 * lo),
+        high=_signed(100 * hi),
+        regret=_amount(first.regret_p90, criterion.kpi),
     )
+
+
+def _signed(x: float) -> str:
+    """``+5`` / ``-3``: whole points with their sign."""
+    return ("+" if round(x) >= 0 else "-") + number(abs(round(x)))

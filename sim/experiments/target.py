@@ -68,10 +68,10 @@ class Goal:
 
     def describe(self) -> str:
         """Say the goal in words."""
-        scope = ", ".join(x for x in (self.buyer, self.product) if x) or "all buyers"
-        way = "at most" if self.at_most else "at least"
-        strict = " (whole 95% CI)" if self.conservative else ""
-        return f"{self.metric} ({scope}) {way} {self.bound:g}{strict}"
+        scope = ", ".join(x for x in (self.buyer, self.product) if x) or _("all buyers")
+        way = (_("at most {x}") if self.at_most else _("at least {x}")).format(x=plain(self.bound))
+        strict = " " + _("(whole 95% CI)") if self.conservative else ""
+        return f"{self.metric} ({scope}) {way}{strict}"
 
 
 @dataclass
@@ -133,27 +133,46 @@ class TargetResult:
     def describe(self) -> str:
         """Say the answer in sentences, with the estimate at the value and at its neighbour."""
         at = _estimate_text
-        intro = (
-            f"{self.scenario.name}: {self.seeking} {self.lever} in [{_num(self.low)}, "
-            f"{_num(self.high)}] with {self.goal.describe()} "
-            f"({self._replications()} replications per value, seed {self.seed})"
+        bounds = f"[{plain(self.low)}, {plain(self.high)}]"
+        intro = _(
+            "{scenario}: {seeking} {lever} in {bounds} with {goal} ({n} replications per value, "
+            "seed {seed})"
+        ).format(
+            scenario=self.scenario.name,
+            seeking=_("smallest") if self.seeking == "smallest" else _("largest"),
+            lever=self.lever,
+            bounds=bounds,
+            goal=self.goal.describe(),
+            n=self._replications(),
+            seed=self.seed,
         )
         if self.value is None:
             closest = self.low if self.seeking == "largest" else self.high
-            return (
-                f"{intro}\nNOT MET: no value in [{_num(self.low)}, {_num(self.high)}] meets the "
-                f"target; at {_num(closest)}: {at(self.evaluations[closest])}. "
+            said = _(
+                "NOT MET: no value in {bounds} meets the target; at {closest}: {estimate}. "
                 "Widen --low/--high, or ask for less."
             )
-        lines = [intro, f"answer: {self.rounded()}: {at(self.evaluations[self.value])}"]
+            estimate = at(self.evaluations[closest])
+            return f"{intro}\n" + said.format(
+                bounds=bounds, closest=plain(closest), estimate=estimate
+            )
+        lines = [
+            intro,
+            _("answer: {answer}: {estimate}").format(
+                answer=self.rounded(), estimate=at(self.evaluations[self.value])
+            ),
+        ]
         if self.neighbour is None:
-            edge = "upper" if self.seeking == "largest" else "lower"
             lines.append(
-                f"(the {edge} bound itself meets the target: the answer may lie beyond it)"
+                _("(the upper bound itself meets the target: the answer may lie beyond it)")
+                if self.seeking == "largest"
+                else _("(the lower bound itself meets the target: the answer may lie beyond it)")
             )
         else:
             lines.append(
-                f"neighbour {_num(self.neighbour)} does not: {at(self.evaluations[self.neighbour])}"
+                _("neighbour {value} does not: {estimate}").format(
+                    value=plain(self.neighbour), estimate=at(self.evaluations[self.neighbour])
+                )
             )
         return "\n".join(lines)
 
@@ -400,5 +419,14 @@ def _num(x: float) -> str:
 
 def _estimate_text(estimate: dict[str, Any]) -> str:
     lo, hi = estimate["ci95"]
-    ci = "" if lo is None else f" (95% CI {lo:.4g} to {hi:.4g})"
-    return f"estimate {estimate['mean']:.4g}{ci}"
+    mean = _4g(estimate["mean"])
+    if lo is None:
+        return _("estimate {mean}").format(mean=mean)
+    return _("estimate {mean} (95% CI {low} to {high})").format(
+        mean=mean, low=_4g(lo), high=_4g(hi)
+    )
+
+
+def _4g(x: float) -> str:
+    text = f"{x:.4g}"
+    return text if "e" in text else plain(float(text))
