@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import sim
+from sim.experiments.procedures import kn, kn_eta, subset
 from sim.experiments.runner import Variant
-from sim.experiments.select import _kn, _subset, kn_eta, select
+from sim.experiments.select import select
 from sim.results import theory
 from sim.scenario.yamlio import to_yaml
 
@@ -108,7 +109,7 @@ def test_kn_keeps_its_promise_in_the_slippage_configuration():
     right = 0
     for seed in range(200):
         variants, observe = synthetic([0.0, 0.5, 0.5, 0.5], seed)
-        table = _kn(variants, observe, first=10, delta=0.5, alpha=0.1, cap=2000)
+        table = kn(variants, observe, first=10, delta=0.5, alpha=0.1, cap=2000)
         right += list(table.policy[table.kept]) == ["s0"]
     assert right >= math.floor(200 * (0.9 - 2 * math.sqrt(0.9 * 0.1 / 200)))
 
@@ -118,7 +119,7 @@ def test_subset_keeps_its_promise_when_all_are_close():
     held = 0
     for seed in range(200):
         variants, observe = synthetic([0.0, 0.2, 0.2, 0.2], seed)
-        table = _subset(variants, observe, 30, 0.1)
+        table = subset(variants, observe, 30, 0.1)
         held += bool(table.kept[0])
     assert held >= math.floor(200 * (0.9 - 2 * math.sqrt(0.9 * 0.1 / 200)))
 

@@ -85,7 +85,8 @@ def target(args: argparse.Namespace) -> int:
 
     The smallest value, or (where the metric worsens as the lever grows) the largest.
     """
-    from sim.experiments.target import Goal, search_range  # noqa: PLC0415
+    from sim.experiments.bisection import search_range  # noqa: PLC0415
+    from sim.experiments.target import Goal  # noqa: PLC0415
     from sim.experiments.target import target as find_target  # noqa: PLC0415
 
     scenario = _load(args)

@@ -30,6 +30,7 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
+from sim.engine.streams import stream
 from sim.experiments.compare import ALL
 from sim.experiments.explore import future_variants
 from sim.experiments.runner import (
@@ -189,7 +190,10 @@ def gsa(
     salib = _salib()
     r, seed = replications_and_seed(scenario, execution)
     problem = check_settings(scenario, method, n, kpi, buyer)
-    unit = _sample(salib, problem, method, n, seed)
+    # SALib takes a seed only when it is truthy (0 would fall back to numpy's global state):
+    # the experiment's own named stream gives it one that never is.
+    salib_seed = int(stream(seed, 0, "gsa/salib").integers(1, 2**31 - 1))
+    unit = _sample(salib, problem, method, n, salib_seed)
     uncertain = scenario.uncertainties
     design = pd.DataFrame(
         {p: [uncertain[p].at(x) for x in unit[:, j]] for j, p in enumerate(problem["names"])}
@@ -201,7 +205,7 @@ def gsa(
     y = values.mean(axis=1)
     noise = float(values.var(axis=1, ddof=1).mean() / r) if r > 1 else math.nan
     spread = float(y.var(ddof=1))
-    table, convergence = _indices(salib, problem, method, n, unit=unit, y=y, seed=seed)
+    table, convergence = _indices(salib, problem, method, n, unit=unit, y=y, seed=salib_seed)
     return GlobalSensitivity(
         scenario,
         seed,
