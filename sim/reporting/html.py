@@ -17,7 +17,8 @@ from typing import Any
 from sim._version import __version__
 from sim.i18n import _, current
 from sim.reporting.folders import OutputError, is_complete, write_text
-from sim.reporting.narrative import SECTIONS, html_table, paragraph
+from sim.reporting.fragments import html_table, paragraph
+from sim.reporting.narrative import SECTIONS
 from sim.reporting.scenario_words import describe
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError

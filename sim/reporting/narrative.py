@@ -6,13 +6,18 @@ than the data support.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sim.experiments.gsa import NOISY
 from sim.experiments.target import said_answer
 from sim.i18n import _, number, percent, plain
+from sim.reporting.decision_sections import (
+    cheapest_section,
+    explore_section,
+    gsa_section,
+    select_section,
+)
+from sim.reporting.fragments import bullet_list, html_table, paragraph
 from sim.reporting.text import kpi_name, product_field
 
 
@@ -233,157 +238,15 @@ def _sensitivity_section(document: dict[str, Any]) -> list[str]:
     return [paragraph(lines), html_table(header, table)]
 
 
-def _select_section(document: dict[str, Any]) -> list[str]:
-    rate = document["kpi"] in ("quota_miss_rate", "fill_rate")
-    how = (
-        "the fully sequential procedure of Kim and Nelson, which adds replications only to "
-        "the policies still in contention"
-        if document["procedure"] == "best"
-        else "subset selection (Nelson and colleagues), which keeps every policy that could be "
-        "the best"
-    )
-    lines = [f"Which policy is best? Chosen by {how}, with common random numbers:"]
-    lines.append(document["sentence"])
-    table = [
-        [
-            r["policy"],
-            f"{r['mean']:.1%}" if rate else f"{r['mean']:.3g}",
-            f"{r['replications']:,}",
-            "kept" if r["kept"] else ("within the zone" if r.get("within_delta") else "ruled out"),
-        ]
-        for r in document["table"]
-    ]
-    header = ["policy", document["kpi"].replace("_", " "), "replications", "outcome"]
-    return [paragraph(lines), html_table(header, table)]
-
-
-def _cheapest_section(document: dict[str, Any]) -> list[str]:
-    question = (
-        f"Which is the cheapest way to keep {document['where']}, with "
-        f"{document['confidence']:.0%} confidence? Each candidate counts only if the one-sided "
-        "confidence bound of its estimate meets the target, not just the estimate."
-    )
-    lines = [question, document["sentence"]]
-    table = [
-        [r["candidate"], f"Rp {r['cost']:,.0f}", f"{r['mean']:.3g}", f"{r['bound']:.3g}", r["why"]]
-        for r in document["table"]
-    ]
-    header = ["candidate", "cost", "estimate", "bound", "outcome"]
-    return [paragraph(lines), html_table(header, table)]
-
-
-def _gsa_section(document: dict[str, Any]) -> list[str]:
-    main = "ST" if document["method"] == "sobol" else "mu_star"
-    rows = sorted((r for r in document["table"] if r["index"] == main), key=lambda r: -r["value"])
-    how = (
-        _(
-            "Sobol' indices: the share of the variance of the result each uncertainty explains, "
-            "with all its interactions (ST)"
-        )
-        if main == "ST"
-        else _(
-            "Morris elementary effects: how much the result moves when each uncertainty does (mu*)"
-        )
-    )
-    idle = [r["factor"] for r in rows if r["ci_lo"] <= 0]
-    noise = document["noise_share"]
-    first = _(
-        "Which uncertainties drive {kpi}? {how}, each with a 95% confidence interval. {top} "
-        "matters most."
-    ).format(kpi=kpi_name(document["kpi"]), how=how, top=rows[0]["factor"])
-    trust = (
-        _(
-            "Replication noise is {share} of the variance across the points; more replications "
-            "are needed to trust these numbers."
-        )
-        if noise > NOISY
-        else _("Replication noise is {share} of the variance across the points.")
-    )
-    lines = [first, trust.format(share=percent(noise, 0))]
-    if idle:
-        lines.append(_("No detectable effect: {factors}.").format(factors=", ".join(idle)))
-    table = [
-        [
-            r["factor"],
-            number(r["value"], 2),
-            f"{number(r['ci_lo'], 2)} \N{EN DASH} {number(r['ci_hi'], 2)}",
-        ]
-        for r in rows
-    ]
-    return [paragraph(lines), html_table([_("uncertainty"), main, _("95% CI")], table)]
-
-
-def _explore_section(document: dict[str, Any]) -> list[str]:
-    futures = len(document["futures"])
-    setting = (
-        f"Every policy was run in {futures} futures drawn from the uncertainties below "
-        f"({_SAMPLERS[document['sampler']]}), {document['replications']} replications each "
-        f"with common random numbers. A future is acceptable when {document['target']}."
-    )
-    lines = [setting, document["verdict"]]
-    rate = document["target"].split(" ")[0] in {"quota_miss_rate", "fill_rate"}
-
-    def say(x: float) -> str:
-        return f"{x:.1%}" if rate else f"{x:.3g}"
-
-    table = [
-        [
-            r["policy"],
-            f"{r['share']:.0%} ({r['share_lo']:.0%}-{r['share_hi']:.0%})",
-            f"{say(r['p50'])} ({say(r['p10'])}-{say(r['p90'])})",
-            f"{say(r['regret_p90'])} ({say(r['regret_p90_lo'])}-{say(r['regret_p90_hi'])})",
-        ]
-        for r in document["robustness"]
-    ]
-    uncertain = [
-        [path, ", ".join(f"{k} {v}" for k, v in spec.items())]
-        for path, spec in document["uncertainties"].items()
-    ]
-    return [
-        paragraph(lines),
-        html_table(
-            [
-                "policy",
-                "acceptable in (95% CI)",
-                "KPI median (10th-90th percentile of futures)",
-                "regret, 90th percentile (95% CI)",
-            ],
-            table,
-        ),
-        html_table(["uncertainty", "range"], uncertain),
-    ]
-
-
-def paragraph(lines: list[str]) -> str:
-    """Return sentences as one HTML paragraph (escaped)."""
-    return "<p>" + " ".join(html.escape(line) for line in lines) + "</p>"
-
-
-def bullet_list(lines: list[str]) -> str:
-    """Return lines as an HTML list (escaped)."""
-    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
-
-
-def html_table(header: list[str], rows: list[list[str]]) -> str:
-    """Return a header and rows as an HTML table (escaped)."""
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-_SAMPLERS = {"lhs": "Latin hypercube", "sobol": "Sobol sequence", "mc": "Monte Carlo"}
-
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "run": _run_section,
     "compare": _compare_section,
     "sweep": _sweep_section,
     "target": _target_section,
     "sensitivity": _sensitivity_section,
-    "explore": _explore_section,
-    "select": _select_section,
-    "cheapest": _cheapest_section,
-    "gsa": _gsa_section,
+    "explore": explore_section,
+    "select": select_section,
+    "cheapest": cheapest_section,
+    "gsa": gsa_section,
 }
 """Each kind of result (as ``html.KINDS`` names it) -> its section of the report."""

@@ -11,7 +11,7 @@ from sim.experiments.compare import Comparison
 from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
-from sim.i18n import _, number, percent
+from sim.i18n import _, number, percent, plain
 from sim.results.metrics import KPIS
 
 
@@ -211,50 +211,55 @@ def format_sweep(result: SweepResult) -> str:
     """Return a sweep's headline KPI per design point as a text table."""
     head = result.headline()
     width = max(len(p) for p in result.levers) + 2
-    title = (
-        f"{result.scenario.name}: sweep of {len(result.points)} points, "
-        f"{result.results[0].replications} replications each, seed {result.seed} "
+    title = _(
+        "{scenario}: sweep of {points} points, {replications} replications each, seed {seed} "
         "(common random numbers)"
+    ).format(
+        scenario=result.scenario.name,
+        points=len(result.points),
+        replications=number(result.results[0].replications),
+        seed=result.seed,
     )
-    lines = [
-        title,
-        "",
-        "".join(f"{p:>{width}}" for p in result.levers) + "   quota miss rate [95% CI]",
-    ]
+    column = _("quota miss rate [95% CI]")
+    lines = [title, "", "".join(f"{p:>{width}}" for p in result.levers) + f"   {column}"]
     for row in head.to_dict("records"):
         values = "".join(f"{_show(row[p]):>{width}}" for p in result.levers)
-        ci = "" if pd.isna(row["ci_lo"]) else f" [{row['ci_lo']:.1%}, {row['ci_hi']:.1%}]"
-        lines.append(f"{values}   {row['mean']:.1%}{ci}")
+        ci = "" if pd.isna(row["ci_lo"]) else f" [{percent(row['ci_lo'])}, {percent(row['ci_hi'])}]"
+        lines.append(f"{values}   {percent(row['mean'])}{ci}")
     return "\n".join(lines)
 
 
 def _show(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        text = f"{value:.4g}"
+        return text if "e" in text else plain(float(text))
+    return str(value)
 
 
 def format_sensitivity(result: Sensitivity) -> str:
     """Return the levers ranked by their effect on the KPI, as a text table."""
     pct = result.kpi in {"quota_miss_rate", "fill_rate"}
-    scale, unit = (100, " pts") if pct else (1, "")
+    scale, unit = (100, " " + _("pts")) if pct else (1, "")
     width = max(len(p) for p in result.levers) + 2
     comparison = result.comparison
-    lines = [
-        (
-            f"{comparison.scenario.name}: {result.kpi} when each lever moves "
-            f"-{result.change:.0%} / +{result.change:.0%}, {comparison.replications} "
-            f"replications each, seed {comparison.seed} (common random numbers)"
-        ),
-        "",
-        (
-            f"{'lever':<{width}}{'value':>14}{'-' + format(result.change, '.0%'):>16}"
-            f"{'+' + format(result.change, '.0%'):>16}"
-        ),
-    ]
+    change = percent(result.change, 0)
+    title = _(
+        "{scenario}: {kpi} when each lever moves -{change} / +{change}, {replications} "
+        "replications each, seed {seed} (common random numbers)"
+    ).format(
+        scenario=comparison.scenario.name,
+        kpi=result.kpi,
+        change=change,
+        replications=number(comparison.replications),
+        seed=comparison.seed,
+    )
+    lever, value = _("lever"), _("value")
+    lines = [title, "", f"{lever:<{width}}{value:>14}{'-' + change:>16}{'+' + change:>16}"]
     for row in result.table.to_dict("records"):
-        down = f"{float(row['diff_down']) * scale:+.2f}{unit}"
-        up = f"{float(row['diff_up']) * scale:+.2f}{unit}"
-        value = float(row["value"])
-        lines.append(f"{row['lever']!s:<{width}}{value:>14,g}{down:>16}{up:>16}")
+        down = f"{_signed(float(row['diff_down']) * scale)}{unit}"
+        up = f"{_signed(float(row['diff_up']) * scale)}{unit}"
+        shown = plain(float(f"{float(row['value']):.6g}"))
+        lines.append(f"{row['lever']!s:<{width}}{shown:>14}{down:>16}{up:>16}")
     return "\n".join(lines)
 
 
@@ -262,21 +267,40 @@ def format_exploration(exploration: Exploration) -> str:
     """Return each policy's robustness across the futures, ranked, and the verdict."""
     c = exploration.criterion
     pct = c.kpi in {"quota_miss_rate", "fill_rate"}
-    fmt = "{:.1%}" if pct else "{:,.3g}"
+
+    def show(x: float) -> str:
+        return percent(x) if pct else plain(float(f"{x:.3g}"))
+
     e = exploration
+    title = _(
+        "{scenario}: {futures} futures ({sampler}) x {policies} policies x {replications} "
+        "replications, seed {seed} (common random numbers)"
+    ).format(
+        scenario=e.scenario.name,
+        futures=len(e.futures),
+        sampler=e.sampler,
+        policies=len(e.policies),
+        replications=e.replications,
+        seed=e.seed,
+    )
+    said = _("acceptable: {target}; 95% CIs from a bootstrap over futures and replications")
+    columns = (
+        _("policy"),
+        _("acceptable in"),
+        c.kpi + " p10 / p50 / p90",
+        _("regret p90 [95% CI]"),
+    )
     lines = [
-        (
-            f"{e.scenario.name}: {len(e.futures)} futures ({e.sampler}) x {len(e.policies)} "
-            f"policies x {e.replications} replications, seed {e.seed} (common random numbers)"
-        ),
-        f"acceptable: {c.describe()}; 95% CIs from a bootstrap over futures and replications",
+        title,
+        said.format(target=c.describe()),
         "",
-        f"{'policy':<22}{'acceptable in':<26}{c.kpi + ' p10 / p50 / p90':<34}regret p90 [95% CI]",
+        f"{columns[0]:<22}{columns[1]:<26}{columns[2]:<34}{columns[3]}",
     ]
-    for row in exploration.ranked.itertuples():
-        share = f"{row.share:.0%} [{row.share_lo:.0%}, {row.share_hi:.0%}]"
-        spread = " / ".join(fmt.format(v) for v in (row.p10, row.p50, row.p90))
-        regret = f"{fmt.format(row.regret_p90)} [{fmt.format(row.regret_p90_lo)}, "
-        regret += f"{fmt.format(row.regret_p90_hi)}]"
-        lines.append(f"  {row.policy!s:<20}{share:<26}{spread:<34}{regret}")
+    for row in exploration.ranked.to_dict("records"):
+        share = f"{percent(row['share'], 0)} [{percent(row['share_lo'], 0)}, "
+        share += f"{percent(row['share_hi'], 0)}]"
+        spread = " / ".join(show(row[q]) for q in ("p10", "p50", "p90"))
+        regret = f"{show(row['regret_p90'])} [{show(row['regret_p90_lo'])}, "
+        regret += f"{show(row['regret_p90_hi'])}]"
+        lines.append(f"  {row['policy']!s:<20}{share:<26}{spread:<34}{regret}")
     return "\n".join([*lines, "", exploration.verdict()])
