@@ -148,7 +148,7 @@ def cheapest(
     variants = candidate_variants(scenario, criterion, confidence, candidates, seed)
     if n < 2:  # noqa: PLR2004
         raise ScenarioError(["--replications: a confidence bound needs at least 2"])
-    outcomes, _ = run_variants(variants, n, seed, execution)
+    outcomes, _report = run_variants(variants, n, seed, execution)
     rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
     table = pd.DataFrame(rows).sort_values(["cost", "mean"], kind="stable", ignore_index=True)
     chosen = _explain(table)

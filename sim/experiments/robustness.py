@@ -98,9 +98,9 @@ def _bootstrap(
     values: np.ndarray, criterion: Criterion, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
     """Resample futures, then replications within each (the same for every policy)."""
-    _, futures, reps = values.shape
+    _policies, futures, reps = values.shape
     found: dict[str, list[np.ndarray]] = {}
-    for _ in range(_BOOTSTRAP):
+    for _draw in range(_BOOTSTRAP):
         f = rng.integers(futures, size=futures)
         r = rng.integers(reps, size=(futures, reps))
         resampled = values[:, f[:, None], r]  # type: ignore[index]

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.i18n import _
 from sim.reporting.style import RATES, footnote, styled
+from sim.reporting.text import kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -39,13 +41,25 @@ def plot_futures(exploration: Exploration) -> Figure:
     ax.set_yticks(range(1, len(ranked) + 1), list(reversed(ranked)))
     ax.axvline(c.bound * scale, color="black", linestyle="--", linewidth=0.8)
     unit = " (%)" if c.kpi in RATES else ""
-    ax.set_xlabel(f"{c.kpi.replace('_', ' ')} in each future{unit}; dashed: {c.describe()}")
-    ax.set_title("Policies across the futures: most robust at the top")
+    ax.set_xlabel(
+        _("{kpi} in each future{unit}; dashed: {target}").format(
+            kpi=kpi_name(c.kpi), unit=unit, target=c.describe()
+        )
+    )
+    ax.set_title(_("Policies across the futures: most robust at the top"))
     e = exploration
     footnote(
         fig,
-        f"{e.scenario.name}: {len(e.futures)} futures ({e.sampler}) x {e.replications} "
-        f"replications, seed {e.seed}, common random numbers",
+        _(
+            "{scenario}: {futures} futures ({sampler}) x {replications} replications, seed "
+            "{seed}, common random numbers"
+        ).format(
+            scenario=e.scenario.name,
+            futures=len(e.futures),
+            sampler=e.sampler,
+            replications=e.replications,
+            seed=e.seed,
+        ),
     )
     return fig
 
@@ -57,17 +71,25 @@ def plot_tradeoff(discovery: Discovery) -> Figure:
     fig = Figure(figsize=(6, 4.2), layout="constrained")
     ax = fig.subplots()
     ax.plot(t.coverage * 100, t.density * 100, color="0.5", marker="o", markersize=3)
-    for _, row in t.iterrows():
+    for _index, row in t.iterrows():
         ax.annotate(str(int(row.res_dim)), (row.coverage * 100, row.density * 100), fontsize=6)
     chosen = t.iloc[discovery.box]
     ax.plot(chosen.coverage * 100, chosen.density * 100, "s", color="black", markersize=7)
-    ax.set_xlabel("coverage: share of all failures inside the box (%)")
-    ax.set_ylabel("density: share of the box's futures that fail (%)")
-    ax.set_title(f"Scenario discovery: box {discovery.box} (square); numbers: dimensions cut")
+    ax.set_xlabel(_("coverage: share of all failures inside the box (%)"))
+    ax.set_ylabel(_("density: share of the box's futures that fail (%)"))
+    ax.set_title(
+        _("Scenario discovery: box {box} (square); numbers: dimensions cut").format(
+            box=discovery.box
+        )
+    )
     footnote(
         fig,
-        f"{discovery.policy}: {discovery.where.describe()} in {discovery.failures} of "
-        f"{discovery.futures} futures (PRIM, EMA Workbench)",
+        _("{policy}: {where} in {failures} of {futures} futures (PRIM, EMA Workbench)").format(
+            policy=discovery.policy,
+            where=discovery.where.describe(),
+            failures=discovery.failures,
+            futures=discovery.futures,
+        ),
     )
     return fig
 
@@ -93,11 +115,17 @@ def plot_box(discovery: Discovery) -> Figure:
                 ax.remove()  # the upper triangle would repeat the lower one
             else:
                 _box_pair(ax, discovery, dims[j], dims[i + 1])
-    fig.suptitle(f"Scenario discovery: box {discovery.box} (dashed) in the futures")
+    fig.suptitle(
+        _("Scenario discovery: box {box} (dashed) in the futures").format(box=discovery.box)
+    )
     footnote(
         fig,
-        f"{discovery.policy}: black where {discovery.where.describe()} "
-        f"({int(failed.sum())} of {len(x)} futures), grey elsewhere",
+        _("{policy}: black where {where} ({failures} of {futures} futures), grey elsewhere").format(
+            policy=discovery.policy,
+            where=discovery.where.describe(),
+            failures=int(failed.sum()),
+            futures=len(x),
+        ),
     )
     return fig
 
@@ -123,7 +151,7 @@ def _box_strip(ax: Axes, discovery: Discovery, dim: str) -> None:
     lo, hi = _box_limits(discovery, dim)
     for edge in (lo, hi):
         ax.axvline(edge, color="black", linestyle="--", linewidth=1)
-    ax.set_yticks([0, 1], ["elsewhere", "failed"])
+    ax.set_yticks([0, 1], [_("elsewhere"), _("failed")])
     ax.set_xlabel(dim)
 
 

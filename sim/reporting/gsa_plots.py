@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.i18n import _
 from sim.reporting.style import LINES, MARKERS, footnote, styled
+from sim.reporting.text import kpi_name
 
 if TYPE_CHECKING:
     from sim.experiments.gsa import GlobalSensitivity
@@ -44,9 +46,9 @@ def plot_gsa(result: GlobalSensitivity) -> Figure:
     ax.set_yticks(y, ranked)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    what = "share of the KPI's variance" if result.method == "sobol" else "elementary effect"
-    ax.set_xlabel(f"{result.kpi.replace('_', ' ')}: {what} (bars: 95% CI)")
-    ax.set_title("Which uncertainties drive the result: global sensitivity")
+    what = _("share of the KPI's variance") if result.method == "sobol" else _("elementary effect")
+    ax.set_xlabel(_("{kpi}: {what} (bars: 95% CI)").format(kpi=kpi_name(result.kpi), what=what))
+    ax.set_title(_("Which uncertainties drive the result: global sensitivity"))
     ax.legend(frameon=False, loc="lower right")
     footnote(fig, _said(result))
     return fig
@@ -75,9 +77,11 @@ def plot_convergence(result: GlobalSensitivity) -> Figure:
         if mine.ci_lo.notna().all():
             ax.fill_between(mine.n, mine.ci_lo, mine.ci_hi, color="0.85", alpha=0.5, linewidth=0)
     ax.set_xscale("log", base=2)
-    ax.set_xlabel("base samples (Sobol) or trajectories (Morris)")
-    ax.set_ylabel(f"{index} (band: 95% CI)")
-    ax.set_title(f"Convergence of {index}: do more samples change the answer?")
+    ax.set_xlabel(_("base samples (Sobol) or trajectories (Morris)"))
+    ax.set_ylabel(_("{index} (band: 95% CI)").format(index=index))
+    ax.set_title(
+        _("Convergence of {index}: do more samples change the answer?").format(index=index)
+    )
     ax.legend(frameon=False, fontsize=7)
     footnote(fig, _said(result))
     return fig

@@ -271,7 +271,7 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
     """
     head = result.headline(kpi)
     levers = result.levers
-    label = kpi.replace("_", " ")
+    label = kpi_name(kpi)
     on_grid = result.sweep.samples is None
     if len(levers) == 2 and on_grid:  # noqa: PLR2004 (two levers make a map)
         fig = _heatmap(head, levers, label, percent=kpi in RATES)
@@ -283,8 +283,8 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
             x, y = rows[lever].to_numpy(float), rows["mean"].to_numpy(float)
             lo, hi = rows["ci_lo"].to_numpy(float), rows["ci_hi"].to_numpy(float)
             if on_grid and len(levers) == 1:
-                ax.fill_between(x, lo, hi, color="0.8", linewidth=0, label="95% CI")
-                ax.plot(x, y, color="black", marker="o", markersize=4, label="mean")
+                ax.fill_between(x, lo, hi, color="0.8", linewidth=0, label=_("95% CI"))
+                ax.plot(x, y, color="black", marker="o", markersize=4, label=_("mean"))
                 ax.legend(loc="best")
             else:
                 ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="black", capsize=2)
@@ -293,11 +293,16 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
             if kpi in RATES:
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.set_ylim(bottom=0)
-    fig.suptitle(f"{label.capitalize()} across the sweep")
+    fig.suptitle(_("{kpi} across the sweep").format(kpi=label.capitalize()))
     footnote(
         fig,
-        f"{result.scenario.name}: {result.results[0].replications} replications per point, "
-        f"seed {result.seed}, common random numbers",
+        _(
+            "{scenario}: {replications} replications per point, seed {seed}, common random numbers"
+        ).format(
+            scenario=result.scenario.name,
+            replications=result.results[0].replications,
+            seed=result.seed,
+        ),
     )
     return fig
 
@@ -339,19 +344,23 @@ def plot_tornado(sensitivity: Sensitivity) -> Figure:
         color="white",
         edgecolor="black",
         hatch="///",
-        label=f"lever -{sensitivity.change:.0%}",
+        label=_("lever -{change}").format(change=percent(sensitivity.change, 0)),
     )
-    ax.barh(y, up, color="0.45", edgecolor="black", label=f"lever +{sensitivity.change:.0%}")
+    up_label = _("lever +{change}").format(change=percent(sensitivity.change, 0))
+    ax.barh(y, up, color="0.45", edgecolor="black", label=up_label)
     ax.set_yticks(y, table["lever"])
     ax.axvline(0, color="black", linewidth=0.8)
-    unit = " (percentage points)" if sensitivity.kpi in RATES else ""
-    ax.set_xlabel(f"change in {sensitivity.kpi.replace('_', ' ')} from the baseline{unit}")
+    unit = " (" + _("percentage points") + ")" if sensitivity.kpi in RATES else ""
+    name = kpi_name(sensitivity.kpi)
+    ax.set_xlabel(_("change in {kpi} from the baseline").format(kpi=name) + unit)
     ax.legend(loc="lower right")
-    ax.set_title(f"Which levers move the {sensitivity.kpi.replace('_', ' ')} most")
+    ax.set_title(_("Which levers move the {kpi} most").format(kpi=name))
+    c = sensitivity.comparison
     footnote(
         fig,
-        f"{sensitivity.comparison.scenario.name}: {sensitivity.comparison.replications} "
-        f"replications each, seed {sensitivity.comparison.seed}, common random numbers",
+        _(
+            "{scenario}: {replications} replications each, seed {seed}, common random numbers"
+        ).format(scenario=c.scenario.name, replications=c.replications, seed=c.seed),
     )
     return fig
 
