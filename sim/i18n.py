@@ -110,6 +110,17 @@ def plain(value: float) -> str:
     return number(value, decimals) if "e" not in f"{value:g}" else f"{value:g}"
 
 
+def significant(value: float, digits: int = 3) -> str:
+    """``0.0499`` / ``0,0499``: to ``digits`` significant digits (``1e-05`` stays as it is)."""
+    text = f"{value:.{digits}g}"
+    return text if "e" in text else plain(float(text))
+
+
+def signed(value: float, decimals: int = 0) -> str:
+    """``+2.59`` / ``-0,74``: with its sign, in the current language."""
+    return ("+" if value >= 0 else "-") + number(abs(value), decimals)
+
+
 def rupiah(amount: float) -> str:
     """``Rp 2,000,000,000`` / ``Rp 2.000.000.000``: whole rupiah."""
     return f"Rp {number(amount)}"

@@ -26,9 +26,8 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.experiments.sweep import design, sweep_variants
-from sim.i18n import _, number, percent, plain, rupiah
-from sim.results.metrics import scope_kpis
-from sim.results.tables import Results, provenance
+from sim.i18n import _, number, percent, rupiah, significant
+from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.costs import cost_of
 from sim.scenario.messages import ScenarioError, show
 from sim.scenario.schema import Scenario
@@ -118,7 +117,7 @@ class Cheapest:
 
     def _value(self, x: float) -> str:
         rate = self.where.kpi in ("quota_miss_rate", "fill_rate")
-        return percent(x) if rate else plain(float(f"{x:.3g}"))
+        return percent(x) if rate else significant(x)
 
 
 def cheapest(
@@ -190,9 +189,8 @@ def _judge(
     """One candidate's cost, mean, one-sided bound, and whether it qualifies."""
     from scipy import stats  # noqa: PLC0415 (slow to import)
 
-    shipments = Results(variant.scenario, seed, outcomes).shipments
     buyer = None if where.buyer == ALL else where.buyer
-    values = scope_kpis(shipments, buyer, None)[where.kpi].to_numpy(dtype=float)
+    values = kpi_per_replication(variant.scenario, seed, outcomes, where.kpi, buyer=buyer)
     n = len(values)
     mean = float(values.mean())
     half = float(stats.t.ppf(confidence, n - 1) * values.std(ddof=1) / math.sqrt(n))
@@ -222,12 +220,12 @@ def _explain(table: pd.DataFrame) -> str | None:
     """Fill in ``why`` for each candidate (cheapest first); return the chosen one."""
     chosen = None
     why = []
-    for row in table.itertuples():
-        bound = plain(float(f"{row.bound:.3g}"))
-        if not row.qualifies:
+    for row in table.to_dict("records"):
+        bound = significant(row["bound"])
+        if not row["qualifies"]:
             why.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
         elif chosen is None:
-            chosen = str(row.candidate)
+            chosen = str(row["candidate"])
             why.append(_("CHOSEN (bound {bound})").format(bound=bound))
         else:
             said = _("meets it (bound {bound}), but costs more than {chosen}")

@@ -39,8 +39,8 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.results.metrics import KPIS, scope_kpis
-from sim.results.tables import Results, provenance
+from sim.results.metrics import KPIS
+from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
 from sim.scenario.messages import ScenarioError, show
 from sim.scenario.schema import Scenario
@@ -282,10 +282,8 @@ def _values(
     variant: Variant, outcomes: list[Any], seed: int, kpi: str, buyer: str | None
 ) -> np.ndarray:
     """One design point's KPI, per replication."""
-    shipments = Results(variant.scenario, seed, outcomes).shipments
     scope = None if buyer in (None, ALL) else buyer
-    per_replication: np.ndarray = scope_kpis(shipments, scope, None)[kpi].to_numpy(dtype=float)
-    return per_replication
+    return kpi_per_replication(variant.scenario, seed, outcomes, kpi, buyer=scope)
 
 
 def _indices(

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.compare import ALL
-from sim.i18n import _, number, percent, plain
+from sim.i18n import _, number, percent, plain, signed, significant
 from sim.results.metrics import KPIS
 from sim.scenario.messages import ScenarioError, show
 
@@ -113,7 +113,7 @@ def _amount(value: float, kpi: str) -> str:
     """Say a KPI gap in its units: percentage points for rates."""
     if kpi in {"quota_miss_rate", "fill_rate"}:
         return _("{n} points").format(n=number(100 * value, 1))
-    return plain(float(f"{value:.3g}"))
+    return significant(value)
 
 
 def rank(
@@ -176,9 +176,9 @@ def verdict(
             target=criterion.describe(),
             a=percent(first.share, 0),
             b=percent(second.share, 0),
-            gap=_signed(100 * gap),
-            low=_signed(100 * lo),
-            high=_signed(100 * hi),
+            gap=signed(round(100 * gap)),
+            low=signed(round(100 * lo)),
+            high=signed(round(100 * hi)),
         )
     return _(
         "{first} is the most robust: it meets {target} in {share}, {gap} points more than "
@@ -190,12 +190,7 @@ def verdict(
         share=share,
         gap=number(100 * gap),
         second=second.policy,
-        low=_signed(100 * lo),
-        high=_signed(100 * hi),
+        low=signed(round(100 * lo)),
+        high=signed(round(100 * hi)),
         regret=_amount(first.regret_p90, criterion.kpi),
     )
-
-
-def _signed(x: float) -> str:
-    """``+5`` / ``-3``: whole points with their sign."""
-    return ("+" if round(x) >= 0 else "-") + number(abs(round(x)))

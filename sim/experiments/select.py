@@ -39,9 +39,9 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, number, percent, plain
-from sim.results.metrics import KPIS, scope_kpis
-from sim.results.tables import Results, provenance
+from sim.i18n import _, number, percent, plain, significant
+from sim.results.metrics import KPIS
+from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.messages import ScenarioError, show
 from sim.scenario.schema import Scenario
 
@@ -179,11 +179,11 @@ class Selection:
         return "highest" if self.kpi in HIGHER_IS_BETTER else "lowest"
 
     def _value(self, x: float) -> str:
-        return percent(x) if self.kpi in _RATES else plain(float(f"{x:.3g}"))
+        return percent(x) if self.kpi in _RATES else significant(x)
 
     def _zone(self) -> str:
         if self.kpi not in _RATES:
-            return plain(float(f"{self.delta:.3g}"))
+            return significant(self.delta)
         points = float(f"{self.delta * 100:.3g}")
         return (_("{n} point") if points == 1 else _("{n} points")).format(n=plain(points))
 
@@ -242,8 +242,8 @@ def select(
             outcomes = runner.run(chosen, r)
             return sign * np.array(
                 [
-                    _per_replication(
-                        v, outcomes[v.name], seed, kpi=kpi, buyer=buyer, product=product
+                    kpi_per_replication(
+                        v.scenario, seed, outcomes[v.name], kpi, buyer=buyer, product=product
                     )
                     for v in chosen
                 ]
@@ -271,20 +271,6 @@ def select(
         list(kept.policy),
         capped,
     )
-
-
-def _per_replication(
-    variant: Variant,
-    outcomes: list[Any],
-    seed: int,
-    *,
-    kpi: str,
-    buyer: str | None,
-    product: str | None,
-) -> np.ndarray:
-    shipments = Results(variant.scenario, seed, outcomes).shipments
-    values: np.ndarray = scope_kpis(shipments, buyer, product)[kpi].to_numpy(dtype=float)
-    return values
 
 
 def _listed(names: list[str]) -> str:

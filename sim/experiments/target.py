@@ -24,10 +24,10 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, plain
-from sim.results.metrics import KPIS, bounds_of, mean_ci, scope_kpis
+from sim.i18n import _, plain, significant
+from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.precision import Precision
-from sim.results.tables import Results
+from sim.results.tables import kpi_per_replication
 from sim.scenario.loading import derive
 from sim.scenario.schema import Scenario
 
@@ -293,9 +293,15 @@ def _estimate(
     """
     while True:
         outcomes = runner.run([variant], n)[variant.name]
-        shipments = Results(variant.scenario, runner.seed, outcomes).shipments
-        per_rep = scope_kpis(shipments, goal.buyer, goal.product)
-        found = mean_ci(per_rep[goal.metric], bounds=bounds_of(goal.metric))
+        values = kpi_per_replication(
+            variant.scenario,
+            runner.seed,
+            outcomes,
+            goal.metric,
+            buyer=goal.buyer,
+            product=goal.product,
+        )
+        found = mean_ci(values, bounds=bounds_of(goal.metric))
         lo, hi = found["ci95"]
         width = None if lo is None else (hi - lo) / 2
         if precision is None or n >= precision.max_replications:
@@ -307,14 +313,9 @@ def _estimate(
 
 def _estimate_text(estimate: dict[str, Any]) -> str:
     lo, hi = estimate["ci95"]
-    mean = _4g(estimate["mean"])
+    mean = significant(estimate["mean"], 4)
     if lo is None:
         return _("estimate {mean}").format(mean=mean)
     return _("estimate {mean} (95% CI {low} to {high})").format(
-        mean=mean, low=_4g(lo), high=_4g(hi)
+        mean=mean, low=significant(lo, 4), high=significant(hi, 4)
     )
-
-
-def _4g(x: float) -> str:
-    text = f"{x:.4g}"
-    return text if "e" in text else plain(float(text))

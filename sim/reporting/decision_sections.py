@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.gsa import NOISY
-from sim.i18n import _, number, percent, plain, rupiah
+from sim.i18n import _, number, percent, rupiah, significant
 from sim.reporting.fragments import html_table, paragraph
 from sim.reporting.text import kpi_name
 
@@ -35,7 +35,7 @@ def select_section(document: dict[str, Any]) -> list[str]:
     table = [
         [
             r["policy"],
-            percent(r["mean"]) if rate else plain(float(f"{r['mean']:.3g}")),
+            percent(r["mean"]) if rate else significant(r["mean"]),
             number(r["replications"]),
             kept if r["kept"] else (within if r.get("within_delta") else out),
         ]
@@ -57,8 +57,8 @@ def cheapest_section(document: dict[str, Any]) -> list[str]:
         [
             r["candidate"],
             rupiah(r["cost"]),
-            plain(float(f"{r['mean']:.3g}")),
-            plain(float(f"{r['bound']:.3g}")),
+            significant(r["mean"]),
+            significant(r["bound"]),
             r["why"],
         ]
         for r in document["table"]
@@ -130,7 +130,7 @@ def explore_section(document: dict[str, Any]) -> list[str]:
     rate = document["target"].split(" ")[0] in {"quota_miss_rate", "fill_rate"}
 
     def say(x: float) -> str:
-        return percent(x) if rate else plain(float(f"{x:.3g}"))
+        return percent(x) if rate else significant(x)
 
     table = [
         [

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.experiments.target import said_answer
-from sim.i18n import _, number, percent, plain
+from sim.i18n import _, number, percent, plain, signed, significant
 from sim.reporting.decision_sections import (
     cheapest_section,
     explore_section,
@@ -119,8 +119,8 @@ def _compare_section(document: dict[str, Any]) -> list[str]:
         text = said.format(
             policy=r["policy"],
             points=number(abs(100 * r["diff"]), 1),
-            low=_signed(100 * r["diff_lo"]),
-            high=_signed(100 * r["diff_hi"]),
+            low=signed(100 * r["diff_lo"], 1),
+            high=signed(100 * r["diff_hi"], 1),
         )
         sure = "" if r["significant"] else " " + _("(not distinguishable from no change)")
         lines.append(f"{text}{sure}.")
@@ -129,16 +129,12 @@ def _compare_section(document: dict[str, Any]) -> list[str]:
         [
             r["policy"],
             _pct({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}),
-            "" if r["policy"] == "baseline" else f"{_signed(100 * r['diff'])} {points}",
+            "" if r["policy"] == "baseline" else f"{signed(100 * r['diff'], 1)} {points}",
         ]
         for r in rows
     ]
     header = [_("policy"), _("quota miss rate"), _("difference")]
     return [bullet_list(lines), html_table(header, table)]
-
-
-def _signed(x: float) -> str:
-    return ("+" if x >= 0 else "-") + number(abs(x), 1)
 
 
 def _sweep_section(document: dict[str, Any]) -> list[str]:
@@ -193,7 +189,7 @@ def _target_section(document: dict[str, Any]) -> list[str]:
             )
             if document.get("interval")
             else plain(document["value"]),
-            estimate=_say(document["estimate"], _3g, ""),
+            estimate=_say(document["estimate"], significant, ""),
         )
     else:
         answer = _("No value of {lever} between {low} and {high} gives {goal}.").format(
@@ -203,19 +199,13 @@ def _target_section(document: dict[str, Any]) -> list[str]:
     table = [
         [
             plain(r["value"]),
-            _say({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}, _3g, ""),
+            _say({"mean": r["mean"], "ci95": [r["ci_lo"], r["ci_hi"]]}, significant, ""),
             yes if r["meets"] else no,
         ]
         for r in document["evaluations"]
     ]
     header = [lever, document["goal"].split(" (")[0], _("meets the target")]
     return [paragraph([answer]), html_table(header, table)]
-
-
-def _3g(x: float) -> str:
-    """Three significant digits, in the current language's digits."""
-    text = f"{x:.3g}"
-    return text if "e" in text else plain(float(text))
 
 
 def _sensitivity_section(document: dict[str, Any]) -> list[str]:
@@ -229,8 +219,8 @@ def _sensitivity_section(document: dict[str, Any]) -> list[str]:
         [
             r["lever"],
             plain(r["value"]),
-            f"{_signed(100 * r['diff_down'])} {points}",
-            f"{_signed(100 * r['diff_up'])} {points}",
+            f"{signed(100 * r['diff_down'], 1)} {points}",
+            f"{signed(100 * r['diff_up'], 1)} {points}",
         ]
         for r in rows
     ]

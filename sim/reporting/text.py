@@ -11,7 +11,7 @@ from sim.experiments.compare import Comparison
 from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
-from sim.i18n import _, number, percent, plain
+from sim.i18n import _, number, percent, plain, signed, significant
 from sim.results.metrics import KPIS
 
 
@@ -190,15 +190,10 @@ def _comparison_row(row: Any, kpi: str) -> str:
     estimate = f"{show(row.mean)} {_interval(row.ci_lo, row.ci_hi, show)}"
     line = f"  {row.policy:<32}{estimate:<28}"
     if row.policy != "baseline":
-        diff = [_signed(row.diff * scale), _signed(row.diff_lo * scale)]
-        line += f"{diff[0]} [{diff[1]}, {_signed(row.diff_hi * scale)}]{unit}"
+        diff = [signed(row.diff * scale, 2), signed(row.diff_lo * scale, 2)]
+        line += f"{diff[0]} [{diff[1]}, {signed(row.diff_hi * scale, 2)}]{unit}"
         line += " *" if row.significant else ""
     return line.rstrip()
-
-
-def _signed(x: float) -> str:
-    """``+2.59`` / ``-0.74``, in the current language's digits."""
-    return ("+" if x >= 0 else "-") + number(abs(x), 2)
 
 
 def _interval(lo: float | None, hi: float | None, show: Callable[[float], str]) -> str:
@@ -256,8 +251,8 @@ def format_sensitivity(result: Sensitivity) -> str:
     lever, value = _("lever"), _("value")
     lines = [title, "", f"{lever:<{width}}{value:>14}{'-' + change:>16}{'+' + change:>16}"]
     for row in result.table.to_dict("records"):
-        down = f"{_signed(float(row['diff_down']) * scale)}{unit}"
-        up = f"{_signed(float(row['diff_up']) * scale)}{unit}"
+        down = f"{signed(float(row['diff_down']) * scale, 2)}{unit}"
+        up = f"{signed(float(row['diff_up']) * scale, 2)}{unit}"
         shown = plain(float(f"{float(row['value']):.6g}"))
         lines.append(f"{row['lever']!s:<{width}}{shown:>14}{down:>16}{up:>16}")
     return "\n".join(lines)
@@ -269,7 +264,7 @@ def format_exploration(exploration: Exploration) -> str:
     pct = c.kpi in {"quota_miss_rate", "fill_rate"}
 
     def show(x: float) -> str:
-        return percent(x) if pct else plain(float(f"{x:.3g}"))
+        return percent(x) if pct else significant(x)
 
     e = exploration
     title = _(

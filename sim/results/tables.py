@@ -23,6 +23,7 @@ from sim.results.metrics import (
     contract_summary,
     line_kpis,
     mean_ci,
+    scope_kpis,
     summarize_kpis,
     summarize_products,
 )
@@ -196,6 +197,21 @@ class Results:
             f"# Re-run it with: umkm-sim run scenario.yaml\n"
         )
         return header + to_yaml(resolved)
+
+
+def kpi_per_replication(
+    scenario: Scenario,
+    seed: int,
+    outcomes: list[Replication],
+    kpi: str,
+    *,
+    buyer: str | None = None,
+    product: str | None = None,
+) -> np.ndarray:
+    """One KPI per replication, over one buyer's and/or product's lines (``None``: all)."""
+    shipments = Results(scenario, seed, outcomes).shipments
+    values: np.ndarray = scope_kpis(shipments, buyer, product)[kpi].to_numpy(dtype=float)
+    return values
 
 
 def provenance(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
