@@ -92,9 +92,9 @@ def locale() -> Locale:
     return Locale.parse(LANGUAGES[current()])
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """``1,234.5`` / ``1.234,5``: grouped, with ``decimals`` digits after the point."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
+    """``1,234.5`` / ``1.234,5``: grouped (unless not), with ``decimals`` digits after the point."""
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=locale())
 
 
@@ -119,6 +119,14 @@ def significant(value: float, digits: int = 3) -> str:
 def signed(value: float, decimals: int = 0) -> str:
     """``+2.59`` / ``-0,74``: with its sign, in the current language."""
     return ("+" if value >= 0 else "-") + number(abs(value), decimals)
+
+
+def interval(low: str, high: str) -> str:
+    """``[1.5, 2.5]`` / ``[1,5; 2,5]``: an interval of numbers already written out.
+
+    Where the comma is the decimal mark, a semicolon keeps the two ends apart.
+    """
+    return _("[{low}, {high}]").format(low=low, high=high)
 
 
 def rupiah(amount: float) -> str:

@@ -113,6 +113,26 @@ def test_compare_speaks_indonesian(tmp_path):
     done = cli(*args, "--quiet", "--workers", "1", "--lang", "id", "--out", out, "--report")
     assert done.returncode == 0, done.stderr
     assert "kebijakan dibandingkan kondisi dasar" in done.stdout
-    assert re.search(r"[+-]\d+,\d\d \[[+-]\d+,\d\d, [+-]\d+,\d\d\] poin", done.stdout)
+    assert re.search(r"[+-]\d+,\d\d \[[+-]\d+,\d\d; [+-]\d+,\d\d\] poin", done.stdout)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Dalam kondisi sekarang" in page
+
+
+def test_figure_ticks_use_the_languages_decimal_mark():
+    """Matplotlib writes ``0.5``; in Indonesian the tick says ``0,5`` (and ``1.000`` for a thousand)."""
+    import sim  # noqa: PLC0415
+    from sim.reporting.plots import plot_miss_rates, plot_stock  # noqa: PLC0415
+    from sim.scenario.loading import load_scenario  # noqa: PLC0415
+
+    results = sim.run(load_scenario(ROOT / "scenarios" / "teaching-poisson.yaml"), replications=4)
+
+    def ticks(draw, language):
+        with speaking(language):
+            fig = draw(results)
+            fig.canvas.draw()
+        return [t.get_text() for ax in fig.get_axes() for t in ax.get_xticklabels()]
+
+    english, indonesian = ticks(plot_miss_rates, "en"), ticks(plot_miss_rates, "id")
+    assert any(re.fullmatch(r"\d+\.\d%", t) for t in english)
+    assert [t.replace(".", ",") for t in english] == indonesian
+    assert ticks(plot_stock, "en") == ticks(plot_stock, "id")  # whole days: nothing to swap

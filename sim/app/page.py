@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 import sim
 from sim.app.jobs import Job
 from sim.app.levers import Lever, levers_of
-from sim.i18n import LANGUAGES, _, current, number, percent, set_language
+from sim.i18n import LANGUAGES, _, current, interval, number, percent, set_language
 from sim.reporting.plots import plot_cash, plot_stock
 from sim.reporting.scenario_words import describe
 from sim.scenario.messages import ScenarioError
@@ -226,11 +226,11 @@ def _report(job: Job) -> bytes:
 
 
 def _interval(mean: float, low: float, high: float) -> str:
-    return f"{percent(mean)} [{percent(low)}, {percent(high)}]"
+    return f"{percent(mean)} {interval(percent(low), percent(high))}"
 
 
 def _points(mean: float, low: float, high: float) -> str:
-    return f"{number(100 * mean, 1)} [{number(100 * low, 1)}, {number(100 * high, 1)}]"
+    return f"{number(100 * mean, 1)} {interval(number(100 * low, 1), number(100 * high, 1))}"
 
 
 main()

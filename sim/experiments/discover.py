@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import pandas as pd
 
 from sim.experiments.compare import ALL
 from sim.experiments.robustness import Criterion
+from sim.i18n import _, number, percent, significant
 from sim.scenario.messages import ScenarioError, show
 
 INSTALL = "pip install 'umkm-sim[explore]'"
@@ -81,28 +84,40 @@ class Discovery:
             low, high = self.ranges[str(path)]
             parts = []
             if row["min"] > low:
-                parts.append(f"at least {row['min']:.3g}")
+                parts.append(_("at least {value}").format(value=significant(row["min"])))
             if row["max"] < high:
-                parts.append(f"at most {row['max']:.3g}")
-            said.append(f"{path} {' and '.join(parts)} (qp {row['qp']:.1g})")
+                parts.append(_("at most {value}").format(value=significant(row["max"])))
+            restriction = _(" and ").join(parts)
+            qp = significant(row["qp"], 1)
+            said.append(f"{path} {restriction} (qp {qp})")
         return said
 
     def describe(self) -> str:
         """Say the chosen box in words, with its numbers."""
         row = self.trajectory.iloc[self.box]
-        intro = (
-            f"{self.policy}: {self.where.describe()} in {self.failures} of {self.futures} "
-            f"futures. Box {self.box} of {len(self.trajectory)} on PRIM's trajectory holds "
-            f"{row['coverage']:.0%} of those failures (coverage), and {row['density']:.0%} of "
-            f"the futures in it fail (density), restricting {int(row['res_dim'])} of "
-            f"{len(self.ranges)} uncertainties:"
+        intro = _(
+            "{policy}: {where} in {failures} of {futures} futures. Box {box} of {boxes} on "
+            "PRIM's trajectory holds {coverage} of those failures (coverage), and {density} of "
+            "the futures in it fail (density), restricting {restricted} of {uncertainties} "
+            "uncertainties:"
+        ).format(
+            policy=self.policy,
+            where=self.where.describe(),
+            failures=self.failures,
+            futures=self.futures,
+            box=self.box,
+            boxes=len(self.trajectory),
+            coverage=percent(row["coverage"], 0),
+            density=percent(row["density"], 0),
+            restricted=int(row["res_dim"]),
+            uncertainties=len(self.ranges),
         )
-        top = ", ".join(f"{p} ({s:.2f})" for p, s in self.scores.head(3).items())
+        top = ", ".join(f"{p} ({number(s, 2)})" for p, s in self.scores.head(3).items())
         return "\n".join(
             [
                 intro,
                 *(f"  - {c}" for c in self.conditions()),
-                f"What matters most (extra-trees feature scores): {top}.",
+                _("What matters most (extra-trees feature scores): {top}.").format(top=top),
             ]
         )
 
@@ -169,7 +184,8 @@ def discover(
             raise ScenarioError([f"--box: between 0 and {len(trajectory) - 1}, got {chosen}"])
         limits = _limits(peeled.inspect(chosen, style="data")[0][1])
         try:
-            stability = peeled.resample(chosen)
+            with _numpy_seeded(seed):  # the Workbench resamples with numpy's global generator
+                stability = peeled.resample(chosen)
         except (AssertionError, ValueError, IndexError):  # too few futures to resample halves
             stability = pd.DataFrame(columns=["reproduce coverage", "reproduce density"])
         scores = feature_scoring.get_ex_feature_scores(x, failed, random_state=seed)[0].iloc[:, 0]
@@ -186,6 +202,17 @@ def discover(
         scores.sort_values(ascending=False),
         ranges,
     )
+
+
+@contextmanager
+def _numpy_seeded(seed: int) -> Iterator[None]:
+    """Seed numpy's global generator inside the block, and put its state back after."""
+    state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(seed)  # noqa: NPY002, TID251 (the library reads the global generator)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def _knee(trajectory: pd.DataFrame) -> int:

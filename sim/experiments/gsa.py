@@ -39,6 +39,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.i18n import _, interval, number, percent
 from sim.results.metrics import KPIS
 from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
@@ -102,44 +103,56 @@ class GlobalSensitivity:
     def describe(self) -> str:
         """Say which uncertainties matter, which do not, and how noisy the answer is."""
         ranked = self.ranked()
-        scope = self.buyer or "all buyers"
         top = ranked.iloc[0]
         idle = list(ranked.factor[ranked.ci_lo <= 0])
-        heading = (
-            f"{self.scenario.name}: global sensitivity of {self.kpi} ({scope}), "
-            f"{self._how()}, {len(self.points):,} points x {self.replications} replications, "
-            f"seed {self.seed}"
+        heading = _(
+            "{scenario}: global sensitivity of {kpi} ({scope}), {how}, {points} points x "
+            "{replications} replications, seed {seed}"
+        ).format(
+            scenario=self.scenario.name,
+            kpi=self.kpi,
+            scope=self.buyer or _("all buyers"),
+            how=self._how(),
+            points=number(len(self.points)),
+            replications=self.replications,
+            seed=self.seed,
         )
-        lines = [
-            heading,
-            "",
-            f"{'factor':<46}{self.main_index:>8}  95% CI",
-        ]
-        lines += [
-            f"  {r.factor:<44}{r.value:>8.3f}  [{r.ci_lo:.3f}, {r.ci_hi:.3f}]"
-            for r in ranked.itertuples()
-        ]
+        factor, ci = _("factor"), _("95% CI")
+        lines = [heading, "", f"{factor:<46}{self.main_index:>8}  {ci}"]
+        for r in ranked.to_dict("records"):
+            bounds = interval(number(r["ci_lo"], 3), number(r["ci_hi"], 3))
+            lines.append(f"  {r['factor']:<44}{number(r['value'], 3):>8}  {bounds}")
         leaders = list(ranked.factor[ranked.ci_hi >= top.value])  # their CI reaches the top value
         if len(leaders) == 1:
-            lines += ["", f"{top.factor} matters most ({self.main_index} {top.value:.2f})."]
+            lines += [
+                "",
+                _("{factor} matters most ({index} {value}).").format(
+                    factor=top.factor, index=self.main_index, value=number(top.value, 2)
+                ),
+            ]
         else:
             lines += [
                 "",
-                (
-                    f"{', '.join(leaders)} matter most; their intervals overlap, so a larger --n "
-                    "is needed to rank them."
-                ),
+                _(
+                    "{factors} matter most; their intervals overlap, so a larger --n is needed "
+                    "to rank them."
+                ).format(factors=", ".join(leaders)),
             ]
         if idle:
             lines.append(
-                "No detectable effect (the CI reaches 0): " + ", ".join(map(str, idle)) + "."
+                _("No detectable effect (the CI reaches 0): {factors}.").format(
+                    factors=", ".join(map(str, idle))
+                )
             )
-        noise = f"Replication noise is {self.noise_share:.0%} of the variance across points"
-        if self.noise_share > NOISY:
-            noise += ": too much to trust these indices; ask for more --replications."
-        else:
-            noise += "."
-        return "\n".join([*lines, noise])
+        noise = (
+            _(
+                "Replication noise is {share} of the variance across points: too much to trust "
+                "these indices; ask for more --replications."
+            )
+            if self.noise_share > NOISY
+            else _("Replication noise is {share} of the variance across points.")
+        )
+        return "\n".join([*lines, noise.format(share=percent(self.noise_share, 0))])
 
     def as_dict(self) -> dict[str, Any]:
         """The analysis as a JSON-ready document, with what produced it."""
@@ -157,8 +170,8 @@ class GlobalSensitivity:
 
     def _how(self) -> str:
         if self.method == "sobol":
-            return f"Sobol' indices (Saltelli sampling, N = {self.n})"
-        return f"Morris elementary effects ({self.n} trajectories)"
+            return _("Sobol' indices (Saltelli sampling, N = {n})").format(n=self.n)
+        return _("Morris elementary effects ({n} trajectories)").format(n=self.n)
 
 
 def gsa(

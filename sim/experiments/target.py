@@ -24,7 +24,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, plain, significant
+from sim.i18n import _, interval, plain, significant
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.precision import Precision
 from sim.results.tables import kpi_per_replication
@@ -131,7 +131,7 @@ class TargetResult:
     def describe(self) -> str:
         """Say the answer in sentences, with the estimate at the value and at its neighbour."""
         at = _estimate_text
-        bounds = f"[{plain(self.low)}, {plain(self.high)}]"
+        bounds = interval(plain(self.low), plain(self.high))
         intro = _(
             "{scenario}: {seeking} {lever} in {bounds} with {goal} ({n} replications per value, "
             "seed {seed})"

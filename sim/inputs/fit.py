@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _, significant
 from sim.inputs.absence import Transitions
 from sim.inputs.counts import LEVEL, CountFit, fit_counts
 from sim.scenario.fields import WEEKDAYS
@@ -80,7 +81,11 @@ class Estimate:
 
     def said(self, digits: int = 3) -> str:
         """``23.4 (95% CI 22.1 to 24.8)``."""
-        return f"{self.value:.{digits}g} (95% CI {self.low:.{digits}g} to {self.high:.{digits}g})"
+        return _("{value} (95% CI {low} to {high})").format(
+            value=significant(self.value, digits),
+            low=significant(self.low, digits),
+            high=significant(self.high, digits),
+        )
 
 
 @dataclass

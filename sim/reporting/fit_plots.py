@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.i18n import _, number, significant
 from sim.reporting.style import LINES, footnote, styled
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ _SHOWN = 3  # candidates drawn, best AIC first
 
 
 @styled
-def plot_rootogram(fit: CountFit, what: str = "packs a day on days worked") -> Figure:
+def plot_rootogram(fit: CountFit, *, transit: bool = False) -> Figure:
     """A hanging rootogram (Tukey 1977; Kleiber & Zeileis 2016) and a P-P plot of the best fits.
 
     Left: square roots of the observed frequencies hang as bars from the chosen candidate's
@@ -29,6 +30,7 @@ def plot_rootogram(fit: CountFit, what: str = "packs a day on days worked") -> F
     cumulative probability at every count: a good fit lies on the diagonal.
     """
     x = fit.counts
+    what = _("days in transit") if transit else _("packs a day on days worked")
     observed = np.bincount(x, minlength=len(fit.chosen.probabilities)).astype(float)
     # The last cell of each candidate holds its whole upper tail: not drawn.
     observed = observed[: len(fit.chosen.probabilities) - 1]
@@ -44,7 +46,7 @@ def plot_rootogram(fit: CountFit, what: str = "packs a day on days worked") -> F
         color="0.8",
         edgecolor="0.5",
         linewidth=0.3,
-        label="observed (hanging)",
+        label=_("observed (hanging)"),
     )
     hang.axhline(0, color="black", linewidth=0.8)
     shown = fit.candidates[:_SHOWN]
@@ -53,8 +55,8 @@ def plot_rootogram(fit: CountFit, what: str = "packs a day on days worked") -> F
         width = 1.6 if c is fit.chosen else 1.0
         hang.plot(support, curve, linestyle=style, color="black", linewidth=width, label=c.name)
     hang.set_xlabel(what)
-    hang.set_ylabel("sqrt(frequency)")
-    hang.set_title(f"Hanging rootogram: {fit.chosen.name} chosen")
+    hang.set_ylabel(_("sqrt(frequency)"))
+    hang.set_title(_("Hanging rootogram: {name} chosen").format(name=fit.chosen.name))
     hang.legend(frameon=False, fontsize=8)
     empirical = np.cumsum(observed) / len(x)
     for c, style in zip(shown, LINES, strict=False):
@@ -67,10 +69,15 @@ def plot_rootogram(fit: CountFit, what: str = "packs a day on days worked") -> F
             label=c.name,
         )
     pp.plot([0, 1], [0, 1], color="0.6", linewidth=0.8)
-    pp.set_xlabel("fitted cumulative probability")
-    pp.set_ylabel("observed cumulative share")
-    pp.set_title("P-P plot")
-    footnote(fig, f"{len(x):,} counts; candidates by AIC, maximum likelihood (SciPy)")
+    pp.set_xlabel(_("fitted cumulative probability"))
+    pp.set_ylabel(_("observed cumulative share"))
+    pp.set_title(_("P-P plot"))
+    footnote(
+        fig,
+        _("{counts} counts; candidates by AIC, maximum likelihood (SciPy)").format(
+            counts=number(len(x))
+        ),
+    )
     return fig
 
 
@@ -87,13 +94,18 @@ def plot_profiles(fit: OutputFit) -> Figure:
         edgecolor="black",
         linewidth=0.5,
     )
-    week.set_ylabel("kitchen-days with a delivery (%)")
-    week.set_xlabel("weekday")
-    week.set_title(f"Working days: {', '.join(fit.working_days)}")
+    week.set_ylabel(_("kitchen-days with a delivery (%)"))
+    week.set_xlabel(_("weekday"))
+    week.set_title(_("Working days: {days}").format(days=", ".join(fit.working_days)))
     month.bar(fit.monthly.month, fit.monthly.factor, color="0.6", edgecolor="black", linewidth=0.5)
     month.axhline(1, color="black", linestyle="--", linewidth=0.8)
-    month.set_ylabel("output on days worked / mean")
-    month.set_xlabel("month")
-    month.set_title(f"Months (ANOVA p = {fit.monthly_p:.2g})")
-    footnote(fig, f"{fit.source}: {len(fit.grid.kitchens)} kitchens, {len(fit.grid.days)} days")
+    month.set_ylabel(_("output on days worked / mean"))
+    month.set_xlabel(_("month"))
+    month.set_title(_("Months (ANOVA p = {p})").format(p=significant(fit.monthly_p, 2)))
+    footnote(
+        fig,
+        _("{source}: {kitchens} kitchens, {days} days").format(
+            source=fit.source, kitchens=len(fit.grid.kitchens), days=len(fit.grid.days)
+        ),
+    )
     return fig

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.i18n import _
+from sim.i18n import _, number, percent
 from sim.reporting.style import LINES, MARKERS, footnote, styled
 from sim.reporting.text import kpi_name
 
@@ -88,8 +88,15 @@ def plot_convergence(result: GlobalSensitivity) -> Figure:
 
 
 def _said(result: GlobalSensitivity) -> str:
-    return (
-        f"{result.scenario.name}: {result.method}, N = {result.n}, {len(result.points):,} points x "
-        f"{result.replications} replications, seed {result.seed}; replication noise "
-        f"{result.noise_share:.0%} of the variance (SALib)"
+    return _(
+        "{scenario}: {method}, N = {n}, {points} points x {replications} replications, seed "
+        "{seed}; replication noise {share} of the variance (SALib)"
+    ).format(
+        scenario=result.scenario.name,
+        method=result.method,
+        n=result.n,
+        points=number(len(result.points)),
+        replications=result.replications,
+        seed=result.seed,
+        share=percent(result.noise_share, 0),
     )

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from sim.i18n import _, percent
+from sim.i18n import _, percent, plain, significant
 from sim.reporting.fit_plots import plot_profiles, plot_rootogram
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.gsa_plots import plot_convergence, plot_gsa
@@ -109,7 +109,7 @@ def plot_stock(results: Results) -> Figure:
 def plot_miss_rates(results: Results) -> Figure:
     """Quota miss rate per buyer and per buyer x product, with 95% CIs."""
     summary = results.summary
-    labels, stats = ["all buyers"], [summary["quota_miss_rate"]]
+    labels, stats = [_("all buyers")], [summary["quota_miss_rate"]]
     for buyer, block in summary["buyers"].items():
         labels.append(buyer)
         stats.append(block["quota_miss_rate"])
@@ -274,7 +274,7 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
     label = kpi_name(kpi)
     on_grid = result.sweep.samples is None
     if len(levers) == 2 and on_grid:  # noqa: PLR2004 (two levers make a map)
-        fig = _heatmap(head, levers, label, percent=kpi in RATES)
+        fig = _heatmap(head, levers, label, rate=kpi in RATES)
     else:
         fig = Figure(figsize=(6.5 * min(len(levers), 2), 4.2), layout="constrained")
         axes = fig.subplots(1, len(levers), squeeze=False)[0]
@@ -307,23 +307,23 @@ def plot_sweep(result: SweepResult, kpi: str = "quota_miss_rate") -> Figure:
     return fig
 
 
-def _heatmap(head: Any, levers: list[str], label: str, *, percent: bool) -> Figure:
+def _heatmap(head: Any, levers: list[str], label: str, *, rate: bool) -> Figure:
     grid = head.pivot_table(index=levers[1], columns=levers[0], values="mean")
     values = grid.to_numpy()
     fig = Figure(figsize=(7.5, 5.5), layout="constrained")
     ax = fig.subplots()
     ax.grid(visible=False)
     image = ax.imshow(values, origin="lower", aspect="auto", cmap="Greys")
-    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+    ax.set_xticks(range(grid.shape[1]), [plain(v) for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [plain(v) for v in grid.index])
     ax.set_xlabel(levers[0])
     ax.set_ylabel(levers[1])
     for (i, j), value in np.ndenumerate(values):
         shade = "white" if value > np.nanmax(values) / 2 else "black"
-        text = f"{value:.0%}" if percent else f"{value:.3g}"
+        text = percent(value, 0) if rate else significant(value)
         ax.text(j, i, text, ha="center", va="center", color=shade, fontsize="small")
     bar = fig.colorbar(image, ax=ax, label=label)
-    if percent:
+    if rate:
         bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     return fig
 

@@ -12,8 +12,10 @@ from typing import Any, ParamSpec
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
 from sim._version import __version__
+from sim.i18n import current
 
 STYLE: dict[str, Any] = {
     "font.size": 9,
@@ -48,9 +50,41 @@ def styled(plot: Callable[P, Figure]) -> Callable[P, Figure]:
     @wraps(plot)
     def draw(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with mpl.rc_context(STYLE):  # type: ignore[arg-type]
-            return plot(*args, **kwargs)
+            fig = plot(*args, **kwargs)
+        if current() != "en":
+            for axis in (a for ax in fig.get_axes() for a in (ax.xaxis, ax.yaxis)):
+                if isinstance(axis.get_major_formatter(), ScalarFormatter | PercentFormatter):
+                    axis.set_major_formatter(_Localised(axis.get_major_formatter()))
+        return fig
 
     return draw
+
+
+class _Localised(Formatter):
+    """Write a tick's number with the current language's marks: ``0,5`` and ``1.000`` in Indonesian.
+
+    It wraps matplotlib's own formatter, which still chooses the ticks and their digits; only
+    the decimal and grouping marks are swapped (matplotlib's ``axes.formatter.use_locale`` would
+    need the operating system to have the locale installed).
+    """
+
+    _SWAP = str.maketrans({".": ",", ",": "."})
+
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return str(self.inner(x, pos)).translate(self._SWAP)
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset().translate(self._SWAP)
 
 
 def footnote(fig: Figure, what: str) -> None:

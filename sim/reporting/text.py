@@ -11,7 +11,7 @@ from sim.experiments.compare import Comparison
 from sim.experiments.explore import Exploration
 from sim.experiments.sensitivity import Sensitivity
 from sim.experiments.sweep import SweepResult
-from sim.i18n import _, number, percent, plain, signed, significant
+from sim.i18n import _, interval, number, percent, plain, signed, significant
 from sim.results.metrics import KPIS
 
 
@@ -137,12 +137,13 @@ def _row(label: str, cells: Any, width: int = 20) -> str:
 
 def _kpi_format(kpi: str) -> tuple[Callable[[float], str], float, str]:
     """How a KPI's estimate is shown, the scale of its difference, and the difference's unit."""
-    return {
+    formats: dict[str, tuple[Callable[[float], str], float, str]] = {
         "quota_miss_rate": (percent, 100, " " + _("pts")),
         "fill_rate": (percent, 100, " " + _("pts")),
         "mean_shortfall": (number, 1, " " + _("packs")),
         "longest_miss_run": (lambda x: number(x, 2), 1, ""),
-    }[kpi]
+    }
+    return formats[kpi]
 
 
 def kpi_name(kpi: str) -> str:
@@ -191,7 +192,7 @@ def _comparison_row(row: Any, kpi: str) -> str:
     line = f"  {row.policy:<32}{estimate:<28}"
     if row.policy != "baseline":
         diff = [signed(row.diff * scale, 2), signed(row.diff_lo * scale, 2)]
-        line += f"{diff[0]} [{diff[1]}, {signed(row.diff_hi * scale, 2)}]{unit}"
+        line += f"{diff[0]} {interval(diff[1], signed(row.diff_hi * scale, 2))}{unit}"
         line += " *" if row.significant else ""
     return line.rstrip()
 
@@ -199,7 +200,7 @@ def _comparison_row(row: Any, kpi: str) -> str:
 def _interval(lo: float | None, hi: float | None, show: Callable[[float], str]) -> str:
     if lo is None or hi is None or lo != lo:  # noqa: PLR0124 (NaN: a single replication)
         return ""
-    return f"[{show(lo)}, {show(hi)}]"
+    return interval(show(lo), show(hi))
 
 
 def format_sweep(result: SweepResult) -> str:
@@ -219,7 +220,8 @@ def format_sweep(result: SweepResult) -> str:
     lines = [title, "", "".join(f"{p:>{width}}" for p in result.levers) + f"   {column}"]
     for row in head.to_dict("records"):
         values = "".join(f"{_show(row[p]):>{width}}" for p in result.levers)
-        ci = "" if pd.isna(row["ci_lo"]) else f" [{percent(row['ci_lo'])}, {percent(row['ci_hi'])}]"
+        low, high = percent(row["ci_lo"]), percent(row["ci_hi"])
+        ci = "" if pd.isna(row["ci_lo"]) else f" {interval(low, high)}"
         lines.append(f"{values}   {percent(row['mean'])}{ci}")
     return "\n".join(lines)
 
@@ -292,10 +294,10 @@ def format_exploration(exploration: Exploration) -> str:
         f"{columns[0]:<22}{columns[1]:<26}{columns[2]:<34}{columns[3]}",
     ]
     for row in exploration.ranked.to_dict("records"):
-        share = f"{percent(row['share'], 0)} [{percent(row['share_lo'], 0)}, "
-        share += f"{percent(row['share_hi'], 0)}]"
+        share = percent(row["share"], 0) + " "
+        share += interval(percent(row["share_lo"], 0), percent(row["share_hi"], 0))
         spread = " / ".join(show(row[q]) for q in ("p10", "p50", "p90"))
-        regret = f"{show(row['regret_p90'])} [{show(row['regret_p90_lo'])}, "
-        regret += f"{show(row['regret_p90_hi'])}]"
+        regret = show(row["regret_p90"]) + " "
+        regret += interval(show(row["regret_p90_lo"]), show(row["regret_p90_hi"]))
         lines.append(f"  {row['policy']!s:<20}{share:<26}{spread:<34}{regret}")
     return "\n".join([*lines, "", exploration.verdict()])

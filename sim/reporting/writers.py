@@ -158,7 +158,7 @@ def _(transit: TransitFit) -> dict[str, Writer]:
     return {
         "transit.yaml": _text(transit_fragment(transit.source, transit.fit)),
         "transit-candidates.csv": _csv(transit.fit.table()),
-        "transit.png": _figure(lambda: plot_rootogram(transit.fit, "days in transit")),
+        "transit.png": _figure(lambda: plot_rootogram(transit.fit, transit=True)),
     }
 
 
