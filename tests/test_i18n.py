@@ -119,7 +119,7 @@ def test_compare_speaks_indonesian(tmp_path):
 
 
 def test_figure_ticks_use_the_languages_decimal_mark():
-    """Matplotlib writes ``0.5``; in Indonesian the tick says ``0,5`` (and ``1.000`` for a thousand)."""
+    """Matplotlib writes ``0.5``; in Indonesian the tick says ``0,5`` (``1.000``: a thousand)."""
     import sim  # noqa: PLC0415
     from sim.reporting.plots import plot_miss_rates, plot_stock  # noqa: PLC0415
     from sim.scenario.loading import load_scenario  # noqa: PLC0415
