@@ -13,11 +13,12 @@ never translated: they are what the user wrote.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale
 from babel.messages.pofile import read_po
@@ -26,6 +27,7 @@ from babel.numbers import format_decimal, format_percent
 LANGUAGES = {"en": "en_US", "id": "id_ID"}
 """Each language umkm-sim speaks -> the Babel locale of its numbers."""
 DOMAIN = "umkm-sim"
+T = TypeVar("T")
 LOCALES = Path(__file__).resolve().parent / "locale"
 
 # A context variable, not a global: each page of the app is drawn in its own thread, each in
@@ -70,6 +72,19 @@ def speaking(language: str) -> Iterator[None]:
         yield
     finally:
         set_language(before)
+
+
+def in_every_language(say: Callable[[], T]) -> dict[str, T]:
+    """What ``say`` says in each language umkm-sim speaks: for a document read later in either.
+
+    A results folder keeps its sentences this way, so a report written from it in another
+    language than the run's still reads in one language.
+    """
+    said = {}
+    for language in LANGUAGES:
+        with speaking(language):
+            said[language] = say()
+    return said
 
 
 def _(message: str) -> str:

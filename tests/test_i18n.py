@@ -136,3 +136,24 @@ def test_figure_ticks_use_the_languages_decimal_mark():
     assert any(re.fullmatch(r"\d+\.\d%", t) for t in english)
     assert [t.replace(".", ",") for t in english] == indonesian
     assert ticks(plot_stock, "en") == ticks(plot_stock, "id")  # whole days: nothing to swap
+
+
+def test_a_report_speaks_its_readers_language_whatever_the_runs(tmp_path):
+    """An English run reported in Indonesian: its stored sentences too; its figures say so."""
+    cheap, run = tmp_path / "cheapest", tmp_path / "run"
+    quiet = ["--quiet", "--workers", "1", "--replications", "5"]
+    where = ["--where", "quota_miss_rate<=0.15"]
+    done = cli("cheapest", ROOT / "scenarios" / "balikpapan.yaml", *quiet, *where, "--out", cheap)
+    assert done.returncode == 0, done.stderr
+    assert "candidate" in done.stdout
+    done = cli("run", ROOT / "scenarios" / "teaching-poisson.yaml", *quiet, "--out", run)
+    assert done.returncode == 0, done.stderr
+    for folder in (cheap, run):
+        assert cli("report", folder, "--lang", "id").returncode == 0
+    page = (cheap / "report.html").read_text(encoding="utf-8")
+    assert "Tidak ada kandidat yang memenuhi quota_miss_rate (semua pembeli) &lt;= 0,15" in page
+    assert "No candidate" not in page
+    assert "ruled out" not in page
+    assert "bahasa Inggris" in (run / "report.html").read_text(encoding="utf-8")
+    assert cli("report", run, "--lang", "en").returncode == 0
+    assert "language of the run" not in (run / "report.html").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.experiments.sweep import design, sweep_variants
-from sim.i18n import _, number, percent, rupiah, significant
+from sim.i18n import _, in_every_language, number, percent, rupiah, significant
 from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.costs import cost_of
 from sim.scenario.messages import ScenarioError, show
@@ -71,8 +71,8 @@ class Cheapest:
         columns = (_("candidate"), _("cost (Rp)"), _("estimate"), _("outcome"))
         lines = [head, "", f"{columns[0]:<22}{columns[1]:>18}  {columns[2]:>9}  {columns[3]}"]
         lines += [
-            f"  {r['candidate']:<20}{_rp(r['cost']):>18}  {self._value(r['mean']):>9}  {r['why']}"
-            for r in self.table.to_dict("records")
+            f"  {r['candidate']:<20}{_rp(r['cost']):>18}  {self._value(r['mean']):>9}  {why}"
+            for r, why in zip(self.table.to_dict("records"), self.reasons(), strict=True)
         ]
         lines += ["", self.sentence()]
         return "\n".join(lines)
@@ -103,8 +103,22 @@ class Cheapest:
             )
         return said + "."
 
+    def reasons(self) -> list[str]:
+        """For each candidate (cheapest first), what ruled it out, or that it was chosen."""
+        said = []
+        for row in self.table.to_dict("records"):
+            bound = significant(row["bound"])
+            if not row["qualifies"]:
+                said.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
+            elif row["candidate"] == self.chosen:
+                said.append(_("CHOSEN (bound {bound})").format(bound=bound))
+            else:
+                more = _("meets it (bound {bound}), but costs more than {chosen}")
+                said.append(more.format(bound=bound, chosen=self.chosen))
+        return said
+
     def as_dict(self) -> dict[str, Any]:
-        """The answer as a JSON-ready document, with what produced it."""
+        """The answer as a JSON-ready document: provenance, table, its words in each language."""
         return {
             "kind": "cheapest",
             **provenance(self.scenario, self.seed, int(self.table.replications.iloc[0])),
@@ -113,6 +127,13 @@ class Cheapest:
             "chosen": self.chosen,
             "sentence": self.sentence(),
             "table": json.loads(self.table.to_json(orient="records")),
+            "said": in_every_language(
+                lambda: {
+                    "where": self.where.describe(),
+                    "sentence": self.sentence(),
+                    "why": self.reasons(),
+                }
+            ),
         }
 
     def _value(self, x: float) -> str:
@@ -150,8 +171,12 @@ def cheapest(
     outcomes, _report = run_variants(variants, n, seed, execution)
     rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
     table = pd.DataFrame(rows).sort_values(["cost", "mean"], kind="stable", ignore_index=True)
-    chosen = _explain(table)
-    return Cheapest(scenario, seed, criterion, confidence, table, chosen)
+    qualified = table.candidate[table.qualifies]
+    answer = Cheapest(
+        scenario, seed, criterion, confidence, table, None if qualified.empty else qualified.iloc[0]
+    )
+    table["why"] = answer.reasons()  # in the table's file too, in the language of the run
+    return answer
 
 
 def candidate_variants(
@@ -214,21 +239,3 @@ def _round3(amount: float) -> float:
 def _rp(amount: float) -> str:
     """Rupiah to three significant digits, without the symbol (a table's column says Rp)."""
     return number(_round3(amount))
-
-
-def _explain(table: pd.DataFrame) -> str | None:
-    """Fill in ``why`` for each candidate (cheapest first); return the chosen one."""
-    chosen = None
-    why = []
-    for row in table.to_dict("records"):
-        bound = significant(row["bound"])
-        if not row["qualifies"]:
-            why.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
-        elif chosen is None:
-            chosen = str(row["candidate"])
-            why.append(_("CHOSEN (bound {bound})").format(bound=bound))
-        else:
-            said = _("meets it (bound {bound}), but costs more than {chosen}")
-            why.append(said.format(bound=bound, chosen=chosen))
-    table["why"] = why
-    return chosen

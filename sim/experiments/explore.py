@@ -32,6 +32,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.i18n import in_every_language
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.tables import Results, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
@@ -253,6 +254,9 @@ class Exploration:
             "robustness": json.loads(self.robustness().to_json(orient="records")),
             "verdict": self.verdict(),
             "table": json.loads(self.table.to_json(orient="records")),
+            "said": in_every_language(
+                lambda: {"target": self.criterion.describe(), "verdict": self.verdict()}
+            ),
         }
         return document
 

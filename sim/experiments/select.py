@@ -39,7 +39,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, number, percent, plain, significant
+from sim.i18n import _, in_every_language, number, percent, plain, significant
 from sim.results.metrics import KPIS
 from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.messages import ScenarioError, show
@@ -173,6 +173,7 @@ class Selection:
             "chosen": self.chosen,
             "sentence": self.sentence(),
             "table": json.loads(self.table.to_json(orient="records")),
+            "said": in_every_language(lambda: {"sentence": self.sentence()}),
         }
 
     def _better(self) -> str:

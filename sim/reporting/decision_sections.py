@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.gsa import NOISY
-from sim.i18n import _, number, percent, rupiah, significant
+from sim.i18n import _, current, number, percent, rupiah, significant
 from sim.reporting.fragments import html_table, paragraph
 from sim.reporting.text import kpi_name
 
@@ -30,7 +30,7 @@ def select_section(document: dict[str, Any]) -> list[str]:
     lines = [
         _("Which policy is best? Chosen by {how}, with common random numbers:").format(how=how)
     ]
-    lines.append(document["sentence"])
+    lines.append(_said(document)["sentence"])
     kept, within, out = _("kept"), _("within the zone"), _("ruled out")
     table = [
         [
@@ -47,21 +47,23 @@ def select_section(document: dict[str, Any]) -> list[str]:
 
 def cheapest_section(document: dict[str, Any]) -> list[str]:
     """The cheapest policy: the question, the answer, what ruled out each candidate."""
+    said = _said(document)
     question = _(
         "Which is the cheapest way to keep {where}, with {confidence} confidence? Each "
         "candidate counts only if the one-sided confidence bound of its estimate meets the "
         "target, not just the estimate."
-    ).format(where=document["where"], confidence=percent(document["confidence"], 0))
-    lines = [question, document["sentence"]]
+    ).format(where=said["where"], confidence=percent(document["confidence"], 0))
+    lines = [question, said["sentence"]]
+    why = said.get("why") or [r["why"] for r in document["table"]]
     table = [
         [
             r["candidate"],
             rupiah(r["cost"]),
             significant(r["mean"]),
             significant(r["bound"]),
-            r["why"],
+            reason,
         ]
-        for r in document["table"]
+        for r, reason in zip(document["table"], why, strict=True)
     ]
     header = [_("candidate"), _("cost"), _("estimate"), _("bound"), _("outcome")]
     return [paragraph(lines), html_table(header, table)]
@@ -111,6 +113,7 @@ def gsa_section(document: dict[str, Any]) -> list[str]:
 
 def explore_section(document: dict[str, Any]) -> list[str]:
     """Robustness across futures: the setting, the verdict, each policy, the ranges."""
+    said = _said(document)
     samplers = {
         "lhs": _("Latin hypercube"),
         "sobol": _("Sobol sequence"),
@@ -124,9 +127,9 @@ def explore_section(document: dict[str, Any]) -> list[str]:
         futures=len(document["futures"]),
         sampler=samplers[document["sampler"]],
         replications=document["replications"],
-        target=document["target"],
+        target=said["target"],
     )
-    lines = [setting, document["verdict"]]
+    lines = [setting, said["verdict"]]
     rate = document["target"].split(" ")[0] in {"quota_miss_rate", "fill_rate"}
 
     def say(x: float) -> str:
@@ -156,3 +159,11 @@ def explore_section(document: dict[str, Any]) -> list[str]:
         html_table(header, table),
         html_table([_("uncertainty"), _("range")], uncertain),
     ]
+
+
+def _said(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's sentences in the reader's language, where it keeps them in each.
+
+    Older folders hold them only in the language of their run.
+    """
+    return {**document, **document.get("said", {}).get(current(), {})}

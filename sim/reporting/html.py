@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.i18n import _, current
+from sim.i18n import LANGUAGES, _, current
 from sim.reporting.folders import OutputError, is_complete, write_text
 from sim.reporting.fragments import html_table, paragraph
 from sim.reporting.narrative import SECTIONS
@@ -132,6 +132,22 @@ th:first-child, td:first-child { text-align: left; }
 """
 
 
+def _drawn_in(document: dict[str, Any]) -> str:
+    """Say so when the figures are in another language than the report (they are images)."""
+    drawn = document.get("language", "en")
+    if drawn == current() or drawn not in LANGUAGES:
+        return ""
+    names = {"en": _("English"), "id": _("Bahasa Indonesia")}
+    return paragraph(
+        [
+            _(
+                "The figures are in {language}, the language of the run that drew them; run it "
+                "again with --lang {code} to draw them in the language of this report."
+            ).format(language=names[drawn], code=current())
+        ]
+    )
+
+
 def _page(
     document: dict[str, Any], scenario: Scenario | None, answers: list[str], figures: list[str]
 ) -> str:
@@ -163,7 +179,7 @@ def _page(
         f"<h2>{scenario_heading}</h2>{paragraph(about) if about else ''}"
         f"<h2>{answers_heading}</h2>{paragraph([how_to_read])}"
         f"{''.join(answers)}"
-        + (f"<h2>{figures_heading}</h2>{''.join(figures)}" if figures else "")
+        + (f"<h2>{figures_heading}</h2>{_drawn_in(document)}{''.join(figures)}" if figures else "")
         + f"<h2>{provenance_heading}</h2>"
         + html_table(["", ""], [[k, str(v)] for k, v in provenance]).replace(
             "<table>", '<table class="provenance">'

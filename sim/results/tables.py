@@ -16,6 +16,7 @@ import pandas as pd
 from sim._version import __version__
 from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.engine.shipments import LINE_FIELDS
+from sim.i18n import current
 from sim.results.metrics import (
     NON_NEGATIVE,
     SHARE,
@@ -215,7 +216,7 @@ def kpi_per_replication(
 
 
 def provenance(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
-    """Return what produced a result: the scenario, its file and digest, seed, version."""
+    """Return what produced a result: the scenario, its file and digest, seed, version, language."""
     return {
         "scenario": scenario.name,
         "scenario_file": scenario.source,
@@ -224,6 +225,7 @@ def provenance(scenario: Scenario, seed: int, replications: int) -> dict[str, An
         "replications": replications,
         "horizon_days": scenario.horizon_days,
         "version": __version__,
+        "language": current(),  # of the figures and sentences written with it
     }
 
 
