@@ -8,6 +8,7 @@ import pytest
 import sim
 from sim.experiments.executors import LocalProcesses, Serial
 from sim.experiments.gsa import gsa
+from sim.scenario.messages import ScenarioError
 from sim.scenario.yamlio import to_yaml
 
 from conftest import cli, scenario
@@ -80,3 +81,11 @@ def test_the_command_writes_its_files_and_refuses_nonsense(tmp_path):
     bad = cli("gsa", path, "--n", "12")
     assert bad.returncode == 2
     assert "--n: a power of two" in bad.stderr
+
+
+def test_a_kpi_that_never_varies_is_refused_in_words():
+    """Only the shelf life varies, which changes nothing: no indices of 0/0, one sentence."""
+    base = case()
+    flat = base.model_copy(update={"uncertainties": {SHELF: base.uncertainties[SHELF]}})
+    with pytest.raises(ScenarioError, match="at every one of the 12 points: nothing varies"):
+        gsa(flat, "sobol", 4, replications=2, executor=Serial())

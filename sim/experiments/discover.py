@@ -35,7 +35,9 @@ class MissingWorkbenchError(ImportError):
 
     def __init__(self) -> None:
         """Say how to install it."""
-        super().__init__(f"scenario discovery needs the EMA Workbench: {INSTALL}")
+        super().__init__(
+            _("scenario discovery needs the EMA Workbench: {install}").format(install=INSTALL)
+        )
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,12 @@ def discover(
         raise MissingWorkbenchError from None
     failures = int(failed.sum())
     if failures in (0, len(failed)):
-        how = "never" if failures == 0 else "always"
-        raise ScenarioError([f"--where: {policy} {how} meets {where.describe()}: nothing to tell"])
+        said = (
+            _("--where: {policy} never meets {where}: nothing to tell")
+            if failures == 0
+            else _("--where: {policy} always meets {where}: nothing to tell")
+        )
+        raise ScenarioError([said.format(policy=policy, where=where.describe())])
     x = futures.astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -181,7 +187,8 @@ def discover(
         trajectory = peeled.peeling_trajectory.reset_index(drop=True)
         chosen = _knee(trajectory) if box is None else box
         if not 0 <= chosen < len(trajectory):
-            raise ScenarioError([f"--box: between 0 and {len(trajectory) - 1}, got {chosen}"])
+            said = _("--box: between 0 and {last}, got {box}")
+            raise ScenarioError([said.format(last=len(trajectory) - 1, box=chosen)])
         limits = _limits(peeled.inspect(chosen, style="data")[0][1])
         try:
             with _numpy_seeded(seed):  # the Workbench resamples with numpy's global generator
@@ -241,13 +248,16 @@ def failures_in(folder: Path, where: Criterion, policy: str) -> tuple[pd.DataFra
         futures = pd.DataFrame(document["futures"])
         table = pd.DataFrame(document["table"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ScenarioError([f"{path}: not the results of umkm-sim explore ({exc})"]) from None
+        said = _("{path}: not the results of umkm-sim explore ({problem})")
+        raise ScenarioError([said.format(path=path, problem=exc)]) from None
     rows = table[(table.policy == policy) & (table.kpi == where.kpi)]
     if rows.empty:
-        raise ScenarioError([f"--policy: no policy named {show(policy)} in {path}"])
+        said = _("--policy: no policy named {name} in {path}")
+        raise ScenarioError([said.format(name=show(policy), path=path)])
     rows = rows[rows.buyer == (where.buyer or ALL)]
     if rows.empty:
-        raise ScenarioError([f"--buyer: no buyer named {show(where.buyer)} in {path}"])
+        said = _("--buyer: no buyer named {name} in {path}")
+        raise ScenarioError([said.format(name=show(where.buyer), path=path)])
     means = rows.sort_values("future")["mean"].to_numpy()
     numeric = futures.select_dtypes("number")
     return numeric, where.holds(means)

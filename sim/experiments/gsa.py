@@ -39,7 +39,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, interval, number, percent
+from sim.i18n import _, interval, number, percent, significant
 from sim.results.metrics import KPIS
 from sim.results.tables import kpi_per_replication, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
@@ -58,7 +58,7 @@ class MissingSALibError(ImportError):
 
     def __init__(self) -> None:
         """Say how to install it."""
-        super().__init__(f"global sensitivity needs SALib: {INSTALL}")
+        super().__init__(_("global sensitivity needs SALib: {install}").format(install=INSTALL))
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,12 @@ def gsa(
         per_point = runner.summarise(variants, r, partial(_values, seed=seed, kpi=kpi, buyer=buyer))
     values = np.array([per_point[v.name] for v in variants])
     y = values.mean(axis=1)
+    if np.ptp(y) == 0:  # SALib would divide by a variance of zero
+        said = _(
+            "{kpi} is {value} at every one of the {points} points: nothing varies to explain "
+            "(widen the uncertainties' ranges, or ask about another --kpi or --buyer)"
+        )
+        raise ScenarioError([said.format(kpi=kpi, value=significant(y[0]), points=number(len(y)))])
     noise = float(values.var(axis=1, ddof=1).mean() / r) if r > 1 else math.nan
     spread = float(y.var(ddof=1))
     table, convergence = _indices(salib, problem, method, n, unit=unit, y=y, seed=salib_seed)
@@ -244,25 +250,36 @@ def check_settings(
     """
     problems = []
     if not scenario.uncertainties:
-        problems.append("no uncertainties: section to vary (see README, Exploring)")
+        problems.append(_("no uncertainties: section to vary (see README, Exploring)"))
     if method not in METHODS:
-        problems.append(f"--method: one of {', '.join(METHODS)}, got {show(method)}")
+        problems.append(_one_of("--method", METHODS, method))
     if kpi not in KPIS:
-        problems.append(f"--kpi: one of {', '.join(KPIS)}, got {show(kpi)}")
+        problems.append(_one_of("--kpi", KPIS, kpi))
     if buyer is not None and buyer not in {b.name for b in scenario.buyers}:
-        problems.append(f"--buyer: no buyer named {show(buyer)}")
+        problems.append(_("--buyer: no buyer named {name}").format(name=show(buyer)))
     if method == "sobol" and (n < 4 or n & (n - 1)):  # noqa: PLR2004
-        problems.append(f"--n: a power of two, at least 4, for Sobol' sampling; got {n}")
+        said = _("--n: a power of two, at least 4, for Sobol' sampling; got {n}")
+        problems.append(said.format(n=n))
     if method == "morris" and n < 4:  # noqa: PLR2004
-        problems.append(f"--n: at least 4 Morris trajectories, got {n}")
+        problems.append(_("--n: at least 4 Morris trajectories, got {n}").format(n=n))
     d = len(scenario.uncertainties)
     points = n * (d + 2 if method == "sobol" else d + 1)
     if points > MAX_DESIGN_POINTS:
-        problems.append(f"--n: {points:,} points, more than {MAX_DESIGN_POINTS:,}")
+        problems.append(
+            _("--n: {points} points, more than {most}").format(
+                points=number(points), most=number(MAX_DESIGN_POINTS)
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     names = list(scenario.uncertainties)
     return {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
+
+
+def _one_of(flag: str, allowed: Any, got: str) -> str:
+    return _("{flag}: one of {allowed}, got {got}").format(
+        flag=flag, allowed=", ".join(allowed), got=show(got)
+    )
 
 
 def _salib() -> Any:
