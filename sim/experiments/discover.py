@@ -123,6 +123,36 @@ class Discovery:
             ]
         )
 
+    def tables(self) -> str:
+        """PRIM's peeling trajectory, and the box's stability when resampled, as text tables."""
+        trajectory = self.trajectory[["coverage", "density", "mass", "res_dim"]]
+        columns = {
+            "coverage": _("coverage"),
+            "density": _("density"),
+            "mass": _("mass"),
+            "res_dim": _("res_dim"),
+        }
+        lines = [
+            "",
+            _("PRIM's peeling trajectory (pick another box with --box):"),
+            trajectory.rename(columns=columns).to_string(float_format=lambda v: number(v, 2)),
+            "",
+        ]
+        if self.stability.empty:
+            lines.append(_("Too few futures to resample the box for its stability."))
+        else:
+            stability = self.stability.rename(
+                columns={
+                    "reproduce coverage": _("reproduce coverage"),
+                    "reproduce density": _("reproduce density"),
+                }
+            )
+            lines += [
+                _("Resampling stability of the box (% of resampled runs that restrict each):"),
+                stability.to_string(float_format=number),
+            ]
+        return "\n".join(lines)
+
     def as_dict(self) -> dict[str, Any]:
         """The discovery as a JSON-ready document."""
         return {
