@@ -135,15 +135,23 @@ def test_overrides_and_policies_are_blamed_in_indonesian():
 
 def test_a_problem_we_have_no_words_for_is_still_said_in_indonesian_without_a_crash():
     """Pydantic's own message where we have none of ours; the place and value still ours."""
-    # A distribution's mean as text that is no number: pydantic's float_parsing, not in our table.
-    text = GOOD.replace("mean: 100", "mean: a* 3")
-    assert problems(text, "id") == [
+    # Kinds whose English is pydantic's: in Indonesian, ours.
+    text = GOOD.replace("mean: 100", "mean: a* 3").replace("name: example", "name: ''")
+    assert problems(text, "en") == [
+        "x.yaml:1: name: String should have at least 1 character, got ''",
         (
             "x.yaml:16: kitchens[bonting-makers].daily_output.mean: Input should be a valid "
-            "number, unable to parse string as a number, tertulis 'a* 3'"
-        )
+            "number, unable to parse string as a number, got 'a* 3'"
+        ),
     ]
-    # An error type pydantic may add one day, with a context our messages do not know.
+    assert problems(text, "id") == [
+        "x.yaml:1: name: teks harus berisi paling sedikit 1 karakter, tertulis ''",
+        (
+            "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus berupa bilangan, "
+            "teksnya tidak dapat dibaca sebagai bilangan, tertulis 'a* 3'"
+        ),
+    ]
+    # A kind pydantic may add one day, with a context our messages do not know: its own words.
     data = {"name": "x"}
     error = {"type": "brand_new", "loc": ("name",), "msg": "Something new", "input": "x"}
     error["ctx"] = {"expected": "{got}", "odd": object()}

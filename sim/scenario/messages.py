@@ -11,7 +11,7 @@ from typing import Any
 
 import pydantic
 
-from sim.i18n import _
+from sim.i18n import _, current
 from sim.scenario.fields import Path
 from sim.scenario.limits import MAX_PROBLEMS, MAX_SHOWN
 from sim.scenario.schema import Scenario
@@ -131,6 +131,14 @@ _MESSAGES: dict[str, Callable[[], str]] = {
     "string_too_long": lambda: _("is too long (at most {max_length}), {got}"),
 }
 
+# Kinds whose English is pydantic's own (kept as it was), said in our words in other languages.
+_THEIRS: dict[str, Callable[[], str]] = {
+    "float_parsing": lambda: _(
+        "Input should be a valid number, unable to parse string as a number, {got}"
+    ),
+    "string_too_short": lambda: _("String should have at least {min_length} character(s), {got}"),
+}
+
 
 def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
     kind: str = err["type"]
@@ -149,8 +157,9 @@ def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
         return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "literal_error":  # pydantic's "'lost' or 'backorder'", the "or" in our words
         ctx = {**ctx, "expected": str(ctx["expected"]).replace("' or '", _("' or '"))}
-    if kind in _MESSAGES:
-        return _MESSAGES[kind]().format(got=got, **ctx)
+    ours = _MESSAGES.get(kind) or (_THEIRS.get(kind) if current() != "en" else None)
+    if ours is not None:
+        return ours().format(got=got, **ctx)
     return f"{err['msg']}, {got}"  # pydantic's own words: a kind of problem not met before
 
 
