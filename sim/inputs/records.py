@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _, number
 from sim.scenario.limits import MAX_PACKS
 from sim.scenario.messages import ScenarioError, show
 
@@ -51,18 +52,26 @@ def read_deliveries(
     if product is not None and columns.product in rows:  # else it only names the product
         rows = rows[rows[columns.product] == product]
         if rows.empty:
-            raise RecordsError([f"{path}: no rows of product {show(product)}"])
+            problem = _("{path}: no rows of product {product}")
+            raise RecordsError([problem.format(path=path, product=show(product))])
     dates = _dates(path, rows, columns.date)
     packs = pd.to_numeric(rows[columns.packs], errors="coerce")
     whole = packs.notna() & np.isfinite(packs) & (packs == packs.round())
+    problem = _("{path}:{line}: {column}: a whole number of packs, 0 to {most}, got {value}")
     problems = [
-        f"{path}:{line}: {columns.packs}: a whole number of packs, 0 to {MAX_PACKS:,}, got "
-        f"{show(rows.loc[line, columns.packs])}"
+        problem.format(
+            path=path,
+            line=line,
+            column=columns.packs,
+            most=number(MAX_PACKS),
+            value=show(rows.loc[line, columns.packs]),
+        )
         for line in rows.index[~whole | (packs < 0) | (packs > MAX_PACKS)][:_SHOWN]
     ]
     kitchens = rows[columns.kitchen].str.strip()
+    problem = _("{path}:{line}: {column}: a kitchen's name, got nothing")
     problems += [
-        f"{path}:{line}: {columns.kitchen}: a kitchen's name, got nothing"
+        problem.format(path=path, line=line, column=columns.kitchen)
         for line in rows.index[kitchens == ""][:_SHOWN]
     ]
     if problems:
@@ -70,10 +79,15 @@ def read_deliveries(
     table = pd.DataFrame({"kitchen": kitchens, "date": dates, "packs": packs.astype(np.int64)})
     twice = table.index[table.duplicated(["kitchen", "date"], keep="first")]
     if len(twice):
+        problem = _("{path}:{line}: kitchen {kitchen} on {date} a second time")
         raise RecordsError(
             [
-                f"{path}:{line}: kitchen {show(table.loc[line, 'kitchen'])} on "
-                f"{pd.Timestamp(table.loc[line, 'date']).date()} a second time"
+                problem.format(
+                    path=path,
+                    line=line,
+                    kitchen=show(table.loc[line, "kitchen"]),
+                    date=pd.Timestamp(table.loc[line, "date"]).date(),
+                )
                 for line in twice[:_SHOWN]
             ]
         )
@@ -91,8 +105,12 @@ def read_transits(path: str | Path, departure: str, arrival: str) -> np.ndarray:
     days = (came - left).dt.days
     early = rows.index[days < 0]
     if len(early):
+        problem = _("{path}:{line}: {arrival}: before its {departure}")
         raise RecordsError(
-            [f"{path}:{line}: {arrival}: before its {departure}" for line in early[:_SHOWN]]
+            [
+                problem.format(path=path, line=line, arrival=arrival, departure=departure)
+                for line in early[:_SHOWN]
+            ]
         )
     return days.to_numpy(dtype=np.int64)
 
@@ -102,10 +120,12 @@ def _dates(path: str | Path, rows: pd.DataFrame, column: str) -> pd.Series:
     dates = pd.to_datetime(rows[column].str.strip(), errors="coerce", format="ISO8601")
     bad = rows.index[dates.isna()]
     if len(bad):
+        problem = _("{path}:{line}: {column}: a date like 2025-01-31, got {value}")
         raise RecordsError(
             [
-                f"{path}:{line}: {column}: a date like 2025-01-31, got "
-                f"{show(rows.loc[line, column])}"
+                problem.format(
+                    path=path, line=line, column=column, value=show(rows.loc[line, column])
+                )
                 for line in bad[:_SHOWN]
             ]
         )
@@ -118,10 +138,12 @@ def _read(path: str | Path, needed: list[str]) -> pd.DataFrame:
     try:
         if path.stat().st_size > MAX_RECORD_BYTES:
             limit = MAX_RECORD_BYTES // 1024**2
-            raise RecordsError([f"{path}: larger than {limit} MB; split it by year or product"])
+            problem = _("{path}: larger than {limit} MB; split it by year or product")
+            raise RecordsError([problem.format(path=path, limit=limit)])
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RecordsError([f"{path}: cannot read it ({type(exc).__name__})"]) from None
+        problem = _("{path}: cannot read it ({reason})")
+        raise RecordsError([problem.format(path=path, reason=type(exc).__name__)]) from None
     try:
         separator = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
@@ -129,19 +151,18 @@ def _read(path: str | Path, needed: list[str]) -> pd.DataFrame:
     try:
         rows = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        reason = str(exc).splitlines()[0][:160] if str(exc) else "empty"
-        raise RecordsError([f"{path}: not a CSV table ({reason})"]) from None
+        reason = str(exc).splitlines()[0][:160] if str(exc) else _("empty")  # pandas' words
+        problem = _("{path}: not a CSV table ({reason})")
+        raise RecordsError([problem.format(path=path, reason=reason)]) from None
     missing = [c for c in needed if c not in rows.columns]
     if missing:
         have = ", ".join(map(str, rows.columns[:12]))
-        raise RecordsError(
-            [
-                f"{path}:1: no column {show(c)} (the header has: {have}; name another with "
-                "the --...-column flags)"
-                for c in missing
-            ]
+        problem = _(
+            "{path}:1: no column {column} (the header has: {have}; name another with the "
+            "--...-column flags)"
         )
+        raise RecordsError([problem.format(path=path, column=show(c), have=have) for c in missing])
     if rows.empty:
-        raise RecordsError([f"{path}: no rows under the header"])
+        raise RecordsError([_("{path}: no rows under the header").format(path=path)])
     rows.index = rows.index + 2  # the header is line 1, the first row line 2
     return rows

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.i18n import _, number
 from sim.scenario.fields import Section
 from sim.scenario.limits import MAX_DESIGN_POINTS, MAX_LEVER
 
@@ -18,7 +19,9 @@ from sim.scenario.limits import MAX_DESIGN_POINTS, MAX_LEVER
 def finite_lever(value: float | None) -> float | None:
     """Refuse a bound that is not a finite number within ``MAX_LEVER``."""
     if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LEVER):
-        raise ValueError(f"must be a finite number within ±{MAX_LEVER:g}")
+        raise ValueError(
+            _("must be a finite number within ±{limit}").format(limit=f"{MAX_LEVER:g}")
+        )
     return value
 
 
@@ -45,7 +48,11 @@ class Range(Section):
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.low > self.high:
-            raise ValueError(f"low must be <= high, got low={self.low}, high={self.high}")
+            raise ValueError(
+                _("low must be <= high, got low={low}, high={high}").format(
+                    low=self.low, high=self.high
+                )
+            )
         return self
 
     @property
@@ -74,11 +81,19 @@ class Sweep(Section):
     def _design_is_possible(self) -> Sweep:
         for path, lever in self.levers.items():
             if isinstance(lever, list) and not lever:
-                raise ValueError(f"lever {path!r} has no values")
+                raise ValueError(_("lever {path} has no values").format(path=repr(path)))
             if isinstance(lever, Range) and self.samples is None and lever.step is None:
-                raise ValueError(f"lever {path!r} needs a step for a grid, or give samples: N")
+                raise ValueError(
+                    _("lever {path} needs a step for a grid, or give samples: N").format(
+                        path=repr(path)
+                    )
+                )
             if self.samples is not None and not isinstance(lever, Range):
-                raise ValueError(f"with samples, lever {path!r} must be a range {{low, high}}")
+                raise ValueError(
+                    _("with samples, lever {path} must be a range {{low, high}}").format(
+                        path=repr(path)
+                    )
+                )
         if self.samples is None:
             # The size of the grid, worked out before a single point is made.
             size = math.prod(
@@ -86,8 +101,10 @@ class Sweep(Section):
             )
             if size > MAX_DESIGN_POINTS:
                 raise ValueError(
-                    f"the grid has {size:,} points, more than {MAX_DESIGN_POINTS:,}: use fewer "
-                    "values or larger steps, or a Latin hypercube (samples: N)"
+                    _(
+                        "the grid has {size} points, more than {most}: use fewer values or "
+                        "larger steps, or a Latin hypercube (samples: N)"
+                    ).format(size=number(size), most=number(MAX_DESIGN_POINTS))
                 )
         return self
 
@@ -111,9 +128,13 @@ class Uncertainty(Section):
     def _one_form(self) -> Uncertainty:
         ranged = self.low is not None or self.high is not None
         if ranged == (self.values is not None):
-            raise ValueError("give either low and high, or values: [...]")
+            raise ValueError(_("give either low and high, or values: [...]"))
         if ranged and (self.low is None or self.high is None or self.low > self.high):
-            raise ValueError(f"need low <= high, got low={self.low}, high={self.high}")
+            raise ValueError(
+                _("need low <= high, got low={low}, high={high}").format(
+                    low=self.low, high=self.high
+                )
+            )
         return self
 
     @property

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.i18n import _
 from sim.scenario.limits import MAX_DRAW, MAX_SPREAD, MIN_SPREAD
 
 NonNegative = Annotated[float, Field(ge=0, le=MAX_DRAW, allow_inf_nan=False)]
@@ -102,8 +103,10 @@ class NegativeBinomial(_Distribution):
         if self.variance <= self.mean:
             lowest = 1 / math.sqrt(self.mean)
             raise ValueError(
-                f"cv must be > 1/sqrt(mean) = {lowest:.4g} so that the variance exceeds the "
-                f"mean, got {self.cv} (use distribution: poisson for less spread)"
+                _(
+                    "cv must be > 1/sqrt(mean) = {lowest} so that the variance exceeds the "
+                    "mean, got {cv} (use distribution: poisson for less spread)"
+                ).format(lowest=f"{lowest:.4g}", cv=self.cv)
             )
         return self
 
@@ -127,7 +130,11 @@ class Uniform(_Distribution):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.low > self.high:
-            raise ValueError(f"low must be <= high, got low={self.low}, high={self.high}")
+            raise ValueError(
+                _("low must be <= high, got low={low}, high={high}").format(
+                    low=self.low, high=self.high
+                )
+            )
         return self
 
     @property
@@ -154,8 +161,10 @@ class Triangular(_Distribution):
     def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError(
-                "need low <= mode <= high and low < high, "
-                f"got low={self.low}, mode={self.mode}, high={self.high}"
+                _(
+                    "need low <= mode <= high and low < high, got low={low}, mode={mode}, "
+                    "high={high}"
+                ).format(low=self.low, mode=self.mode, high=self.high)
             )
         return self
 
@@ -202,11 +211,12 @@ class Empirical(_Distribution):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(
-                    f"weights must have one entry per value: {len(self.values)} values, "
-                    f"{len(self.weights)} weights"
+                    _(
+                        "weights must have one entry per value: {values} values, {weights} weights"
+                    ).format(values=len(self.values), weights=len(self.weights))
                 )
             if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
+                raise ValueError(_("weights must not all be zero"))
         return self
 
     @property

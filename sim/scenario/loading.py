@@ -12,6 +12,7 @@ from typing import Any
 
 import pydantic
 
+from sim.i18n import _
 from sim.scenario.messages import Lines, ScenarioError, locate
 from sim.scenario.overrides import Blame, apply_overrides, expand, set_flag
 from sim.scenario.schema import Scenario
@@ -33,13 +34,16 @@ def load_scenario(path: str | FilePath, overrides: Mapping[str, Any] | None = No
     try:
         text = FilePath(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError([f"{source}: no such file"]) from None
+        raise ScenarioError([_("{source}: no such file").format(source=source)]) from None
     except IsADirectoryError:
-        raise ScenarioError([f"{source}: is a directory, expected a scenario file"]) from None
+        problem = _("{source}: is a directory, expected a scenario file").format(source=source)
+        raise ScenarioError([problem]) from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError([f"{source}: not UTF-8 text ({exc.reason})"]) from None
+        problem = _("{source}: not UTF-8 text ({reason})").format(source=source, reason=exc.reason)
+        raise ScenarioError([problem]) from None
     except OSError as exc:
-        raise ScenarioError([f"{source}: cannot read ({exc.strerror})"]) from None
+        problem = _("{source}: cannot read ({reason})").format(source=source, reason=exc.strerror)
+        raise ScenarioError([problem]) from None
     return parse_scenario(text, source, overrides)
 
 
@@ -49,8 +53,12 @@ def parse_scenario(
     """Parse, override and validate scenario YAML held in a string."""
     data, lines = read_yaml(text, source)
     if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError([f"{source}:1: a scenario must be a mapping of keys, got {kind}"])
+        problem = (
+            _("{source}:1: a scenario must be a mapping of keys, got empty")
+            if data is None
+            else _("{source}:1: a scenario must be a mapping of keys, got a {kind}")
+        )
+        raise ScenarioError([problem.format(source=source, kind=type(data).__name__)])
     return _validate(data, source, lines, overrides or {})
 
 

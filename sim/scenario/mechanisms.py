@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.i18n import _
 from sim.scenario.distributions import Distribution
 from sim.scenario.fields import Days, Fraction, Multiplier, Name, Price, Section
 from sim.scenario.limits import MAX_FUND, MAX_HORIZON_DAYS, MAX_MULTIPLIER, MAX_PACKS, MAX_PER_YEAR
@@ -37,11 +38,17 @@ class Window(Section):
     def _one_form(self) -> Window:
         dated = self.start is not None or self.end is not None
         if dated == (self.around is not None):
-            raise ValueError("give either start and end dates, or around: eid_al_fitr|eid_al_adha")
+            raise ValueError(
+                _("give either start and end dates, or around: eid_al_fitr|eid_al_adha")
+            )
         if dated and (self.start is None or self.end is None or self.start > self.end):
-            raise ValueError(f"need start <= end, got start={self.start}, end={self.end}")
+            raise ValueError(
+                _("need start <= end, got start={start}, end={end}").format(
+                    start=self.start, end=self.end
+                )
+            )
         if dated and (self.before_days or self.after_days):
-            raise ValueError("before_days and after_days go with around:, not with dates")
+            raise ValueError(_("before_days and after_days go with around:, not with dates"))
         return self
 
 
@@ -101,8 +108,10 @@ class Absence(Section):
         lowest = self.fraction / (1 - self.fraction)
         if self.mean_spell_days < lowest:
             raise ValueError(
-                f"mean_spell_days must be >= fraction / (1 - fraction) = {lowest:.4g} "
-                f"for that fraction, got {self.mean_spell_days}"
+                _(
+                    "mean_spell_days must be >= fraction / (1 - fraction) = {lowest} for that "
+                    "fraction, got {days}"
+                ).format(lowest=f"{lowest:.4g}", days=self.mean_spell_days)
             )
         return self
 

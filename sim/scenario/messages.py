@@ -6,11 +6,12 @@ import difflib
 import itertools
 import reprlib
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pydantic
 
+from sim.i18n import _, current
 from sim.scenario.fields import Path
 from sim.scenario.limits import MAX_PROBLEMS, MAX_SHOWN
 from sim.scenario.schema import Scenario
@@ -25,7 +26,9 @@ class ScenarioError(Exception):
         """Collect the problems; the message is all of them, one per line."""
         found = [printable(p) for p in itertools.islice(problems, MAX_PROBLEMS + 1)]
         if len(found) > MAX_PROBLEMS:
-            found[-1] = f"... and more problems: fix these first ({MAX_PROBLEMS} shown)"
+            found[-1] = _("... and more problems: fix these first ({shown} shown)").format(
+                shown=MAX_PROBLEMS
+            )
         self.problems = found
         super().__init__("\n".join(self.problems))
 
@@ -34,7 +37,7 @@ def validation_problems(exc: pydantic.ValidationError, data: Any, prefix: str) -
     """Describe a pydantic error in our words: ``prefix: key.path: what was expected``."""
     found = []
     for err in exc.errors():
-        _, shown = _raw_path(err["loc"], data)
+        __, shown = _raw_path(err["loc"], data)
         found.append(f"{prefix}: {shown + ': ' if shown else ''}{_describe(err, err['loc'])}")
     return found
 
@@ -105,55 +108,71 @@ _BOUNDS = {
 }
 
 
-# pydantic error type -> what to say; ``{got}`` is the offending value as written.
-_MESSAGES = {
-    "missing": "required key is missing",
-    "union_tag_not_found": "needs a 'distribution' key (poisson, normal, gamma, ...)",
-    "literal_error": "must be one of {expected}, {got}",
-    "int_type": "must be a whole number, {got}",
-    "int_from_float": "must be a whole number, {got}",
-    "float_type": "must be a finite number, {got}",
-    "finite_number": "must be a finite number, {got}",
-    "string_type": "must be text, {got}",
-    "bool_type": "must be true or false, {got}",
-    "date_type": "must be a date like 2027-01-04, {got}",
-    "dict_type": "must be a mapping of keys, {got}",
-    "model_type": "must be a mapping of keys, {got}",
-    "model_attributes_type": "must be a mapping of keys, {got}",
-    "list_type": "must be a list, {got}",
-    "string_pattern_mismatch": "names may hold only letters, digits, '-' and '_', {got}",
-    "too_short": "must have at least {min_length} item(s), {got}",
-    "too_long": "is too long (at most {max_length}), {got}",
-    "string_too_long": "is too long (at most {max_length}), {got}",
+# pydantic error type -> what to say, in the language spoken when it is said (hence a function
+# each); ``{got}`` is the offending value as written.
+_MESSAGES: dict[str, Callable[[], str]] = {
+    "missing": lambda: _("required key is missing"),
+    "union_tag_not_found": lambda: _("needs a 'distribution' key (poisson, normal, gamma, ...)"),
+    "literal_error": lambda: _("must be one of {expected}, {got}"),
+    "int_type": lambda: _("must be a whole number, {got}"),
+    "int_from_float": lambda: _("must be a whole number, {got}"),
+    "float_type": lambda: _("must be a finite number, {got}"),
+    "finite_number": lambda: _("must be a finite number, {got}"),
+    "string_type": lambda: _("must be text, {got}"),
+    "bool_type": lambda: _("must be true or false, {got}"),
+    "date_type": lambda: _("must be a date like 2027-01-04, {got}"),
+    "dict_type": lambda: _("must be a mapping of keys, {got}"),
+    "model_type": lambda: _("must be a mapping of keys, {got}"),
+    "model_attributes_type": lambda: _("must be a mapping of keys, {got}"),
+    "list_type": lambda: _("must be a list, {got}"),
+    "string_pattern_mismatch": lambda: _("names may hold only letters, digits, '-' and '_', {got}"),
+    "too_short": lambda: _("must have at least {min_length} item(s), {got}"),
+    "too_long": lambda: _("is too long (at most {max_length}), {got}"),
+    "string_too_long": lambda: _("is too long (at most {max_length}), {got}"),
+}
+
+# Kinds whose English is pydantic's own (kept as it was), said in our words in other languages.
+_THEIRS: dict[str, Callable[[], str]] = {
+    "float_parsing": lambda: _(
+        "Input should be a valid number, unable to parse string as a number, {got}"
+    ),
+    "string_too_short": lambda: _("String should have at least {min_length} character(s), {got}"),
 }
 
 
 def _describe(err: Any, loc: tuple[str | int, ...]) -> str:
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx", {})
-    got = f"got {show(err.get('input'))}"
+    got = _("got {value}").format(value=show(err.get("input")))
     if kind in _BOUNDS:
         op, bound = _BOUNDS[kind]
-        return f"must be {op} {show(ctx[bound])}, {got}"
+        return _("must be {op} {bound}, {got}").format(op=op, bound=show(ctx[bound]), got=got)
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     if kind == "union_tag_invalid":
-        return f"unknown distribution {show(ctx['tag'])} (expected one of: {ctx['expected_tags']})"
+        return _("unknown distribution {tag} (expected one of: {expected})").format(
+            tag=show(ctx["tag"]), expected=ctx["expected_tags"]
+        )
     if kind in {"inconsistent", "value_error", "assertion_error"}:
         return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind in _MESSAGES:
-        return _MESSAGES[kind].format(got=got, **ctx)
-    return f"{err['msg']}, {got}"
+    if kind == "literal_error":  # pydantic's "'lost' or 'backorder'", the "or" in our words
+        ctx = {**ctx, "expected": str(ctx["expected"]).replace("' or '", _("' or '"))}
+    ours = _MESSAGES.get(kind) or (_THEIRS.get(kind) if current() != "en" else None)
+    if ours is not None:
+        return ours().format(got=got, **ctx)
+    return f"{err['msg']}, {got}"  # pydantic's own words: a kind of problem not met before
 
 
 def _unknown_key(loc: tuple[str | int, ...]) -> str:
     key = loc[-1]
     allowed = _allowed_keys(loc[:-1])
     if not allowed:
-        return f"unknown key {show(key)}"
+        return _("unknown key {key}").format(key=show(key))
     close = difflib.get_close_matches(str(key), allowed, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown key {show(key)} ({hint}expected one of: {', '.join(allowed)})"
+    hint = _("did you mean {key}? ").format(key=repr(close[0])) if close else ""
+    return _("unknown key {key} ({hint}expected one of: {allowed})").format(
+        key=show(key), hint=hint, allowed=", ".join(allowed)
+    )
 
 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
@@ -213,7 +232,7 @@ def show(value: Any, limit: int = MAX_SHOWN) -> str:
         text = (
             str(value)
             if value.bit_length() < _DIGITS
-            else f"a number of {len(hex(value))} hex digits"
+            else _("a number of {digits} hex digits").format(digits=len(hex(value)))
         )
     elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() and abs(value) < _EXACT else repr(value)
@@ -237,4 +256,4 @@ def join(names: Iterable[Any], most: int = 12) -> str:
     shown = ", ".join(
         show(n) if not isinstance(n, str) else printable(n[:MAX_SHOWN]) for n in names[:most]
     )
-    return (shown + (", ..." if len(names) > most else "")) or "none"
+    return (shown + (", ..." if len(names) > most else "")) or _("none")

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sim.i18n import _
 from sim.scenario.fields import Path
 from sim.scenario.limits import MAX_SHOWN
 from sim.scenario.messages import ScenarioError, join, printable, show
@@ -32,8 +33,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     """
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise ScenarioError([f"--set {text}: expected PATH=VALUE, e.g. kitchens.NAME.count=12"])
-    value, _ = read_yaml(raw, f"--set {show(text)}")
+        problem = _("--set {text}: expected PATH=VALUE, e.g. kitchens.NAME.count=12")
+        raise ScenarioError([problem.format(text=text)])
+    value, __ = read_yaml(raw, f"--set {show(text)}")
     return path.strip(), value
 
 
@@ -74,7 +76,7 @@ def resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = Tru
     """
     steps = dotted.split(".")
     if any(not step for step in steps):
-        raise ScenarioError([f"{given}: empty step in the path"])
+        raise ScenarioError([_("{given}: empty step in the path").format(given=given)])
     path: list[str | int] = []
     node: Any = data
     for depth, step in enumerate(steps):
@@ -84,14 +86,16 @@ def resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = Tru
             if index is None:
                 names = [i.get("name") for i in node if isinstance(i, dict)]
                 where = ".".join(map(str, path))
+                problem = _("{given}: no item named {step} in {where} (names: {names})")
                 raise ScenarioError(
-                    [f"{given}: no item named {show(step)} in {where} (names: {join(names)})"]
+                    [problem.format(given=given, step=show(step), where=where, names=join(names))]
                 )
             path.append(index)
             node = node[index]
         elif isinstance(node, dict):
             if step not in node and not create:
-                raise ScenarioError([f"{given}: no {show(step)} here (keys: {join(node)})"])
+                problem = _("{given}: no {step} here (keys: {keys})")
+                raise ScenarioError([problem.format(given=given, step=show(step), keys=join(node))])
             path.append(step)
             if step not in node and not last:
                 node[step] = {}
@@ -99,7 +103,8 @@ def resolve(data: dict[str, Any], dotted: str, given: str, *, create: bool = Tru
         else:
             where = ".".join(steps[:depth])
             where = printable(where[:MAX_SHOWN])
-            raise ScenarioError([f"{given}: {where} is a single value, it has no {show(step)}"])
+            problem = _("{given}: {where} is a single value, it has no {step}")
+            raise ScenarioError([problem.format(given=given, where=where, step=show(step))])
     return tuple(path)
 
 
@@ -143,6 +148,7 @@ def expand(scenario: Scenario, dotted: str, given: str) -> list[str]:
         elif isinstance(node, dict):
             pending += [([*done, str(key)], value, rest) for key, value in node.items()]
         else:
-            where = printable(".".join(done)[:MAX_SHOWN]) or "the scenario"
-            raise ScenarioError([f"{given}: * needs a list or mapping at {where}"])
+            where = printable(".".join(done)[:MAX_SHOWN]) or _("the scenario")
+            problem = _("{given}: * needs a list or mapping at {where}")
+            raise ScenarioError([problem.format(given=given, where=where)])
     return sorted(found)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from sim.i18n import _
 from sim.scenario.consistency import first_inconsistency
 from sim.scenario.costs import Costs
 from sim.scenario.designs import Sweep, Uncertainty
@@ -79,7 +80,7 @@ class KitchenGroup(Section):
     @classmethod
     def _distinct_days(cls, days: list[Weekday]) -> list[Weekday]:
         if len(set(days)) != len(days):
-            raise ValueError(f"lists a day twice: {days}")
+            raise ValueError(_("lists a day twice: {days}").format(days=days))
         return days
 
 
@@ -210,7 +211,11 @@ class Scenario(Section):
     @classmethod
     def _in_calendar(cls, day: dt.date | None) -> dt.date | None:
         if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
-            raise ValueError(f"must fall in the years {YEARS[0]} to {YEARS[1]}, got {day}")
+            raise ValueError(
+                _("must fall in the years {first} to {last}, got {day}").format(
+                    first=YEARS[0], last=YEARS[1], day=day
+                )
+            )
         return day
 
     @field_validator("name")
@@ -218,7 +223,7 @@ class Scenario(Section):
     def _printable(cls, name: str) -> str:
         # The name titles every table printed to a terminal: no escapes may ride along.
         if not name.isprintable():
-            raise ValueError("must be printable text (no control characters or escapes)")
+            raise ValueError(_("must be printable text (no control characters or escapes)"))
         return name
 
     @model_validator(mode="after")

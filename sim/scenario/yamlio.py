@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from sim.i18n import _, number
 from sim.scenario.fields import Path
 from sim.scenario.limits import MAX_DEPTH, MAX_DIGITS, MAX_FILE_BYTES, MAX_VALUES
 from sim.scenario.messages import Lines, ScenarioError
@@ -92,13 +93,15 @@ def read_yaml(text: str, source: str) -> tuple[Any, Lines]:
             aliases; a key that is not a plain value; a duplicate key.
     """
     if len(text) > MAX_FILE_BYTES:
+        problem = _("{source}: {count} characters; a scenario may have at most {most}")
         raise ScenarioError(
-            [f"{source}: {len(text):,} characters; a scenario may have at most {MAX_FILE_BYTES:,}"]
+            [problem.format(source=source, count=number(len(text)), most=number(MAX_FILE_BYTES))]
         )
     try:
         return _read_yaml(text, source)
     except _TooBigError as exc:
-        raise ScenarioError([f"{source}:{exc.line}: too large to read: {exc.what}"]) from None
+        problem = _("{source}:{line}: too large to read: {what}")
+        raise ScenarioError([problem.format(source=source, line=exc.line, what=exc.what)]) from None
 
 
 def _scan(text: str) -> bool:
@@ -112,7 +115,8 @@ def _scan(text: str) -> bool:
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _TooBigError(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+                what = _("nested deeper than {depth} levels").format(depth=MAX_DEPTH)
+                raise _TooBigError(event.start_mark, what)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
@@ -136,20 +140,20 @@ def _read_yaml(text: str, source: str) -> tuple[Any, Lines]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "cannot be read"
-        raise ScenarioError([f"{source}:{line}: YAML syntax error: {what}"]) from None
+        what = exc.problem or exc.context or _("cannot be read")  # PyYAML's words: English
+        problem = _("{source}:{line}: YAML syntax error: {what}")
+        raise ScenarioError([problem.format(source=source, line=line, what=what)]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         what = (
-            f"character #x{exc.character:04x}"
+            _("character #x{code}").format(code=f"{exc.character:04x}")
             if isinstance(exc.character, int)
-            else f"character #x{ord(text[exc.position]):04x}"
+            else _("character #x{code}").format(code=f"{ord(text[exc.position]):04x}")
             if exc.position < len(text)
-            else "a character"
+            else _("a character")
         )
-        raise ScenarioError(
-            [f"{source}:{line}: YAML syntax error: {what} is not allowed"]
-        ) from None
+        problem = _("{source}:{line}: YAML syntax error: {what} is not allowed")
+        raise ScenarioError([problem.format(source=source, line=line, what=what)]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -167,13 +171,13 @@ def _check_and_index(
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise ScenarioError(
-                    [f"{source}:{line}: a key must be a plain name, not a list or mapping"]
-                )
+                problem = _("{source}:{line}: a key must be a plain name, not a list or mapping")
+                raise ScenarioError([problem.format(source=source, line=line)])
             key = key_node.value
             if key in first_line:
+                problem = _("{source}:{line}: duplicate key {key} (first at line {first})")
                 raise ScenarioError(
-                    [f"{source}:{line}: duplicate key {key!r} (first at line {first_line[key]})"]
+                    [problem.format(source=source, line=line, key=repr(key), first=first_line[key])]
                 )
             first_line[key] = line
             lines[(*path, key)] = line
@@ -202,15 +206,15 @@ def _count_values(root: yaml.Node) -> None:
             stack.append((node, True))
             for child in children:
                 if counts.get(id(child)) == -1:
-                    raise _TooBigError(child.start_mark, "an alias refers to a value that holds it")
+                    what = _("an alias refers to a value that holds it")
+                    raise _TooBigError(child.start_mark, what)
                 if id(child) not in counts:
                     stack.append((child, False))
             continue
         counts[id(node)] = 1 + sum(counts[id(c)] for c in children)
         if counts[id(node)] > MAX_VALUES:
-            raise _TooBigError(
-                node.start_mark, f"more than {MAX_VALUES:,} values, counting aliases where used"
-            )
+            what = _("more than {most} values, counting aliases where used")
+            raise _TooBigError(node.start_mark, what.format(most=number(MAX_VALUES)))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
