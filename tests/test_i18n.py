@@ -100,6 +100,7 @@ def test_run_and_report_speak_indonesian(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="id">' in page
     assert "Sanggupkah dapur-dapur memenuhi kuota?" in page
+    assert "Dua puluh dapur rumahan di Balikpapan" in page  # the scenario's own words in id
     assert "Rp 2.000.000.000" in page
     english = cli(*args)
     assert "replications" in english.stdout

@@ -59,6 +59,11 @@ def test_the_issue_example_message_is_reproduced_exactly():
 
 BAD = [
     (
+        "name: example",
+        "x.yaml:2: description: unknown language 'fr' (expected one of: en, id)",
+        "name: example\ndescription: {fr: bonjour}",
+    ),
+    (
         "horizon_days: 28",
         "x.yaml:2: horizonn_days: unknown key 'horizonn_days' (did you mean 'horizon_days'?",
         "horizonn_days: 28",

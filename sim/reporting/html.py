@@ -154,7 +154,7 @@ def _page(
     name = html.escape(str(document["scenario"]))
     about = [] if scenario is None else describe(scenario)
     if scenario is not None and scenario.description:
-        about.insert(0, scenario.description)
+        about.insert(0, scenario.description_in(current()))
     provenance = [
         (_("scenario"), document["scenario"]),
         (_("scenario file"), document.get("scenario_file") or "-"),

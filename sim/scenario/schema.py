@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sim.i18n import _
+from sim.i18n import LANGUAGES, _
 from sim.scenario.consistency import first_inconsistency
 from sim.scenario.costs import Costs
 from sim.scenario.designs import Sweep, Uncertainty
@@ -166,11 +166,18 @@ class Buyer(Section):
         return range(first, horizon_days + 1, self.every_days)
 
 
+Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
+
+
 class Scenario(Section):
     """A whole scenario file: who makes what, where it is pooled, who buys it and when."""
 
     name: str = Field(min_length=1, max_length=MAX_NAME)
-    description: str = Field(default="", max_length=MAX_DESCRIPTION)
+    description: Description | dict[str, Description] = Field(
+        default="",
+        description="What the scenario is about, in words; a mapping (en:, id:) gives it in "
+        "each language umkm-sim speaks.",
+    )
     horizon_days: int = Field(
         ge=1, le=MAX_HORIZON_DAYS, description="The run covers times 0..horizon_days."
     )
@@ -218,6 +225,24 @@ class Scenario(Section):
             )
         return day
 
+    @field_validator("description", mode="before")
+    @classmethod
+    def _text_in_each_language(cls, value: Any) -> Any:
+        """Text, or a mapping of languages umkm-sim speaks to text."""
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in LANGUAGES]
+            if unknown:
+                raise ValueError(
+                    _("unknown language {key} (expected one of: {languages})").format(
+                        key=repr(unknown[0])[:40], languages=", ".join(LANGUAGES)
+                    )
+                )
+            if value and all(isinstance(v, str) for v in value.values()):
+                return value
+        elif isinstance(value, str):
+            return value
+        raise ValueError(_("must be text, or a mapping of languages to text (en: ..., id: ...)"))
+
     @field_validator("name")
     @classmethod
     def _printable(cls, name: str) -> str:
@@ -242,6 +267,13 @@ class Scenario(Section):
     def __hash__(self) -> int:
         """Hash content only, consistently with ``__eq__``."""
         return hash(to_hashable(self.model_dump()))
+
+    def description_in(self, language: str) -> str:
+        """The description in ``language``; else in English; else in the language it has."""
+        if isinstance(self.description, str):
+            return self.description
+        said = self.description
+        return said.get(language) or said.get("en") or next(iter(said.values()), "")
 
     def digest(self) -> str:
         """Return a SHA-256 of what is simulated: two scenarios with one digest run alike.
