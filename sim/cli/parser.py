@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.cli import commands, flags
+from sim.cli import commands, flags, tools
+from sim.cli.experiment_options import experiment_options
 from sim.experiments.cheapest import CANDIDATES
-from sim.experiments.executors import ENGINES
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.gsa import METHODS as GSA_METHODS
 from sim.experiments.robustness import DEFAULT_TARGET
@@ -33,16 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     command = partial(_command, subparsers)
 
     run_cmd = command("run", commands.run, "run a scenario and summarise quota misses")
-    _experiment_options(run_cmd, precision=True)
+    experiment_options(run_cmd, precision=True)
 
     compare_cmd = command(
         "compare", commands.compare, "compare the scenario's policies with the baseline"
     )
-    _experiment_options(compare_cmd, precision=True)
+    experiment_options(compare_cmd, precision=True)
     _select_options(compare_cmd)
 
     sweep_cmd = command("sweep", commands.sweep, "run a grid or sample of lever values")
-    _experiment_options(sweep_cmd, precision=True)
+    experiment_options(sweep_cmd, precision=True)
     sweep_cmd.add_argument(
         "--sweep",
         dest="levers",
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     target_cmd = command(
         "target", commands.target, "find the lever value that meets a risk target (bisection)"
     )
-    _experiment_options(target_cmd, precision=True)
+    experiment_options(target_cmd, precision=True)
     target_cmd.add_argument(
         "--lever", required=True, metavar="PATH", help="dotted path to a number"
     )
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cheap_cmd = command(
         "cheapest", commands.cheapest, "the least costly policy that meets a target, surely"
     )
-    _experiment_options(cheap_cmd, precision=False)
+    experiment_options(cheap_cmd, precision=False)
     cheap_cmd.add_argument(
         "--where",
         default="quota_miss_rate<=0.05",
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens_cmd = command(
         "sensitivity", commands.sensitivity, "move each lever up and down: what matters most"
     )
-    _experiment_options(sens_cmd, precision=False)
+    experiment_options(sens_cmd, precision=False)
     sens_cmd.add_argument(
         "--lever",
         dest="levers",
@@ -134,25 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     _gsa_options(command("gsa", commands.gsa, "global sensitivity to the uncertainties (SALib)"))
 
-    fit_cmd = command("fit", commands.fit, "fit kitchens' inputs to a cooperative's records")
+    fit_cmd = command("fit", tools.fit, "fit kitchens' inputs to a cooperative's records")
     _fit_options(fit_cmd)
 
-    _app_options(command("app", commands.app, "serve the what-if web app on this computer"))
+    _app_options(command("app", tools.app, "serve the what-if web app on this computer"))
 
-    report_cmd = command("report", commands.report, "turn an output folder into report.html")
+    report_cmd = command("report", tools.report, "turn an output folder into report.html")
     report_cmd.add_argument(
         "folder", metavar="DIR", type=Path, help="a run's or experiment's --out"
     )
 
-    check_cmd = command("check", commands.check, "validate scenario files")
+    check_cmd = command("check", tools.check, "validate scenario files")
     check_cmd.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario YAML files")
 
-    command("schema", commands.schema, "print the scenario JSON Schema")
+    command("schema", tools.schema, "print the scenario JSON Schema")
     return parser
 
 
 def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
-    _experiment_options(explore_cmd, precision=False)
+    experiment_options(explore_cmd, precision=False)
     explore_cmd.add_argument(
         "--futures", type=flags.positive, default=100, metavar="N", help="futures to draw (100)"
     )
@@ -184,7 +184,7 @@ def _command(
 
 
 def _gsa_options(gsa_cmd: argparse.ArgumentParser) -> None:
-    _experiment_options(gsa_cmd, precision=False)
+    experiment_options(gsa_cmd, precision=False)
     gsa_cmd.add_argument("--method", choices=GSA_METHODS, default="sobol", help="(sobol)")
     gsa_cmd.add_argument(
         "--n",
@@ -277,75 +277,3 @@ def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:
         "--cart", action="store_true", help="also print a classification tree's rules (CART)"
     )
     discover_cmd.add_argument("--json", action="store_true", help="print the result as JSON")
-
-
-def _experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> None:
-    cmd.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
-    cmd.add_argument(
-        "--replications",
-        type=flags.replications,
-        metavar="N",
-        help="per variant (with --precision: to start with); default: the scenario's",
-    )
-    cmd.add_argument("--seed", type=flags.seed, metavar="S", help="default: the scenario's")
-    cmd.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path, list items by name "
-        "(e.g. kitchens.peyek-makers.count=12); repeatable",
-    )
-    cmd.add_argument(
-        "--workers",
-        type=flags.workers,
-        metavar="N",
-        help="local worker processes (default: all cores)",
-    )
-    cmd.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' to "
-        "start one here (needs pip install 'umkm-sim[dask]')",
-    )
-    cmd.add_argument("--out", metavar="DIR", type=Path, help="write result files into DIR")
-    folder = cmd.add_mutually_exclusive_group()
-    folder.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
-    folder.add_argument(
-        "--resume", action="store_true", help="finish an interrupted run in DIR, reusing its runs"
-    )
-    cmd.add_argument("--json", action="store_true", help="print the result as JSON")
-    cmd.add_argument(
-        "--report", action="store_true", help="also write DIR/report.html (needs --out)"
-    )
-    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
-    cmd.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default="batched",
-        help="batched (default): replications side by side in numpy; reference: one at a "
-        "time, the oracle it is tested against. The results are equal",
-    )
-    cmd.add_argument(
-        "--batch-size",
-        type=flags.replications,
-        metavar="N",
-        help="replications the batched engine simulates side by side (default: as many as "
-        "fit 256 MiB); it never changes a result",
-    )
-    if precision:
-        cmd.add_argument(
-            "--precision",
-            type=flags.positive_float,
-            metavar="H",
-            help="add replications until the 95%% CI half-width of the quota miss rate (for "
-            "target: of its metric, at each value) is <= H",
-        )
-        cmd.add_argument(
-            "--max-replications",
-            type=flags.max_replications,
-            default=5000,
-            metavar="N",
-            help="cap for --precision (default: 5000)",
-        )
