@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sim.cli.language import speak_as_asked
 from sim.cli.parser import build_parser
 from sim.cli.session import EXIT_BAD_INPUT, UsageError
 from sim.i18n import set_language
@@ -25,7 +26,9 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    speak_as_asked(arguments)  # the help and usage errors are written while parsing
+    args = build_parser().parse_args(arguments)
     set_language(getattr(args, "lang", None))
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
     from sim.app import MissingAppError  # noqa: PLC0415
