@@ -14,11 +14,14 @@ from collections.abc import Iterator
 
 import pytest
 from test_i18n import catalogue
+from test_progress import Terminal
 
 from sim import i18n
-from sim.cli import commands, tools
+from sim.cli import commands, main, tools
 from sim.cli.descriptions import description
 from sim.cli.language import _argparse_words
+from sim.experiments.progress import Progress
+from sim.experiments.runner import Interrupted
 from sim.i18n import speaking
 
 from conftest import ROOT, cli
@@ -42,6 +45,22 @@ def refused(done, *words: str) -> None:
     assert "Traceback" not in done.stderr
     for word in words:
         assert word in done.stderr, (word, done.stderr)
+
+
+def test_a_usage_error_is_indonesian_and_keeps_the_flags():
+    """--resume without --out: said in Indonesian, the flag names as typed."""
+    done = cli("run", SCENARIO, "--resume", "--lang", "id")
+    refused(done, "--resume memerlukan --out DIR", "simulasi yang terhenti")
+    assert done.stderr.count("\n") == 1
+
+
+def test_an_existing_output_folder_is_refused_in_indonesian(tmp_path):
+    """The folder exists and neither --resume nor --overwrite was given."""
+    out = tmp_path / "existing"
+    out.mkdir()
+    done = cli("run", SCENARIO, "--out", out, "--lang", "id")
+    refused(done, f"{out} sudah ada", "pakai --resume", "--overwrite untuk mulai dari awal")
+    assert list(out.iterdir()) == []
 
 
 def test_argparse_says_its_own_errors_in_indonesian():
@@ -94,6 +113,44 @@ def test_an_unknown_language_is_one_clear_line():
     assert indonesian.stderr.splitlines()[-1].startswith("umkm-sim run: kesalahan: ")
     english = cli("run", SCENARIO, "--lang", "xx", env=ENGLISH)
     refused(english, "argument --lang: invalid choice: 'xx' (choose from 'en', 'id')")
+
+
+def test_set_language_refuses_an_unknown_one_in_the_current_language():
+    """The library's own check says the same, in the language spoken."""
+    with pytest.raises(ValueError, match=r"^--lang: one of en, id, got 'xx'$"):
+        i18n.set_language("xx")
+    with speaking("id"), pytest.raises(ValueError, match=r"^--lang: salah satu dari en, id"):
+        i18n.set_language("xx")
+
+
+def test_an_interrupted_experiment_says_so_in_indonesian(tmp_path, monkeypatch, capsys):
+    """What finished, what did not, and where it is kept for --resume."""
+
+    def interrupted(args):  # noqa: ARG001 (the handler's signature)
+        raise Interrupted("interrupted", 3, 5)
+
+    monkeypatch.setattr(commands, "run", interrupted)
+    status = main(["run", str(SCENARIO), "--out", str(tmp_path / "out"), "--lang", "id"])
+    assert status == 130
+    said = capsys.readouterr().err
+    assert said.startswith("dihentikan: 3 simulasi selesai, 5 belum; semuanya tersimpan di ")
+    assert "runs.sqlite: jalankan perintah yang sama dengan --resume" in said
+
+
+def test_the_progress_bar_speaks_indonesian():
+    """Runs done, runs per second and time left; numbers the Indonesian way."""
+    stream = Terminal()
+    with speaking("id"):
+        bar = Progress(stream=stream)
+        bar.expect(4000)
+        bar.advance(1000)
+        bar._drawn = 0  # noqa: SLF001 (allow an immediate redraw)
+        bar.advance(1000)
+        bar.close()
+    text = stream.getvalue()
+    assert "2000/4000 simulasi" in text
+    assert "simulasi/detik" in text
+    assert "sisa " in text
 
 
 def test_each_description_says_in_english_what_its_command_docstring_says():

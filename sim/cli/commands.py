@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from sim.cli.session import UsageError, finish, session, with_precision
+from sim.i18n import _
 from sim.scenario.loading import load_scenario
 from sim.scenario.overrides import parse_assignment
 from sim.scenario.schema import Scenario
@@ -39,7 +40,9 @@ def compare(args: argparse.Namespace) -> int:
 
     scenario = _load(args)
     if not scenario.policies:
-        raise UsageError(f"{args.scenario}: no policies: section to compare")
+        raise UsageError(
+            _("{scenario}: no policies: section to compare").format(scenario=args.scenario)
+        )
     policy_variants(scenario)  # every policy must be valid before anything runs
     if args.select is not None:
         return _select(args, scenario)
@@ -128,7 +131,7 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> int:
         "alpha": args.alpha,
     }
     if args.precision is not None:
-        raise UsageError("--precision: not with --select, which decides its own replications")
+        raise UsageError(_("--precision: not with --select, which decides its own replications"))
     check_settings(scenario, **settings)  # said before the folder is made or anything runs
     with session(args, scenario) as execution:
         chosen = select(scenario, **settings, max_replications=args.max_replications, **execution)
@@ -215,7 +218,7 @@ def discover(args: argparse.Namespace) -> int:
     from sim.reporting.writers import write_files  # noqa: PLC0415
 
     if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: no such folder")
+        raise UsageError(_("{folder}: no such folder").format(folder=args.folder))
     where = Criterion.parse(args.where, args.buyer)
     futures, failed = failures_in(args.folder, where, args.policy)
     found = find_box(futures, failed, where, args.policy, box=args.box, threshold=args.threshold)
@@ -226,15 +229,15 @@ def discover(args: argparse.Namespace) -> int:
         return 0
     shown = found.trajectory[["coverage", "density", "mass", "res_dim"]]
     print(found.describe())
-    print("\nPRIM's peeling trajectory (pick another box with --box):")
+    print("\n" + _("PRIM's peeling trajectory (pick another box with --box):"))
     print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
     if args.cart:
-        print("\nCART, the alternative view (weights: futures [acceptable, failing]):")
+        print("\n" + _("CART, the alternative view (weights: futures [acceptable, failing]):"))
         print(cart_rules(futures, failed))
     if found.stability.empty:
-        print("\nToo few futures to resample the box for its stability.")
+        print("\n" + _("Too few futures to resample the box for its stability."))
     else:
-        print("\nResampling stability of the box (% of resampled runs that restrict each):")
+        print("\n" + _("Resampling stability of the box (% of resampled runs that restrict each):"))
         print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
     return 0
 
@@ -265,14 +268,20 @@ def _parse_lever(text: str) -> tuple[str, Any]:
     """Read ``--sweep PATH=V1,V2`` (values), ``PATH=LOW..HIGH/STEP`` or ``PATH=LOW..HIGH``."""
     path, sep, spec = text.partition("=")
     if not sep or not path or not spec:
-        raise UsageError(f"--sweep {text}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]")
+        raise UsageError(
+            _("--sweep {lever}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]").format(
+                lever=text
+            )
+        )
     if ".." in spec:
-        bounds, _, step = spec.partition("/")
-        low, _, high = bounds.partition("..")
+        bounds, __, step = spec.partition("/")
+        low, __, high = bounds.partition("..")
         try:
             numbers = [_number(v) for v in (low, high, *([step] if step else []))]
         except ValueError:
-            raise UsageError(f"--sweep {text}: LOW, HIGH and STEP must be numbers") from None
+            raise UsageError(
+                _("--sweep {lever}: LOW, HIGH and STEP must be numbers").format(lever=text)
+            ) from None
         return path, dict(zip(("low", "high", "step"), numbers, strict=False))
     return path, [parse_assignment(f"v={v}")[1] for v in spec.split(",")]
 

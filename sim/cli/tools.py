@@ -33,7 +33,7 @@ def fit(args: argparse.Namespace) -> int:
     from sim.reporting.writers import write_files  # noqa: PLC0415
 
     if args.records is None and args.transit is None:
-        raise UsageError("fit: give RECORDS.csv, or --transit SHIPMENTS.csv, or both")
+        raise UsageError(_("fit: give RECORDS.csv, or --transit SHIPMENTS.csv, or both"))
     found: list[Any] = []
     texts, documents = [], []
     if args.records is not None:
@@ -91,7 +91,7 @@ def report(args: argparse.Namespace) -> int:
     from sim.reporting.html import write_report  # noqa: PLC0415
 
     if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: no such folder")
+        raise UsageError(_("{folder}: no such folder").format(folder=args.folder))
     print(_("wrote {path}").format(path=write_report(args.folder)))
     return 0
 
@@ -106,7 +106,7 @@ def check(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             failed = True
         else:
-            print(f"{path}: ok ({_describe(scenario)})")
+            print(_("{path}: ok ({scenario})").format(path=path, scenario=_describe(scenario)))
     return EXIT_BAD_INPUT if failed else 0
 
 
@@ -117,9 +117,15 @@ def schema(args: argparse.Namespace) -> int:  # noqa: ARG001
 
 
 def _describe(s: Scenario) -> str:
-    kitchens = sum(g.count for g in s.kitchens)
-    extra = f", {len(s.policies)} policies" if s.policies else ""
-    return (
-        f"{s.name!r}: {len(s.products)} products, {kitchens} kitchens in {len(s.kitchens)} "
-        f"groups, {len(s.buyers)} buyers, {s.horizon_days} days{extra}"
+    said = _(
+        "{name}: {products} products, {kitchens} kitchens in {groups} groups, {buyers} buyers, "
+        "{days} days"
+    ).format(
+        name=repr(s.name),
+        products=len(s.products),
+        kitchens=sum(g.count for g in s.kitchens),
+        groups=len(s.kitchens),
+        buyers=len(s.buyers),
+        days=s.horizon_days,
     )
+    return said + (_(", {n} policies").format(n=len(s.policies)) if s.policies else "")
