@@ -53,7 +53,11 @@ def set_language(language: str | None) -> str:
     """
     chosen = default_language() if language is None else language
     if chosen not in LANGUAGES:
-        raise ValueError(f"--lang: one of {', '.join(LANGUAGES)}, got {chosen!r}")
+        raise ValueError(
+            _("{flag}: one of {choices}, got {value}").format(
+                flag="--lang", choices=", ".join(LANGUAGES), value=repr(chosen)
+            )
+        )
     _current.set(chosen)
     return chosen
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,13 +37,20 @@ def scenario(overrides: dict[str, Any] | None = None, **top: Any) -> sim.Scenari
     return sim.derive(sim.Scenario.model_validate(data), overrides or {})
 
 
-def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m sim ARGS`` as a user would; return the finished process."""
+def cli(
+    *args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m sim ARGS`` as a user would; return the finished process.
+
+    ``env``: variables to set (or, given as ``""``, to remove) in the process's environment.
+    """
+    environment = {k: v for k, v in (os.environ | (env or {})).items() if v != ""}
     return subprocess.run(
         [sys.executable, "-m", "sim", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=environment,
         check=False,
         timeout=300,
     )

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sim.i18n import _
+
 PAGE = Path(__file__).resolve().parent / "page.py"
 INSTALL = "pip install 'umkm-sim[app]'"
 
@@ -21,7 +23,7 @@ class MissingAppError(ImportError):
 
     def __init__(self) -> None:
         """Say how to install it."""
-        super().__init__(f"the app needs Streamlit: {INSTALL}")
+        super().__init__(_("the app needs Streamlit: {install}").format(install=INSTALL))
 
 
 def command(scenario: str | Path | None = None, port: int | None = None) -> list[str]:
@@ -56,7 +58,10 @@ def serve(scenario: str | Path | None = None, port: int | None = None) -> int:
     """Serve the app until interrupted; return the server's exit status."""
     args = command(scenario, port)
     address = next(a for a in args if a.startswith("--server.port=")).split("=")[1]
-    print(f"umkm-sim app: http://127.0.0.1:{address}  (Ctrl-C to stop)", flush=True)
+    print(
+        _("umkm-sim app: {url}  (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{address}"),
+        flush=True,
+    )
     try:
         return subprocess.call(args)  # noqa: S603 (our own interpreter and flags)
     except KeyboardInterrupt:

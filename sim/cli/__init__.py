@@ -12,9 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sim.cli.language import speak_as_asked
 from sim.cli.parser import build_parser
 from sim.cli.session import EXIT_BAD_INPUT, UsageError
-from sim.i18n import set_language
+from sim.i18n import _, set_language
 from sim.reporting.folders import STORE_NAME, OutputError
 from sim.scenario.messages import ScenarioError
 
@@ -25,7 +26,9 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    speak_as_asked(arguments)  # the help and usage errors are written while parsing
+    args = build_parser().parse_args(arguments)
     set_language(getattr(args, "lang", None))
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
     from sim.app import MissingAppError  # noqa: PLC0415
@@ -53,14 +56,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Interrupted as exc:
         where = getattr(args, "out", None)
         saved = (
-            f"they are saved in {where / STORE_NAME}: run the same command with --resume to finish"
+            _("they are saved in {store}: run the same command with --resume to finish").format(
+                store=where / STORE_NAME
+            )
             if where
-            else "nothing was saved (use --out DIR to keep finished runs)"
+            else _("nothing was saved (use --out DIR to keep finished runs)")
         )
         print(f"{exc}; {saved}", file=sys.stderr)
         return EXIT_INTERRUPTED if exc.reason == "interrupted" else 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (umkm-sim ... | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,19 +1,19 @@
-"""The ``umkm-sim`` commands: each reads its flags, runs, prints, and writes its files."""
+"""The ``umkm-sim`` experiment commands: each reads its flags, runs, prints, writes its files.
+
+The commands that run no experiment (fit, app, report, check, schema) are in ``tools``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from sim.cli.session import EXIT_BAD_INPUT, UsageError, finish, session, with_precision
+from sim.cli.session import UsageError, finish, session, with_precision
 from sim.i18n import _
-from sim.reporting.folders import complete, prepare, restore
 from sim.scenario.loading import load_scenario
-from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import parse_assignment
-from sim.scenario.schema import Scenario, scenario_json_schema
+from sim.scenario.schema import Scenario
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +40,9 @@ def compare(args: argparse.Namespace) -> int:
 
     scenario = _load(args)
     if not scenario.policies:
-        raise UsageError(f"{args.scenario}: no policies: section to compare")
+        raise UsageError(
+            _("{scenario}: no policies: section to compare").format(scenario=args.scenario)
+        )
     policy_variants(scenario)  # every policy must be valid before anything runs
     if args.select is not None:
         return _select(args, scenario)
@@ -129,7 +131,7 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> int:
         "alpha": args.alpha,
     }
     if args.precision is not None:
-        raise UsageError("--precision: not with --select, which decides its own replications")
+        raise UsageError(_("--precision: not with --select, which decides its own replications"))
     check_settings(scenario, **settings)  # said before the folder is made or anything runs
     with session(args, scenario) as execution:
         chosen = select(scenario, **settings, max_replications=args.max_replications, **execution)
@@ -216,7 +218,7 @@ def discover(args: argparse.Namespace) -> int:
     from sim.reporting.writers import write_files  # noqa: PLC0415
 
     if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: no such folder")
+        raise UsageError(_("{folder}: no such folder").format(folder=args.folder))
     where = Criterion.parse(args.where, args.buyer)
     futures, failed = failures_in(args.folder, where, args.policy)
     found = find_box(futures, failed, where, args.policy, box=args.box, threshold=args.threshold)
@@ -227,15 +229,15 @@ def discover(args: argparse.Namespace) -> int:
         return 0
     shown = found.trajectory[["coverage", "density", "mass", "res_dim"]]
     print(found.describe())
-    print("\nPRIM's peeling trajectory (pick another box with --box):")
+    print("\n" + _("PRIM's peeling trajectory (pick another box with --box):"))
     print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
     if args.cart:
-        print("\nCART, the alternative view (weights: futures [acceptable, failing]):")
+        print("\n" + _("CART, the alternative view (weights: futures [acceptable, failing]):"))
         print(cart_rules(futures, failed))
     if found.stability.empty:
-        print("\nToo few futures to resample the box for its stability.")
+        print("\n" + _("Too few futures to resample the box for its stability."))
     else:
-        print("\nResampling stability of the box (% of resampled runs that restrict each):")
+        print("\n" + _("Resampling stability of the box (% of resampled runs that restrict each):"))
         print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
     return 0
 
@@ -257,107 +259,6 @@ def gsa(args: argparse.Namespace) -> int:
     return 0
 
 
-def fit(args: argparse.Namespace) -> int:
-    """Fit a kitchen group's inputs (daily output, absences, working days, months) to records.
-
-    Prints what was found with confidence intervals, and a YAML fragment to paste into a
-    scenario; --transit fits a buyer's transit_days to shipment dates; --out writes the
-    fragment, the candidates' table and figures.
-    """
-    from sim.inputs import Columns, fit_records, fit_transits, read_deliveries, read_transits  # noqa: PLC0415
-    from sim.inputs.fragment import (  # noqa: PLC0415
-        as_dict,
-        candidates_text,
-        describe,
-        fragment,
-        transit_fragment,
-    )
-    from sim.reporting.writers import write_files  # noqa: PLC0415
-
-    if args.records is None and args.transit is None:
-        raise UsageError("fit: give RECORDS.csv, or --transit SHIPMENTS.csv, or both")
-    found: list[Any] = []
-    texts, documents = [], []
-    if args.records is not None:
-        columns = Columns(
-            args.kitchen_column, args.date_column, args.packs_column, args.product_column
-        )
-        deliveries = read_deliveries(args.records, columns, args.product)
-        fitted = fit_records(deliveries, args.records, args.product)
-        found.append(fitted)
-        texts += [describe(fitted), "", fragment(fitted)]
-        documents.append(as_dict(fitted))
-    if args.transit is not None:
-        days = read_transits(args.transit, args.departure_column, args.arrival_column)
-        transit = fit_transits(days, str(args.transit))
-        found.append(transit)
-        texts += [
-            candidates_text(transit.fit),
-            "",
-            transit_fragment(str(args.transit), transit.fit),
-        ]
-        documents.append(
-            {
-                "kind": "transit",
-                "chosen": transit.fit.chosen.spec(),
-                "candidates": transit.fit.table().to_dict("records"),
-            }
-        )
-    print(json.dumps(documents, indent=2, default=str) if args.json else "\n".join(texts))
-    if args.out is not None:
-        out = prepare(args.out, overwrite=args.overwrite)
-        try:
-            for result in found:
-                write_files(result, out)
-        except Exception:
-            restore(out)
-            raise
-        complete(out)
-    return 0
-
-
-def app(args: argparse.Namespace) -> int:
-    """Serve the what-if web app on 127.0.0.1 (only this computer can reach it), until Ctrl-C.
-
-    Opens SCENARIO; in the browser a person moves the levers, runs, reads the answers and
-    downloads the variant and the report, in English or Bahasa Indonesia.
-    """
-    from sim.app import serve  # noqa: PLC0415
-
-    load_scenario(args.scenario)  # a bad scenario is said here, with file and line
-    return serve(args.scenario, args.port)
-
-
-def report(args: argparse.Namespace) -> int:
-    """Write a self-contained report.html into an output folder (images embedded)."""
-    from sim.reporting.html import write_report  # noqa: PLC0415
-
-    if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: no such folder")
-    print(_("wrote {path}").format(path=write_report(args.folder)))
-    return 0
-
-
-def check(args: argparse.Namespace) -> int:
-    """Validate scenario files without running them; report every problem found."""
-    failed = False
-    for path in args.scenarios:
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            print(exc, file=sys.stderr)
-            failed = True
-        else:
-            print(f"{path}: ok ({_describe(scenario)})")
-    return EXIT_BAD_INPUT if failed else 0
-
-
-def schema(args: argparse.Namespace) -> int:  # noqa: ARG001
-    """Print the JSON Schema of scenario files (point an editor's YAML support at it)."""
-    print(json.dumps(scenario_json_schema(), indent=2))
-    return 0
-
-
 def _load(args: argparse.Namespace) -> Scenario:
     overrides: dict[str, Any] = dict(parse_assignment(a) for a in args.overrides)
     return load_scenario(args.scenario, overrides)
@@ -367,14 +268,20 @@ def _parse_lever(text: str) -> tuple[str, Any]:
     """Read ``--sweep PATH=V1,V2`` (values), ``PATH=LOW..HIGH/STEP`` or ``PATH=LOW..HIGH``."""
     path, sep, spec = text.partition("=")
     if not sep or not path or not spec:
-        raise UsageError(f"--sweep {text}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]")
+        raise UsageError(
+            _("--sweep {lever}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]").format(
+                lever=text
+            )
+        )
     if ".." in spec:
-        bounds, _, step = spec.partition("/")
-        low, _, high = bounds.partition("..")
+        bounds, __, step = spec.partition("/")
+        low, __, high = bounds.partition("..")
         try:
             numbers = [_number(v) for v in (low, high, *([step] if step else []))]
         except ValueError:
-            raise UsageError(f"--sweep {text}: LOW, HIGH and STEP must be numbers") from None
+            raise UsageError(
+                _("--sweep {lever}: LOW, HIGH and STEP must be numbers").format(lever=text)
+            ) from None
         return path, dict(zip(("low", "high", "step"), numbers, strict=False))
     return path, [parse_assignment(f"v={v}")[1] for v in spec.split(",")]
 
@@ -382,12 +289,3 @@ def _parse_lever(text: str) -> tuple[str, Any]:
 def _number(text: str) -> int | float:
     value = float(text)
     return int(value) if value.is_integer() and "." not in text else value
-
-
-def _describe(s: Scenario) -> str:
-    kitchens = sum(g.count for g in s.kitchens)
-    extra = f", {len(s.policies)} policies" if s.policies else ""
-    return (
-        f"{s.name!r}: {len(s.products)} products, {kitchens} kitchens in {len(s.kitchens)} "
-        f"groups, {len(s.buyers)} buyers, {s.horizon_days} days{extra}"
-    )

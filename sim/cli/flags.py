@@ -10,6 +10,7 @@ import argparse
 import math
 
 from sim.experiments.executors import available_cores
+from sim.i18n import _, number
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
 
@@ -18,7 +19,7 @@ def positive(text: str) -> int:
     """A whole number of at least 1."""
     value = integer(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+        raise argparse.ArgumentTypeError(_("must be >= 1, got {value}").format(value=value))
     return value
 
 
@@ -27,7 +28,11 @@ def workers(text: str) -> int:
     value = positive(text)
     cores = available_cores()
     if value > cores:
-        raise argparse.ArgumentTypeError(f"at most {cores} (this machine's cores), got {value}")
+        raise argparse.ArgumentTypeError(
+            _("at most {cores} (this machine's cores), got {value}").format(
+                cores=cores, value=value
+            )
+        )
     return value
 
 
@@ -35,7 +40,9 @@ def seed(text: str) -> int:
     """A seed: a whole number from 0 to 2**63 - 1."""
     value = non_negative(text)
     if value > MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be <= {MAX_SEED} (2**63 - 1), got {value}")
+        raise argparse.ArgumentTypeError(
+            _("must be <= {limit} (2**63 - 1), got {value}").format(limit=MAX_SEED, value=value)
+        )
     return value
 
 
@@ -43,7 +50,11 @@ def replications(text: str) -> int:
     """Replications: at least 1, at most the limit."""
     value = positive(text)
     if value > MAX_REPLICATIONS:
-        raise argparse.ArgumentTypeError(f"must be <= {MAX_REPLICATIONS:,}, got {value:,}")
+        raise argparse.ArgumentTypeError(
+            _("must be <= {limit}, got {value}").format(
+                limit=number(MAX_REPLICATIONS), value=number(value)
+            )
+        )
     return value
 
 
@@ -51,7 +62,9 @@ def max_replications(text: str) -> int:
     """A cap on replications: at least 2 (an interval needs two values)."""
     value = replications(text)
     if value < 2:  # noqa: PLR2004 (a CI needs two)
-        raise argparse.ArgumentTypeError(f"must be >= 2 (a CI needs two replications), got {value}")
+        raise argparse.ArgumentTypeError(
+            _("must be >= 2 (a CI needs two replications), got {value}").format(value=value)
+        )
     return value
 
 
@@ -59,7 +72,7 @@ def non_negative(text: str) -> int:
     """A whole number of at least 0."""
     value = integer(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+        raise argparse.ArgumentTypeError(_("must be >= 0, got {value}").format(value=value))
     return value
 
 
@@ -68,9 +81,13 @@ def finite(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a number, got {value}").format(value=show(text))
+        ) from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {show(text)}")
+        raise argparse.ArgumentTypeError(
+            _("must be a finite number, got {value}").format(value=show(text))
+        )
     return value
 
 
@@ -79,9 +96,13 @@ def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {show(text)}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a number, got {value}").format(value=show(text))
+        ) from None
     if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be > 0 (and finite), got {show(text)}")
+        raise argparse.ArgumentTypeError(
+            _("must be > 0 (and finite), got {value}").format(value=show(text))
+        )
     return value
 
 
@@ -90,4 +111,6 @@ def integer(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {show(text)}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number, got {value}").format(value=show(text))
+        ) from None

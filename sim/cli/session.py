@@ -37,9 +37,9 @@ def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[Any]:
     from sim.results.precision import Precision  # noqa: PLC0415
 
     if args.out is None and args.resume:
-        raise UsageError("--resume needs --out DIR: the folder of the interrupted run")
+        raise UsageError(_("--resume needs --out DIR: the folder of the interrupted run"))
     if args.out is None and args.report:
-        raise UsageError("--report needs --out DIR: the report is written there")
+        raise UsageError(_("--report needs --out DIR: the report is written there"))
     with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
         store = None if args.out is None else _open_store(args, scenario)
         progress = Progress.for_terminal(quiet=args.quiet)

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import _
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import read_value
 
@@ -42,7 +43,7 @@ def bisect(
 
     answer.value, answer.neighbour = edge(None)
     optimistic, open_near = edge("optimistic")
-    pessimistic, _ = edge("pessimistic")
+    pessimistic, __ = edge("pessimistic")
     if optimistic is None:  # not even the CI's better end meets it: no answer, no interval
         return
     far = hi if smallest else lo
@@ -95,14 +96,22 @@ def search_range(
     _check_scope(scenario, goal)
     current = read_value(scenario, lever)
     if isinstance(current, bool) or not isinstance(current, int | float):
-        raise ScenarioError([f"--lever {lever}: must lead to a number, it is {current!r}"])
+        raise ScenarioError(
+            [
+                _("--lever {lever}: must lead to a number, it is {value}").format(
+                    lever=lever, value=repr(current)
+                )
+            ]
+        )
     integer = isinstance(current, int)
     lo = _bound(low, current / 4, integer)
     hi = _bound(high, current * 4, integer)
     if not lo < hi:
-        raise ScenarioError([f"--low/--high: need low < high, got low={lo}, high={hi}"])
+        raise ScenarioError(
+            [_("--low/--high: need low < high, got low={low}, high={high}").format(low=lo, high=hi)]
+        )
     if resolution is not None and resolution <= 0:
-        raise ScenarioError([f"--resolution: must be > 0, got {resolution}"])
+        raise ScenarioError([_("--resolution: must be > 0, got {value}").format(value=resolution)])
     return lo, hi, 1 if integer else (resolution or (hi - lo) / 1000), integer
 
 
@@ -110,13 +119,28 @@ def _check_scope(scenario: Scenario, goal: Goal) -> None:
     buyers = {b.name: b for b in scenario.buyers}
     if goal.buyer is not None and goal.buyer not in buyers:
         raise ScenarioError(
-            [f"--buyer: unknown buyer {goal.buyer!r} (buyers: {', '.join(buyers)})"]
+            [
+                _("--buyer: unknown buyer {buyer} (buyers: {buyers})").format(
+                    buyer=repr(goal.buyer), buyers=", ".join(buyers)
+                )
+            ]
         )
     bought = {p for b in buyers.values() for p in b.quota if goal.buyer in (None, b.name)}
     if goal.product is not None and goal.product not in bought:
-        who = f"buyer {goal.buyer!r}" if goal.buyer else "any buyer"
-        known = ", ".join(sorted(bought))
-        raise ScenarioError([f"--product: {who} does not buy {goal.product!r} (bought: {known})"])
+        said = (
+            _("--product: buyer {buyer} does not buy {product} (bought: {bought})")
+            if goal.buyer
+            else _("--product: any buyer does not buy {product} (bought: {bought})")
+        )
+        raise ScenarioError(
+            [
+                said.format(
+                    buyer=repr(goal.buyer),
+                    product=repr(goal.product),
+                    bought=", ".join(sorted(bought)),
+                )
+            ]
+        )
 
 
 def _bound(given: float | None, default: float, integer: bool) -> float:

@@ -167,7 +167,7 @@ def cheapest(
     n, seed = replications_and_seed(scenario, execution)
     variants = candidate_variants(scenario, criterion, confidence, candidates, seed)
     if n < 2:  # noqa: PLR2004
-        raise ScenarioError(["--replications: a confidence bound needs at least 2"])
+        raise ScenarioError([_("--replications: a confidence bound needs at least 2")])
     outcomes, _report = run_variants(variants, n, seed, execution)
     rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
     table = pd.DataFrame(rows).sort_values(["cost", "mean"], kind="stable", ignore_index=True)
@@ -189,17 +189,23 @@ def candidate_variants(
     """
     problems = []
     if scenario.costs is None:
-        problems.append("no costs: section: nothing to tell the candidates' costs apart")
+        problems.append(_("no costs: section: nothing to tell the candidates' costs apart"))
     if not 0.5 <= confidence < 1:  # noqa: PLR2004
-        problems.append(f"--confidence: between 0.5 and 1 (0.95), got {show(confidence)}")
+        problems.append(
+            _("--confidence: between 0.5 and 1 (0.95), got {value}").format(value=show(confidence))
+        )
     if criterion.op not in ("<=", ">="):
-        problems.append("--where: a bound to meet, KPI<=X or KPI>=X")
+        problems.append(_("--where: a bound to meet, KPI<=X or KPI>=X"))
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
-        problems.append(f"--buyer: no buyer named {show(criterion.buyer)}")
+        problems.append(_("--buyer: no buyer named {buyer}").format(buyer=show(criterion.buyer)))
     if candidates not in CANDIDATES:
-        problems.append(f"--candidates: one of {', '.join(CANDIDATES)}, got {show(candidates)}")
+        problems.append(
+            _("{flag}: one of {choices}, got {value}").format(
+                flag="--candidates", choices=", ".join(CANDIDATES), value=show(candidates)
+            )
+        )
     elif candidates == "sweep" and scenario.sweep is None:
-        problems.append("--candidates sweep: the scenario has no sweep: section")
+        problems.append(_("--candidates sweep: the scenario has no sweep: section"))
     if problems:
         raise ScenarioError(problems)
     if candidates == "sweep":

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from sim.engine.batched import batch_bytes, simulate_batch
 from sim.engine.replication import Replication, simulate
+from sim.i18n import _
 from sim.scenario.schema import Scenario
 
 ENGINES = ("batched", "reference")
@@ -155,7 +156,7 @@ class LocalProcesses(_Closing):
         }
         try:
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, __ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield pending.pop(future), future.result()
         finally:
@@ -209,7 +210,9 @@ class Dask(_Closing):
             except (ValueError, OSError, TimeoutError) as exc:
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
                 raise DaskUnavailableError(
-                    f"--dask {address[:80]}: cannot connect ({reason})"
+                    _("--dask {address}: cannot connect ({reason})").format(
+                        address=address[:80], reason=reason
+                    )
                 ) from None
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
 
@@ -273,7 +276,7 @@ class MissingDaskError(ImportError):
     def __init__(self) -> None:
         """Say how to install it."""
         super().__init__(
-            "Dask is not installed: pip install 'umkm-sim[dask]' (or use local workers)"
+            _("Dask is not installed: pip install 'umkm-sim[dask]' (or use local workers)")
         )
 
 

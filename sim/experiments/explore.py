@@ -32,7 +32,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import in_every_language
+from sim.i18n import _, in_every_language, number
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.tables import Results, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
@@ -54,11 +54,23 @@ def design_futures(scenario: Scenario, futures: int, sampler: str, seed: int) ->
     """
     uncertain = scenario.uncertainties
     if not uncertain:
-        raise ScenarioError(["no uncertainties: section to explore (see README, Exploring)"])
+        raise ScenarioError([_("no uncertainties: section to explore (see README, Exploring)")])
     if sampler not in SAMPLERS:
-        raise ScenarioError([f"--sampler: one of {', '.join(SAMPLERS)}, got {show(sampler)}"])
+        raise ScenarioError(
+            [
+                _("{flag}: one of {choices}, got {value}").format(
+                    flag="--sampler", choices=", ".join(SAMPLERS), value=show(sampler)
+                )
+            ]
+        )
     if not 1 <= futures <= MAX_DESIGN_POINTS:
-        raise ScenarioError([f"--futures: between 1 and {MAX_DESIGN_POINTS:,}, got {futures:,}"])
+        raise ScenarioError(
+            [
+                _("--futures: between 1 and {limit}, got {value}").format(
+                    limit=number(MAX_DESIGN_POINTS), value=number(futures)
+                )
+            ]
+        )
     from scipy.stats import qmc  # noqa: PLC0415 (slow to import; only designs need it)
 
     rng = stream(seed, 0, "explore/futures")
@@ -136,7 +148,9 @@ def explore(
     per_replication = pd.concat(frames.values(), ignore_index=True)
     per_replication["buyer"] = per_replication["buyer"].astype(str)
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
-        raise ScenarioError([f"--buyer: no buyer named {show(criterion.buyer)}"])
+        raise ScenarioError(
+            [_("--buyer: no buyer named {buyer}").format(buyer=show(criterion.buyer))]
+        )
     return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
 
 
@@ -209,7 +223,7 @@ class Exploration:
         """Return a KPI per policy, future and replication (policies in order)."""
         rows = self.per_replication[self.per_replication.buyer == buyer]
         if rows.empty:
-            raise ScenarioError([f"--buyer: no buyer named {show(buyer)}"])
+            raise ScenarioError([_("--buyer: no buyer named {buyer}").format(buyer=show(buyer))])
         cube = rows.pivot_table(index=["policy", "future"], columns="replication", values=kpi)
         return np.stack([cube.loc[p].to_numpy() for p in self.policies])
 

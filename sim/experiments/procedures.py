@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _
 from sim.scenario.messages import ScenarioError
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def subset(variants: list[Variant], observe: Any, n: int, alpha: float) -> pd.Da
     from scipy import stats  # noqa: PLC0415 (slow to import)
 
     if n < 2:  # noqa: PLR2004
-        raise ScenarioError(["--replications: subset selection needs at least 2"])
+        raise ScenarioError([_("--replications: subset selection needs at least 2")])
     k = len(variants)
     x = observe(variants, n)
     t = stats.t.ppf(1 - alpha / (k - 1), n - 1)

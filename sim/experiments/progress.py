@@ -9,6 +9,8 @@ import sys
 import time
 from typing import TextIO
 
+from sim.i18n import _, number
+
 _REDRAW_SECONDS = 0.2
 _WIDTH = 24
 
@@ -69,7 +71,8 @@ class Progress:
         filled = round(_WIDTH * self.done / self.total) if self.total else 0
         bar = "#" * filled + "." * (_WIDTH - filled)
         eta = "--:--" if left != left else f"{int(left // 60):d}:{int(left % 60):02d}"  # noqa: PLR0124 (NaN check)
-        self.stream.write(
-            f"\r[{bar}] {self.done}/{self.total} runs  {rate:,.1f} runs/s  {eta} left "
+        said = _("{done}/{total} runs  {rate} runs/s  {eta} left").format(
+            done=self.done, total=self.total, rate=number(rate, 1), eta=eta
         )
+        self.stream.write(f"\r[{bar}] {said} ")
         self.stream.flush()

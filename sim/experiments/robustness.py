@@ -54,17 +54,29 @@ class Criterion:
         match = re.fullmatch(r"\s*(\w+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*", text)
         if match is None:
             raise ScenarioError(
-                [f"--target {show(text)}: expected KPI<=X, e.g. quota_miss_rate<=0.1"]
+                [
+                    _("--target {value}: expected KPI<=X, e.g. quota_miss_rate<=0.1").format(
+                        value=show(text)
+                    )
+                ]
             )
         kpi, op, number = match.groups()
         if kpi not in KPIS:
-            raise ScenarioError([f"--target: unknown KPI {show(kpi)} (one of: {', '.join(KPIS)})"])
+            raise ScenarioError(
+                [
+                    _("--target: unknown KPI {kpi} (one of: {choices})").format(
+                        kpi=show(kpi), choices=", ".join(KPIS)
+                    )
+                ]
+            )
         try:
             bound = float(number)
         except ValueError:
-            raise ScenarioError([f"--target: {show(number)} is not a number"]) from None
+            raise ScenarioError(
+                [_("--target: {value} is not a number").format(value=show(number))]
+            ) from None
         if not np.isfinite(bound):
-            raise ScenarioError(["--target: the bound must be a finite number"])
+            raise ScenarioError([_("--target: the bound must be a finite number")])
         return cls(kpi, op, bound, buyer or ALL)
 
     def holds(self, values: np.ndarray) -> np.ndarray:

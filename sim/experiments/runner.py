@@ -18,6 +18,7 @@ from sim.engine.shipments import LINE_FIELDS
 from sim.experiments.executors import Chunk, Engine, Executor, make_executor
 from sim.experiments.progress import Progress
 from sim.experiments.store import RunStore
+from sim.i18n import _, number, plain
 from sim.results.metrics import mean_ci
 from sim.results.precision import Precision, PrecisionReport
 from sim.results.tables import Results
@@ -46,7 +47,12 @@ class Interrupted(Exception):  # noqa: N818 (it is not an error of the user's)
     def __init__(self, reason: str, saved: int, missing: int) -> None:
         """Record why and how far it got."""
         self.reason, self.saved, self.missing = reason, saved, missing
-        super().__init__(f"{reason}: {saved} runs finished, {missing} not")
+        said = {"interrupted": _("interrupted"), "a worker died": _("a worker died")}
+        super().__init__(
+            _("{reason}: {saved} runs finished, {missing} not").format(
+                reason=said.get(reason, reason), saved=saved, missing=missing
+            )
+        )
 
 
 class Runner:
@@ -83,7 +89,8 @@ class Runner:
             DesignTooLargeError: The results would not fit ``MAX_RESULT_BYTES`` (checked first).
         """
         needed = check_size(variants, replications)
-        self._execute(variants, replications, f"about {needed / 1024**2:,.0f} MiB of results")
+        size = _("about {size} MiB of results").format(size=number(needed / 1024**2))
+        self._execute(variants, replications, size)
         return {
             v.name: [self._done[v.scenario.digest()][r] for r in range(replications)]
             for v in variants
@@ -127,8 +134,14 @@ class Runner:
         runs = sum(len(c.replications) for c in chunks)
         if runs:
             self.progress.note(
-                f"{len(variants):,} variant(s) x {replications:,} replications: {runs:,} runs to "
-                f"do, {size}"
+                _(
+                    "{variants} variant(s) x {replications} replications: {runs} runs to do, {size}"
+                ).format(
+                    variants=number(len(variants)),
+                    replications=number(replications),
+                    runs=number(runs),
+                    size=size,
+                )
             )
         self.progress.expect(runs)
         finished = 0
@@ -183,7 +196,7 @@ class Runner:
             missing[key] = (variant.scenario, wanted)
             if complete is not None and not wanted:
                 complete(key)
-        total = sum(len(reps) for _, reps in missing.values())
+        total = sum(len(reps) for __, reps in missing.values())
         parts = self.executor.workers * self.executor.chunks_per_worker
         size = min(_MAX_CHUNK, -(-total // parts))
         if self.engine.name == "batched":
@@ -216,10 +229,15 @@ def check_size(variants: Sequence[Variant], replications: int) -> int:
     """
     needed = replications * sum(result_bytes(v.scenario) for v in variants)
     if needed > MAX_RESULT_BYTES:
-        message = (
-            f"{len(variants):,} variant(s) x {replications:,} replications would keep about "
-            f"{needed / 1024**3:,.1f} GiB of results in memory, more than the "
-            f"{MAX_RESULT_BYTES / 1024**3:g} GiB limit: ask for fewer replications or variants"
+        message = _(
+            "{variants} variant(s) x {replications} replications would keep about {needed} GiB "
+            "of results in memory, more than the {limit} GiB limit: ask for fewer replications "
+            "or variants"
+        ).format(
+            variants=number(len(variants)),
+            replications=number(replications),
+            needed=number(needed / 1024**3, 1),
+            limit=plain(MAX_RESULT_BYTES / 1024**3),
         )
         raise DesignTooLargeError([message])
     return needed

@@ -233,7 +233,7 @@ def select(
     )
     variants = policy_variants(scenario, policies)
     if len(variants) < 2:  # noqa: PLR2004
-        raise ScenarioError(["--select: needs at least one policy besides the baseline"])
+        raise ScenarioError([_("--select: needs at least one policy besides the baseline")])
     asked = execution.get("replications")
     n, seed = replications_and_seed(scenario, execution)
     sign = -1.0 if kpi in HIGHER_IS_BETTER else 1.0  # procedures below minimise
@@ -295,18 +295,36 @@ def check_settings(
     """
     problems = []
     if procedure not in PROCEDURES:
-        problems.append(f"--select: one of {', '.join(PROCEDURES)}, got {show(procedure)}")
+        problems.append(
+            _("{flag}: one of {choices}, got {value}").format(
+                flag="--select", choices=", ".join(PROCEDURES), value=show(procedure)
+            )
+        )
     if kpi not in KPIS:
-        problems.append(f"--kpi: one of {', '.join(KPIS)}, got {show(kpi)}")
+        problems.append(
+            _("{flag}: one of {choices}, got {value}").format(
+                flag="--kpi", choices=", ".join(KPIS), value=show(kpi)
+            )
+        )
     if not (math.isfinite(delta) and delta > 0):
-        problems.append(f"--delta: a difference that matters, > 0, got {show(delta)}")
+        problems.append(
+            _("--delta: a difference that matters, > 0, got {value}").format(value=show(delta))
+        )
     if not 0 < alpha < 0.5:  # noqa: PLR2004
-        problems.append(f"--alpha: between 0 and 0.5 (0.05 for 95% confidence), got {alpha}")
+        problems.append(
+            _("--alpha: between 0 and 0.5 (0.05 for 95% confidence), got {value}").format(
+                value=alpha
+            )
+        )
     buyers = {b.name: b for b in scenario.buyers}
     if buyer is not None and buyer not in buyers:
-        problems.append(f"--buyer: no buyer named {show(buyer)}")
+        problems.append(_("--buyer: no buyer named {buyer}").format(buyer=show(buyer)))
     bought = {p for b in buyers.values() for p in b.quota if buyer in (None, b.name)}
     if product is not None and product not in bought:
-        problems.append(f"--product: {show(product)} is not bought ({', '.join(sorted(bought))})")
+        problems.append(
+            _("--product: {product} is not bought ({bought})").format(
+                product=show(product), bought=", ".join(sorted(bought))
+            )
+        )
     if problems:
         raise ScenarioError(problems)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.runner import Execution
+from sim.i18n import _
 from sim.results.metrics import KPIS
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import read_value
@@ -60,7 +61,13 @@ def moved(scenario: Scenario, path: str, change: float) -> tuple[Any, Any, Any]:
     """Return the lever's value, and its values -change and +change (kept valid and distinct)."""
     base = read_value(scenario, path)
     if isinstance(base, bool) or not isinstance(base, int | float):
-        raise ScenarioError([f"--lever {path}: must lead to a number, it is {base!r}"])
+        raise ScenarioError(
+            [
+                _("--lever {lever}: must lead to a number, it is {value}").format(
+                    lever=path, value=repr(base)
+                )
+            ]
+        )
     low, high = base * (1 - change), base * (1 + change)
     if isinstance(base, int):
         low, high = min(round(low), base - 1), max(round(high), base + 1)
@@ -155,7 +162,7 @@ def sensitivity(
     """
     plan = plan_levers(scenario, levers, change, kpi)
     policies = {}
-    for path, (_, low, high) in plan.items():
+    for path, (__, low, high) in plan.items():
         policies[_name(path, "-")] = {path: low}
         policies[_name(path, "+")] = {path: high}
     comparison = compare(scenario, policies, **execution)
@@ -171,10 +178,18 @@ def plan_levers(
         ScenarioError: An unknown KPI, a change out of (0, 1), or a lever that is no number.
     """
     if kpi not in KPIS:
-        raise ScenarioError([f"--metric: unknown {kpi!r} (one of: {', '.join(KPIS)})"])
+        raise ScenarioError(
+            [
+                _("--metric: unknown {kpi} (one of: {choices})").format(
+                    kpi=repr(kpi), choices=", ".join(KPIS)
+                )
+            ]
+        )
     if not 0 < change < 1:
-        raise ScenarioError([f"--change: must be between 0 and 1, got {change}"])
+        raise ScenarioError(
+            [_("--change: must be between 0 and 1, got {value}").format(value=change)]
+        )
     chosen = list(levers) if levers else default_levers(scenario)
     if not chosen:
-        raise ScenarioError(["no levers to vary: give --lever PATH"])
+        raise ScenarioError([_("no levers to vary: give --lever PATH")])
     return {path: moved(scenario, path, change) for path in chosen}

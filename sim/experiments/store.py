@@ -21,6 +21,7 @@ import numpy as np
 from sim._version import __version__
 from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.engine.shipments import LINE_FIELDS
+from sim.i18n import _
 from sim.scenario.schema import Scenario
 
 _SCHEMA = """
@@ -77,18 +78,26 @@ class RunStore:
         except sqlite3.DatabaseError as exc:
             if hasattr(self, "_db"):
                 self._db.close()
-            raise StoreError(f"{self.path}: not a run store ({exc})") from None
+            raise StoreError(
+                _("{path}: not a run store ({reason})").format(path=self.path, reason=exc)
+            ) from None
         if columns != _COLUMNS:
             self._db.close()
-            raise StoreError(f"{self.path}: not a run store (its runs table has other columns)")
+            raise StoreError(
+                _("{path}: not a run store (its runs table has other columns)").format(
+                    path=self.path
+                )
+            )
         if row is None:
             with self._db:
                 self._db.execute("INSERT INTO meta VALUES ('version', ?)", (__version__,))
         elif row[0] != __version__:
             self._db.close()
             raise StoreError(
-                f"{self.path} was made by umkm-sim {row[0]}, this is {__version__}: "
-                "its runs might differ; start again with --overwrite"
+                _(
+                    "{path} was made by umkm-sim {theirs}, this is {ours}: its runs might differ; "
+                    "start again with --overwrite"
+                ).format(path=self.path, theirs=row[0], ours=__version__)
             )
 
     def claim(self, experiment: Mapping[str, Any]) -> None:
@@ -109,10 +118,12 @@ class RunStore:
             try:
                 theirs = _describe(json.loads(row[0]))
             except (ValueError, TypeError, KeyError):
-                theirs = "another experiment"
+                theirs = _("another experiment")
             raise StoreError(
-                f"{self.path} holds runs of {theirs}; this is {_describe(experiment)}: "
-                "resume with the same scenario and seed, or start again with --overwrite"
+                _(
+                    "{path} holds runs of {theirs}; this is {ours}: resume with the same "
+                    "scenario and seed, or start again with --overwrite"
+                ).format(path=self.path, theirs=theirs, ours=_describe(experiment))
             )
 
     def get(
@@ -134,7 +145,11 @@ class RunStore:
                 (scenario.digest(), seed),
             ).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a run store of this version ({exc})") from None
+            raise StoreError(
+                _("{path}: not a run store of this version ({reason})").format(
+                    path=self.path, reason=exc
+                )
+            ) from None
         found = {}
         for row in rows:
             if isinstance(row[0], int) and row[0] in wanted:
@@ -142,8 +157,10 @@ class RunStore:
                     found[row[0]] = _checked(scenario, row)
                 except (ValueError, TypeError) as exc:
                     raise StoreError(
-                        f"{self.path}: replication {row[0]} is damaged ({exc}); "
-                        "start again with --overwrite"
+                        _(
+                            "{path}: replication {replication} is damaged ({reason}); "
+                            "start again with --overwrite"
+                        ).format(path=self.path, replication=row[0], reason=exc)
                     ) from None
         return found
 
@@ -172,7 +189,9 @@ class RunStore:
                     ],
                 )
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot save finished runs ({exc})") from None
+            raise StoreError(
+                _("{path}: cannot save finished runs ({reason})").format(path=self.path, reason=exc)
+            ) from None
 
     def __len__(self) -> int:
         """Return the number of stored replications."""
@@ -201,9 +220,11 @@ def _load(blob: bytes) -> np.ndarray:
 
 
 def _describe(experiment: Mapping[str, Any]) -> str:
-    return (
-        f"`{experiment['command']}` of scenario {str(experiment['scenario'])[:60]!r} "
-        f"(sha256 {str(experiment['sha256'])[:12]}) with seed {experiment['seed']}"
+    return _("`{command}` of scenario {scenario} (sha256 {digest}) with seed {seed}").format(
+        command=experiment["command"],
+        scenario=repr(str(experiment["scenario"])[:60]),
+        digest=str(experiment["sha256"])[:12],
+        seed=experiment["seed"],
     )
 
 

@@ -24,6 +24,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     run_variants,
 )
+from sim.i18n import _
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.precision import PrecisionReport
 from sim.results.tables import Results
@@ -124,7 +125,7 @@ def as_sweep(
     if levers is None:
         if scenario.sweep is None:
             raise ScenarioError(
-                ["no levers to sweep: give --sweep PATH=VALUES, or a sweep: section in it"]
+                [_("no levers to sweep: give --sweep PATH=VALUES, or a sweep: section in it")]
             )
         return (
             scenario.sweep

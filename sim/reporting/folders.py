@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from sim.i18n import _
+
 STORE_NAME = "runs.sqlite"
 INCOMPLETE = "INCOMPLETE"
 """A file in a folder whose results are not all written yet."""
@@ -88,14 +90,20 @@ def prepare(out: Path, *, overwrite: bool = False, resume: bool = False) -> Path
     """
     if resume:
         if not (out / STORE_NAME).is_file():
-            raise OutputError(f"{out}: nothing to resume (no {STORE_NAME} in it)")
+            raise OutputError(
+                _("{folder}: nothing to resume (no {store} in it)").format(
+                    folder=out, store=STORE_NAME
+                )
+            )
         _mark_incomplete(out)
         return out
     if out.exists() or out.is_symlink():
         if not overwrite:
             raise OutputError(
-                f"{out} already exists (use --resume to finish an interrupted run there, "
-                "or --overwrite to start again)"
+                _(
+                    "{folder} already exists (use --resume to finish an interrupted run there, "
+                    "or --overwrite to start again)"
+                ).format(folder=out)
             )
         _check_ours(out)
         _move(out, previous(out))
@@ -104,7 +112,11 @@ def prepare(out: Path, *, overwrite: bool = False, resume: bool = False) -> Path
         _mark_incomplete(out)
     except OSError as exc:
         restore(out)
-        raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from None
+        raise OutputError(
+            _("{folder}: cannot create the folder ({reason})").format(
+                folder=out, reason=exc.strerror
+            )
+        ) from None
     return out
 
 
@@ -145,14 +157,19 @@ def _mark_incomplete(out: Path) -> None:
 def _check_ours(out: Path) -> None:
     """Refuse to replace what is not an output folder of ours, before touching anything."""
     if out.is_symlink():
-        raise OutputError(f"{out} is a symbolic link; give the folder itself, or another one")
+        raise OutputError(
+            _("{folder} is a symbolic link; give the folder itself, or another one").format(
+                folder=out
+            )
+        )
     if not out.is_dir():
-        raise OutputError(f"{out} is a file, not an output folder")
+        raise OutputError(_("{folder} is a file, not an output folder").format(folder=out))
     foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name))
     if foreign:
         raise OutputError(
-            f"{out} holds files umkm-sim did not write ({', '.join(foreign[:3])}); "
-            "choose another folder"
+            _(
+                "{folder} holds files umkm-sim did not write ({files}); choose another folder"
+            ).format(folder=out, files=", ".join(foreign[:3]))
         )
     if previous(out).exists():
         _check_ours(previous(out))  # a run that was interrupted while replacing it
@@ -168,7 +185,9 @@ def _move(source: Path, target: Path) -> None:
         source.rename(target)
     except OSError as exc:
         raise OutputError(
-            f"{source}: cannot move it aside to replace it ({exc.strerror})"
+            _("{folder}: cannot move it aside to replace it ({reason})").format(
+                folder=source, reason=exc.strerror
+            )
         ) from None
 
 
@@ -183,7 +202,9 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         write(tmp)
         tmp.replace(path)
     except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
-        raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+        raise OutputError(
+            _("{path}: cannot write it ({reason})").format(path=path, reason=exc.strerror or exc)
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
 
