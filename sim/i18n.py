@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -114,13 +115,18 @@ def locale() -> Locale:
 def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
     """``1,234.5`` / ``1.234,5``: grouped (unless not), with ``decimals`` digits after the point."""
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale())
+    return format_decimal(_exact(value), format=pattern, locale=locale())
 
 
 def percent(share: float, decimals: int = 1) -> str:
     """``24.1%`` / ``24,1%`` for a share of 0.241."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return format_percent(share, format=pattern, locale=locale())
+    return format_percent(_exact(share), format=pattern, locale=locale())
+
+
+def _exact(value: float) -> Decimal:
+    """The number's exact value: Babel would round its shortest repr (0.225 -> 0.22, not 0.23)."""
+    return Decimal(value) if isinstance(value, int) else Decimal(float(value))
 
 
 def plain(value: float) -> str:

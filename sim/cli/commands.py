@@ -227,18 +227,8 @@ def discover(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(document, indent=2))
         return 0
-    shown = found.trajectory[["coverage", "density", "mass", "res_dim"]]
     print(found.describe())
-    print("\n" + _("PRIM's peeling trajectory (pick another box with --box):"))
-    print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
-    if args.cart:
-        print("\n" + _("CART, the alternative view (weights: futures [acceptable, failing]):"))
-        print(cart_rules(futures, failed))
-    if found.stability.empty:
-        print("\n" + _("Too few futures to resample the box for its stability."))
-    else:
-        print("\n" + _("Resampling stability of the box (% of resampled runs that restrict each):"))
-        print(found.stability.to_string(float_format=lambda v: f"{v:.0f}"))
+    print(found.tables(cart_rules(futures, failed) if args.cart else None))
     return 0
 
 

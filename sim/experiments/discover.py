@@ -123,8 +123,8 @@ class Discovery:
             ]
         )
 
-    def tables(self) -> str:
-        """PRIM's peeling trajectory, and the box's stability when resampled, as text tables."""
+    def tables(self, cart: str | None = None) -> str:
+        """PRIM's peeling trajectory, CART's rules if given, the box's stability, as text."""
         trajectory = self.trajectory[["coverage", "density", "mass", "res_dim"]]
         columns = {
             "coverage": _("coverage"),
@@ -138,6 +138,9 @@ class Discovery:
             trajectory.rename(columns=columns).to_string(float_format=lambda v: number(v, 2)),
             "",
         ]
+        if cart is not None:
+            weights = _("CART, the alternative view (weights: futures [acceptable, failing]):")
+            lines += [weights, cart, ""]
         if self.stability.empty:
             lines.append(_("Too few futures to resample the box for its stability."))
         else:

@@ -1,0 +1,78 @@
+"""Under ``--lang id`` no English sentence is left: each command's output is scanned for it.
+
+The catalogue check (``test_i18n``) fails on a marked string without its translation; this one
+fails on a string nobody marked. It looks for English function words ("the", "of", "with" ...),
+which no Indonesian sentence uses, after removing what stays as the user wrote it: key paths,
+flags, file names and quoted values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, cli
+
+ENGLISH = {
+    "the", "of", "and", "with", "is", "are", "was", "each", "every", "which", "what", "how",
+    "from", "than", "their", "its", "this", "that", "for", "by", "not", "to", "in", "at", "on",
+    "or", "be", "an", "into", "only", "when", "where", "there", "more", "less", "must",
+}  # fmt: skip
+AS_WRITTEN = re.compile(
+    r"'[^']*'"  # a quoted value
+    r"|\{[^}]*\}"  # a YAML flow mapping
+    r"|--[\w-]+"  # a flag
+    r"|[\w*/~]+(?:[./_:-][\w*/~]+)+"  # a key path, a file or a name with its separators
+)
+BALIKPAPAN = ROOT / "scenarios" / "balikpapan.yaml"
+RECORDS = ROOT / "data" / "examples" / "kitchen-records.csv"
+
+
+def english_in(text: str) -> list[str]:
+    """The lines of ``text`` that still hold English words, with those words."""
+    text = re.sub(r"<style.*?</style>|data:image/png;base64,[\w+/=]+", " ", text, flags=re.DOTALL)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    found = []
+    for line in text.splitlines():
+        words = set(re.findall(r"[A-Za-z]+", AS_WRITTEN.sub(" ", line))) & ENGLISH
+        if words:
+            found.append(f"{sorted(words)}: {line.strip()}")
+    return found
+
+
+def test_the_scanner_finds_english_and_passes_indonesian():
+    """It must be able to fail: an English sentence is caught, its Indonesian one is not."""
+    assert english_in("Replication noise is 30% of the variance across points.")
+    assert english_in("<p>The figures are in English</p>") == [
+        "['are', 'in']: The figures are in English"
+    ]
+    assert not english_in("Derau replikasi adalah 30% dari variansi antartitik.")
+    assert not english_in("x.yaml:2: kitchens[a].count: harus bilangan bulat, tertulis 'the'")
+
+
+QUIET = ["--quiet", "--workers", "1", "--lang", "id"]
+COMMANDS = {
+    "run": ["run", BALIKPAPAN, "--replications", "3", *QUIET, "--out", "{out}", "--report"],
+    "select": ["compare", BALIKPAPAN, "--replications", "4", "--select", "subset", *QUIET],
+    "cheapest": ["cheapest", BALIKPAPAN, "--replications", "4", *QUIET],
+    "fit": ["fit", RECORDS, "--lang", "id"],
+    "transit": ["fit", "--transit", ROOT / "data" / "examples" / "shipments.csv", "--lang", "id"],
+    "help": ["run", "--help", "--lang", "id"],
+    "usage": ["run", BALIKPAPAN, "--resume", "--lang", "id"],
+    "bad flag": ["run", BALIKPAPAN, "--replicatoins", "3", "--lang", "id"],
+    "bad set": ["run", BALIKPAPAN, "--set", "kitchens.nobody.count=3", "--lang", "id"],
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_in_indonesian_prints_no_english(tmp_path, name):
+    """Its standard output and errors, and the report it writes, hold no English sentence."""
+    args = [str(a).replace("{out}", str(tmp_path / "out")) for a in COMMANDS[name]]
+    done = cli(*args)
+    assert "Traceback" not in done.stderr
+    assert english_in(done.stdout + done.stderr) == []
+    for page in Path(tmp_path).rglob("report.html"):
+        assert english_in(page.read_text(encoding="utf-8")) == []
