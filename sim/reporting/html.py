@@ -81,19 +81,24 @@ def write_report(folder: str | Path) -> Path:
 def _read(out: Path) -> tuple[str, dict[str, Any]]:
     if not is_complete(out):
         raise OutputError(
-            f"{out} is incomplete: the run that wrote it did not finish "
-            "(finish it with the same command and --resume, then report)"
+            _(
+                "{folder} is incomplete: the run that wrote it did not finish (finish it with the "
+                "same command and --resume, then report)"
+            ).format(folder=out)
         )
     for name, kind in KINDS.items():
         if (out / name).is_file():
             try:
                 document = json.loads((out / name).read_text(encoding="utf-8"))
             except (ValueError, OSError) as exc:
-                raise OutputError(f"{out / name}: damaged, cannot be read ({exc})") from None
+                said = _("{file}: damaged, cannot be read ({problem})")
+                raise OutputError(said.format(file=out / name, problem=exc)) from None
             if not isinstance(document, dict):
-                raise OutputError(f"{out / name}: damaged, not a results document")
+                said = _("{file}: damaged, not a results document")
+                raise OutputError(said.format(file=out / name))
             return kind, document
-    raise OutputError(f"{out}: no results to report (none of {', '.join(KINDS)})")
+    said = _("{folder}: no results to report (none of {files})")
+    raise OutputError(said.format(folder=out, files=", ".join(KINDS)))
 
 
 def _scenario(out: Path) -> Scenario | None:
