@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ import sim
 from sim.cli import main
 from sim.engine.replication import PRODUCT_FIELDS, simulate
 from sim.engine.shipments import LINE_FIELDS
+from sim.experiments.store import _load
 
 from conftest import ROOT
 from strategies import hostile_argv, hostile_yaml
@@ -324,7 +326,16 @@ def test_an_overwrite_never_follows_a_link_or_deletes_foreign_files(tmp_path):
 
 @pytest.mark.parametrize(
     "damage",
-    ["garbage", "empty", "wrong shape", "wrong dtype", "negative", "nan cash", "other table"],
+    [
+        "garbage",
+        "empty",
+        "wrong shape",
+        "wrong dtype",
+        "negative",
+        "nan cash",
+        "other table",
+        "cut short",
+    ],
 )
 def test_a_damaged_store_is_refused_naming_the_file(tmp_path, damage):
     """Store rows are untrusted input: each is checked before it is used."""
@@ -344,13 +355,22 @@ def test_a_damaged_store_is_refused_naming_the_file(tmp_path, damage):
                 "wrong dtype": _npy(np.zeros((1, len(PRODUCT_FIELDS)), dtype=np.float64)),
                 "negative": _npy(np.full((1, len(PRODUCT_FIELDS)), -5, dtype=np.int64)),
                 "nan cash": None,
-            }[damage]
+                "cut short": zlib.compress(_npy(np.zeros((1, len(PRODUCT_FIELDS)))))[:-9],
+            }.get(damage)
             column = "products" if blob is not None else "unpaid_days"
             db.execute(f"UPDATE runs SET {column} = ?", (blob if blob is not None else -3,))  # noqa: S608
     db.close()
     done = run_into(out, "--resume")
     assert done.returncode == 2
     assert "runs.sqlite" in done.stderr
+
+
+def test_a_stored_blob_may_not_inflate_without_bound():
+    """300 KB of zlib that would inflate to 300 MB is refused before it is inflated whole."""
+    squeeze, chunk = zlib.compressobj(9), bytes(1 << 20)
+    bomb = b"".join(squeeze.compress(chunk) for __ in range(300)) + squeeze.flush()
+    with pytest.raises(ValueError, match="an array of more than"):
+        _load(bomb)
 
 
 def test_damaged_result_json_is_refused_by_report(tmp_path):

@@ -3,7 +3,7 @@
 A replication is a pure function of (what is simulated, seed, replication number), so the store
 is keyed by exactly that: the scenario's simulation digest, the seed and the replication. An
 interrupted experiment resumes by reusing what is stored and running only the rest. Arrays are
-stored with ``numpy.save`` (never pickle), and the package version is recorded: a store made by
+stored with ``numpy.save`` (never pickle), compressed with zlib, and the package version is recorded: a store made by
 another version is refused, since its numbers might differ.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,10 @@ _COLUMNS = [
     "cancelled",
     "unpaid_days",
 ]
+
+
+_NPY = b"\x93NUMPY"  # the magic string that opens a .npy file
+_LARGEST = 1 << 28  # bytes an array may inflate to: a damaged blob must not fill the memory
 
 
 class StoreError(Exception):
@@ -206,15 +211,25 @@ class RunStore:
 def _dump(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+    # Stock and cash are smooth day series: zlib's fastest level makes them about 4 times
+    # smaller (an exploration's store from 2.9 GB to well under 1 GB) for little time.
+    return zlib.compress(buffer.getvalue(), level=1)
 
 
 def _load(blob: bytes) -> np.ndarray:
     if not isinstance(blob, bytes):
         raise TypeError(f"a {type(blob).__name__} where an array was stored")
+    if not blob.startswith(_NPY):  # a store written before compression holds .npy as is
+        inflate = zlib.decompressobj()
+        try:
+            blob = inflate.decompress(blob, _LARGEST)
+        except zlib.error as exc:
+            raise ValueError(f"not an array ({exc})") from None
+        if inflate.unconsumed_tail:
+            raise ValueError(f"an array of more than {_LARGEST} bytes")
     try:
         array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, ValueError) as exc:
         raise ValueError(f"not an array ({exc})") from None
     return array
 
