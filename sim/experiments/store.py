@@ -3,8 +3,8 @@
 A replication is a pure function of (what is simulated, seed, replication number), so the store
 is keyed by exactly that: the scenario's simulation digest, the seed and the replication. An
 interrupted experiment resumes by reusing what is stored and running only the rest. Arrays are
-stored with ``numpy.save`` (never pickle), compressed with zlib, and the package version is recorded: a store made by
-another version is refused, since its numbers might differ.
+stored with ``numpy.save`` (never pickle) and compressed with zlib; the package version is
+recorded: a store made by another version is refused, since its numbers might differ.
 """
 
 from __future__ import annotations
