@@ -39,6 +39,7 @@ from sim.experiments import (
     sweep,
     target,
 )
+from sim.i18n import set_language, speaking
 from sim.reporting import write
 from sim.results import Precision, Results
 from sim.scenario import Scenario, ScenarioError, derive, load_scenario, parse_scenario
@@ -75,6 +76,8 @@ __all__ = [
     "run",
     "select",
     "sensitivity",
+    "set_language",
+    "speaking",
     "sweep",
     "target",
     "write",
