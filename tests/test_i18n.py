@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -140,7 +141,7 @@ def test_figure_ticks_use_the_languages_decimal_mark():
 
 
 def test_a_report_speaks_its_readers_language_whatever_the_runs(tmp_path):
-    """An English run reported in Indonesian: its stored sentences too; its figures say so."""
+    """An English run reported in Indonesian: its stored sentences too, its figures redrawn."""
     cheap, run = tmp_path / "cheapest", tmp_path / "run"
     quiet = ["--quiet", "--workers", "1", "--replications", "5"]
     where = ["--where", "quota_miss_rate<=0.15"]
@@ -155,6 +156,17 @@ def test_a_report_speaks_its_readers_language_whatever_the_runs(tmp_path):
     assert "Tidak ada kandidat yang memenuhi quota_miss_rate (semua pembeli) &lt;= 0,15" in page
     assert "No candidate" not in page
     assert "ruled out" not in page
-    assert "bahasa Inggris" in (run / "report.html").read_text(encoding="utf-8")
+    # The run's figures are drawn again from its stored runs, in Indonesian.
+    page = (run / "report.html").read_text(encoding="utf-8")
+    english = base64.b64encode((run / "miss_rates.png").read_bytes()).decode("ascii")
+    assert page.count("data:image/png") == len(list(run.glob("*.png")))
+    assert english not in page
+    assert "bahasa Inggris" not in page
+    # Without the store they cannot be: the English ones are shown, and the report says so.
+    (run / "runs.sqlite").unlink()
+    assert cli("report", run, "--lang", "id").returncode == 0
+    page = (run / "report.html").read_text(encoding="utf-8")
+    assert english in page
+    assert "Gambar-gambar ini dalam bahasa Inggris" in page
     assert cli("report", run, "--lang", "en").returncode == 0
     assert "language of the run" not in (run / "report.html").read_text(encoding="utf-8")

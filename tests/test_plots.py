@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 import sim
 from sim.experiments.discover import discover
 from sim.experiments.sensitivity import sensitivity
+from sim.i18n import speaking
 from sim.inputs import fit_records, read_deliveries
 from sim.reporting.plots import (
     plot_box,
@@ -93,6 +94,32 @@ def test_every_figure_is_titled_labelled_and_grey(balikpapan, tmp_path):
                     assert abs(g - b) < 1e-6, f"{name}: colour {colour}"
         fig.savefig(tmp_path / name)
         assert (tmp_path / name).stat().st_size > 5000
+        assert _cut_off(fig) == [], name
+
+
+def test_every_figure_in_indonesian_keeps_its_titles_inside(balikpapan):
+    """Indonesian runs longer than English: no title may run off the figure's edge."""
+    with speaking("id"):
+        drawn = figures(balikpapan)
+    cut = {name: _cut_off(fig) for name, fig in drawn.items()}
+    assert {name: titles for name, titles in cut.items() if titles} == {}
+
+
+def _cut_off(fig: Figure) -> list[str]:
+    """The titles that reach past the figure's left or right edge once drawn."""
+    fig.draw_without_rendering()
+    width = fig.bbox.width
+    # No public getter for these Text objects: suptitle, and each axes' three title places.
+    titles = [fig._suptitle] + [  # noqa: SLF001
+        getattr(ax, place) for ax in fig.axes for place in ("title", "_left_title", "_right_title")
+    ]
+    return [
+        t.get_text()
+        for t in titles
+        if t is not None and t.get_text()
+        for box in [t.get_window_extent()]
+        if box.x0 < -1 or box.x1 > width + 1
+    ]
 
 
 def _colours(artist) -> list[tuple[float, ...]]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
 from sim.i18n import LANGUAGES, _, current
-from sim.reporting.folders import OutputError, is_complete, write_text
+from sim.reporting.folders import STORE_NAME, OutputError, is_complete, write_text
 from sim.reporting.fragments import html_table, paragraph
 from sim.reporting.narrative import SECTIONS
 from sim.reporting.scenario_words import describe
@@ -72,7 +73,11 @@ def write_report(folder: str | Path) -> Path:
     out = Path(folder)
     kind, document = _read(out)
     scenario = _scenario(out)
-    page = _page(document, scenario, SECTIONS[kind](document), _figures(out))
+    images = _redrawn(out, kind, document, scenario)
+    figures = _figures(out, images or {})
+    if figures and images is None:
+        figures.insert(0, _drawn_in(document))
+    page = _page(document, scenario, SECTIONS[kind](document), figures)
     path = out / "report.html"
     write_text(path, page)
     return path
@@ -111,12 +116,48 @@ def _scenario(out: Path) -> Scenario | None:
 # --- the page -------------------------------------------------------------------------------
 
 
-def _figures(out: Path) -> list[str]:
+def _redrawn(
+    out: Path, kind: str, document: dict[str, Any], scenario: Scenario | None
+) -> dict[str, bytes] | None:
+    """A run's figures drawn again from its stored runs when the report speaks another language.
+
+    Nothing is simulated: the run store holds every replication. ``None`` where the folder's
+    own figures are in the report's language, or cannot be drawn again (an experiment, no store).
+    """
+    if document.get("language", "en") == current() or kind != "run" or scenario is None:
+        return None
+    from sim.experiments.store import RunStore, StoreError  # noqa: PLC0415
+    from sim.reporting.plots import run_figures  # noqa: PLC0415
+    from sim.results.tables import Results  # noqa: PLC0415
+
+    n, seed, path = int(document["replications"]), int(document["seed"]), out / STORE_NAME
+    try:
+        store = RunStore(path) if path.is_file() else None
+        found = {} if store is None else store.get(scenario, seed, range(n))
+    except StoreError:
+        return None
+    if store is not None:
+        store.close()
+    if len(found) != n:
+        return None
+    results = Results(scenario, seed, [found[r] for r in range(n)])
+    return {name: _png(draw()) for name, draw in run_figures(results).items()}
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120)  # as the run wrote them
+    return buffer.getvalue()
+
+
+def _figures(out: Path, images: dict[str, bytes]) -> list[str]:
+    """Each figure the folder holds (or ``images`` has instead), embedded with its caption."""
     parts = []
     for name, caption in figure_captions().items():
         path = out / name
-        if path.is_file():
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        if name in images or path.is_file():
+            png = images[name] if name in images else path.read_bytes()
+            data = base64.b64encode(png).decode("ascii")
             parts.append(
                 f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
                 f"<figcaption>{html.escape(caption)}</figcaption></figure>"
@@ -184,7 +225,7 @@ def _page(
         f"<h2>{scenario_heading}</h2>{paragraph(about) if about else ''}"
         f"<h2>{answers_heading}</h2>{paragraph([how_to_read])}"
         f"{''.join(answers)}"
-        + (f"<h2>{figures_heading}</h2>{_drawn_in(document)}{''.join(figures)}" if figures else "")
+        + (f"<h2>{figures_heading}</h2>{''.join(figures)}" if figures else "")
         + f"<h2>{provenance_heading}</h2>"
         + html_table(["", ""], [[k, str(v)] for k, v in provenance]).replace(
             "<table>", '<table class="provenance">'
