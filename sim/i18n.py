@@ -12,6 +12,7 @@ never translated: they are what the user wrote.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -115,17 +116,24 @@ def locale() -> Locale:
 def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
     """``1,234.5`` / ``1.234,5``: grouped (unless not), with ``decimals`` digits after the point."""
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+    if math.isnan(value):  # Babel would write NaN.00
+        return "NaN"
     return format_decimal(_exact(value), format=pattern, locale=locale())
 
 
 def percent(share: float, decimals: int = 1) -> str:
     """``24.1%`` / ``24,1%`` for a share of 0.241."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    if math.isnan(share):
+        return "NaN"
     return format_percent(_exact(share), format=pattern, locale=locale())
 
 
 def _exact(value: float) -> Decimal:
-    """The number's exact value: Babel would round its shortest repr (0.225 -> 0.22, not 0.23)."""
+    """The number's exact value, rounded as Python's own formatting rounds it.
+
+    Babel would round the shortest repr instead: 0.225 (just above it in binary) to 0.22.
+    """
     return Decimal(value) if isinstance(value, int) else Decimal(float(value))
 
 
@@ -143,6 +151,8 @@ def significant(value: float, digits: int = 3) -> str:
 
 def signed(value: float, decimals: int = 0) -> str:
     """``+2.59`` / ``-0,74``: with its sign, in the current language."""
+    if math.isnan(value):
+        return "NaN"
     return ("+" if value >= 0 else "-") + number(abs(value), decimals)
 
 

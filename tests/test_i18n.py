@@ -170,3 +170,13 @@ def test_a_report_speaks_its_readers_language_whatever_the_runs(tmp_path):
     assert "Gambar-gambar ini dalam bahasa Inggris" in page
     assert cli("report", run, "--lang", "en").returncode == 0
     assert "language of the run" not in (run / "report.html").read_text(encoding="utf-8")
+
+
+def test_numbers_round_as_python_does_and_nan_stays_nan():
+    """Rounded from the exact binary value, as ``format`` rounds; NaN neither signed nor padded."""
+    for value, decimals in [(0.225, 2), (2.675, 2), (0.125, 2), (2.5, 0), (1234.5678, 1)]:
+        assert number(value, decimals, grouped=False) == f"{value:.{decimals}f}"
+    with speaking("id"):
+        assert number(float("nan"), 2) == "NaN"
+        assert i18n.signed(float("nan"), 1) == "NaN"
+        assert percent(float("nan")) == "NaN"

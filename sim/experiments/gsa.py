@@ -216,7 +216,10 @@ def gsa(
         per_point = runner.summarise(variants, r, partial(_values, seed=seed, kpi=kpi, buyer=buyer))
     values = np.array([per_point[v.name] for v in variants])
     y = values.mean(axis=1)
-    if np.ptp(y) == 0:  # SALib would divide by a variance of zero
+    if not np.all(np.isfinite(y)):
+        said = _("{kpi} is not defined at {points} of the points: ask about another --kpi")
+        raise ScenarioError([said.format(kpi=kpi, points=int(np.sum(~np.isfinite(y))))])
+    if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):  # SALib would divide by ~0
         said = _(
             "{kpi} is {value} at every one of the {points} points: nothing varies to explain "
             "(widen the uncertainties' ranges, or ask about another --kpi or --buyer)"

@@ -224,13 +224,13 @@ def _load(blob: bytes) -> np.ndarray:
         try:
             blob = inflate.decompress(blob, _LARGEST)
         except zlib.error as exc:
-            raise ValueError(f"not an array ({exc})") from None
+            raise ValueError(_("not an array ({reason})").format(reason=exc)) from None
         if inflate.unconsumed_tail:
-            raise ValueError(f"an array of more than {_LARGEST} bytes")
+            raise ValueError(_("an array of more than {size} bytes").format(size=_LARGEST))
     try:
         array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
     except (OSError, EOFError, ValueError) as exc:
-        raise ValueError(f"not an array ({exc})") from None
+        raise ValueError(_("not an array ({reason})").format(reason=exc)) from None
     return array
 
 

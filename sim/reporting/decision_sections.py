@@ -54,7 +54,9 @@ def cheapest_section(document: dict[str, Any]) -> list[str]:
         "target, not just the estimate."
     ).format(where=said["where"], confidence=percent(document["confidence"], 0))
     lines = [question, said["sentence"]]
-    why = said.get("why") or [r["why"] for r in document["table"]]
+    why = said.get("why") or []
+    if len(why) != len(document["table"]):  # a folder from before, or an edited one
+        why = [r.get("why", "") for r in document["table"]]
     table = [
         [
             r["candidate"],
