@@ -78,12 +78,7 @@ def non_negative(text: str) -> int:
 
 def finite(text: str) -> float:
     """A finite number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("must be a number, got {value}").format(value=show(text))
-        ) from None
+    value = _number(text)
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(
             _("must be a finite number, got {value}").format(value=show(text))
@@ -93,17 +88,21 @@ def finite(text: str) -> float:
 
 def positive_float(text: str) -> float:
     """A finite number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("must be a number, got {value}").format(value=show(text))
-        ) from None
+    value = _number(text)
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(
             _("must be > 0 (and finite), got {value}").format(value=show(text))
         )
     return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("must be a number, got {value}").format(value=show(text))
+        ) from None
 
 
 def integer(text: str) -> int:

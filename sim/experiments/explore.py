@@ -32,7 +32,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, in_every_language, number
+from sim.i18n import _, current, in_every_language, number
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.tables import Results, provenance
 from sim.scenario.limits import MAX_DESIGN_POINTS
@@ -255,6 +255,10 @@ class Exploration:
     @cached_property
     def summary(self) -> dict[str, Any]:
         """The exploration as a JSON-ready document (provenance, futures, table, robustness)."""
+        # The verdict bootstraps: said once per language, the document's own taken from those.
+        said = in_every_language(
+            lambda: {"target": self.criterion.describe(), "verdict": self.verdict()}
+        )
         document: dict[str, Any] = {
             "kind": "explore",
             **provenance(self.scenario, self.seed, self.replications),
@@ -264,13 +268,11 @@ class Exploration:
                 p: u.model_dump(exclude_none=True) for p, u in self.scenario.uncertainties.items()
             },
             "policies": self.policies,
-            "target": self.criterion.describe(),
+            "target": said[current()]["target"],
             "robustness": json.loads(self.robustness().to_json(orient="records")),
-            "verdict": self.verdict(),
+            "verdict": said[current()]["verdict"],
             "table": json.loads(self.table.to_json(orient="records")),
-            "said": in_every_language(
-                lambda: {"target": self.criterion.describe(), "verdict": self.verdict()}
-            ),
+            "said": said,
         }
         return document
 
