@@ -123,6 +123,10 @@ def scenarios(draw: st.DrawFn, *, shelf_life: bool = True) -> Scenario:
                 "shortfall": draw(st.sampled_from(["lost", "backorder"])),
                 "tolerance": draw(st.sampled_from([0.0, 0.05, 0.5])),
                 "min_shelf_life_days": maybe(draw, draw(st.integers(0, 10))),
+                # Used when min_shelf_life_days is not set; 1.0 takes only yesterday's packs.
+                "min_shelf_life_fraction": maybe(
+                    draw, draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1))
+                ),
                 "transit_days": maybe(draw, {"distribution": "uniform", "low": 0, "high": 9}),
                 "due_days": maybe(draw, draw(st.integers(0, 10))),
                 "cancel_after_misses": maybe(draw, draw(st.integers(1, 3))),

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from sim.engine import kitchens
 from sim.engine.kitchens import chain, local_share, packs_made
 from sim.engine.replication import PRODUCT_FIELDS, Replication, check_books
 from sim.engine.shipments import (
@@ -36,7 +37,14 @@ from sim.engine.shipments import (
     shipment_schedule,
     transit_days,
 )
-from sim.engine.streams import stream
+from sim.engine.streams import (
+    QUALITY_CONTROL,
+    buyer_transit,
+    kitchen_absence,
+    kitchen_output,
+    stream,
+    supply_shock,
+)
 from sim.engine.supply import hits, product_multiplier, shock_days
 from sim.engine.timing import At, Phase
 from sim.engine.warehouse import Flow
@@ -113,9 +121,7 @@ class _Batch:
         self.stock = np.zeros((reps, products, horizon + 2), dtype=np.int64)
         self.held = np.zeros((reps, products), dtype=np.int64)  # the stock's sum, kept
         self.flows = np.zeros((reps, len(Flow), products, horizon + 1), dtype=np.int64)
-        self.qc_binomial = [
-            stream(seed, r, "warehouse/quality-control").binomial for r in replications
-        ]
+        self.qc_binomial = [stream(seed, r, QUALITY_CONTROL).binomial for r in replications]
         self.finance = scenario.finance
         if self.finance is not None:
             self.cash = np.full(reps, self.finance.fund)
@@ -135,7 +141,7 @@ class _Batch:
                     transit_days(
                         b,
                         len(b.shipment_days(horizon)),
-                        stream(seed, r, f"buyers/{b.name}/transit"),
+                        stream(seed, r, buyer_transit(b.name)),
                     )
                     for r in replications
                 ]
@@ -153,7 +159,7 @@ class _Batch:
         s, horizon = self.s, self.H
         shocks_on = [
             {
-                shock.name: shock_days(shock, horizon, stream(seed, r, f"shocks/{shock.name}"))
+                shock.name: shock_days(shock, horizon, stream(seed, r, supply_shock(shock.name)))
                 for shock in s.shocks
             }
             for r in self.reps
@@ -184,10 +190,10 @@ class _Batch:
         """
         horizon = self.H
         total = np.zeros((self.R, horizon), dtype=np.int64)
-        out = [stream(seed, r, f"kitchens/{group.name}/output") for r in self.reps]
-        away = [stream(seed, r, f"kitchens/{group.name}/absence") for r in self.reps]
+        out = [stream(seed, r, kitchen_output(group.name)) for r in self.reps]
+        away = [stream(seed, r, kitchen_absence(group.name)) for r in self.reps]
         absent = group.absence is not None and group.absence.fraction > 0
-        block = 4096  # the reference's blocks: the same kitchens get the same draws
+        block = kitchens.KITCHEN_BLOCK  # the reference's blocks: the same draws
         for first in range(0, group.count, block):
             n = min(block, group.count - first)
             step = max(1, _DRAW_CELLS // max(1, n * horizon))  # replications at a time

@@ -26,8 +26,15 @@ from sim.scenario.limits import MAX_DRAW
 from sim.scenario.mechanisms import Absence
 from sim.scenario.schema import KitchenGroup
 
-# Kitchens drawn per block: bounds memory for very large groups without changing the draws.
-_BLOCK = 4096
+KITCHEN_BLOCK = 4096
+"""Kitchens whose output is drawn at once: bounds the memory of very large groups.
+
+Both engines draw a group in blocks of this many kitchens (``produce_in_bulk`` and the batched
+engine's ``_potential``), and must draw in the same blocks to be sure to draw the same numbers:
+one draw of ``n`` rows equals consecutive smaller ones only for samplers that draw value by value
+(numpy's do today), and the engines' identity must not rest on that. So both read it here, when
+they draw (never a copy bound at import), and tests shrink it to split small groups.
+"""
 
 Lots = list[tuple[int, int]]  # (made on day, packs)
 
@@ -117,8 +124,8 @@ def produce_in_bulk(
     """
     days = len(works)
     total = np.zeros(days, dtype=np.int64)
-    for first in range(0, group.count, _BLOCK):
-        n = min(_BLOCK, group.count - first)
+    for first in range(0, group.count, KITCHEN_BLOCK):
+        n = min(KITCHEN_BLOCK, group.count - first)
         # Draws for every day, working or not: a change of working days or of one
         # mechanism leaves the numbers of every other day unchanged.
         packs = packs_made(group.daily_output.sample(output_rng, (n, days)), multiplier)

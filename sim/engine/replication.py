@@ -26,7 +26,14 @@ from sim.engine.shipments import (
     shipment_schedule,
     transit_days,
 )
-from sim.engine.streams import stream
+from sim.engine.streams import (
+    QUALITY_CONTROL,
+    buyer_transit,
+    kitchen_absence,
+    kitchen_output,
+    stream,
+    supply_shock,
+)
 from sim.engine.supply import group_multiplier, shock_days
 from sim.engine.timing import At, Phase
 from sim.engine.warehouse import Flow, Warehouse
@@ -101,7 +108,7 @@ def simulate(
         horizon,
         [scenario.warehouse.max_stock.get(name) for name in products],
         reject_fraction=scenario.warehouse.reject_fraction,
-        qc_rng=stream(seed, replication, "warehouse/quality-control"),
+        qc_rng=stream(seed, replication, QUALITY_CONTROL),
         treasury=treasury,
     )
     initial = np.zeros(len(products), dtype=np.int64)
@@ -123,7 +130,7 @@ def simulate(
     cancelled = [NOT_CANCELLED] * len(scenario.buyers)
     next_open = next_open_days(calendar.port_open())
     for order, buyer in enumerate(scenario.buyers):
-        rng = stream(seed, replication, f"buyers/{buyer.name}/transit")
+        rng = stream(seed, replication, buyer_transit(buyer.name))
         route = Route(
             products,
             warehouse.shelf_lives,
@@ -176,7 +183,7 @@ def _start_kitchens(
     """Draw every group's output in bulk and start its collection; return their books."""
     horizon = scenario.horizon_days
     shocks_on = {
-        shock.name: shock_days(shock, horizon, stream(seed, replication, f"shocks/{shock.name}"))
+        shock.name: shock_days(shock, horizon, stream(seed, replication, supply_shock(shock.name)))
         for shock in scenario.shocks
     }
     books = []
@@ -188,8 +195,8 @@ def _start_kitchens(
             group,
             works=calendar.kitchens_open(group.working_days)[:horizon],
             multiplier=group_multiplier(scenario, group, calendar, shocks_on),
-            output_rng=stream(seed, replication, f"kitchens/{group.name}/output"),
-            absence_rng=stream(seed, replication, f"kitchens/{group.name}/absence"),
+            output_rng=stream(seed, replication, kitchen_output(group.name)),
+            absence_rng=stream(seed, replication, kitchen_absence(group.name)),
         )
         book = Collection(horizon)
         books.append(book)

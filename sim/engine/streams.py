@@ -3,6 +3,9 @@
 Streams are keyed by *name*, not by creation order, so adding a kitchen group or a buyer
 leaves every other stream's numbers unchanged: that is what makes comparisons of policies
 with common random numbers sharp, and results independent of how work is split over workers.
+
+Every name in use is spelled here, and only here: a name is the seed of its stream, so changing
+one (even a character) changes every number drawn from it, and both engines must use the same.
 """
 
 from __future__ import annotations
@@ -11,6 +14,43 @@ import zlib
 
 import numpy as np
 
+# --- the simulation's streams (both engines) ---------------------------------------------------
+
+QUALITY_CONTROL = "warehouse/quality-control"
+"""Packs of each delivered lot rejected at quality control, lot by lot."""
+
+
+def buyer_transit(buyer: str) -> str:
+    """Return the name of a buyer's stream of days in transit, one draw per shipment."""
+    return f"buyers/{buyer}/transit"
+
+
+def supply_shock(shock: str) -> str:
+    """Return the name of a supply shock's stream: when it strikes and how long it lasts."""
+    return f"shocks/{shock}"
+
+
+def kitchen_output(group: str) -> str:
+    """Return the name of a kitchen group's stream of daily output draws."""
+    return f"kitchens/{group}/output"
+
+
+def kitchen_absence(group: str) -> str:
+    """Return the name of a kitchen group's stream of the absence chain."""
+    return f"kitchens/{group}/absence"
+
+
+# --- the experiments' designs (replication 0 of the experiment's seed) --------------------------
+
+SWEEP_DESIGN = "sweep/design"
+"""The sweep's Latin hypercube of scenario points."""
+EXPLORE_FUTURES = "explore/futures"
+"""The futures ``explore`` samples."""
+EXPLORE_BOOTSTRAP = "explore/bootstrap"
+"""The bootstrap of ``explore``'s ranking of policies."""
+GSA_SALIB = "gsa/salib"
+"""The seed handed to SALib's sampler in global sensitivity analysis."""
+
 
 def stream(seed: int, replication: int, name: str) -> np.random.Generator:
     """Return the generator for one replication and one named purpose.
@@ -18,7 +58,8 @@ def stream(seed: int, replication: int, name: str) -> np.random.Generator:
     Args:
         seed: The experiment's seed.
         replication: Replication number, from 0.
-        name: What the numbers are for, e.g. ``"kitchens/peyek-makers/output"``.
+        name: What the numbers are for, one of this module's names, e.g.
+            ``kitchen_output("peyek-makers")``.
     """
     key = (replication, zlib.crc32(name.encode()))
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
