@@ -100,7 +100,7 @@ def main() -> None:
             f"simulate_batch(s, 1, list(range({batch})))"
         )
         print(f"   one batch of {batch:4d}: {engine:7.1f} MB")
-    whole = peak_mb(f"{load}; sim.run(s, replications=10_000, workers=1).summary")
+    whole = peak_mb(f"{load}; sim.run(s, replications=10_000, workers=1).document()")
     print(f"   a whole run of 10,000 replications with its tables (batches of 500): {whole:.0f} MB")
 
 

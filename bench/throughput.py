@@ -114,7 +114,7 @@ def peak_memory_mb(kitchens: int, replications: int, *, keep_results: bool) -> f
     row per replication and line); without, the engine alone (each replication dropped).
     """
     work = (
-        f"sim.run(s, replications={replications}, workers=1).summary"
+        f"sim.run(s, replications={replications}, workers=1).document()"
         if keep_results
         else f"all(simulate(s, 1, r) is not None for r in range({replications}))"
     )

@@ -5,44 +5,82 @@ warehouse pooling it, and scheduled export shipments; it measures how often quot
 and compares policies, sweeps levers and answers inverse questions with common random numbers.
 
 The layers, lowest first (each imports only those below it; ``lint-imports`` checks it):
-``scenario`` (the data) < ``engine`` (the simulation) < ``results`` (tables and KPIs) <
-``experiments`` (many replications) < ``reporting`` (text, figures, files) < ``cli``.
-``sim.plots`` is ``sim.reporting.plots``, imported (with matplotlib) on first use.
+``i18n`` (words and numbers) < ``scenario`` (the data) < ``engine`` (the simulation) <
+``results`` (tables, KPIs, documents) < ``experiments`` (many replications) and ``inputs``
+(records) < ``reporting`` (text, figures, files) < ``app`` < ``cli``.
+
+Every public name is imported on first use (PEP 562), so ``import sim.engine`` (what a worker
+runs) loads the simulation alone: no pandas, SciPy or matplotlib. ``sim.plots`` is
+``sim.reporting.plots``.
 """
 
-from types import ModuleType
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
-from sim.experiments import (
-    Cheapest,
-    Comparison,
-    Criterion,
-    Dask,
-    Execution,
-    Exploration,
-    GlobalSensitivity,
-    Goal,
-    LocalProcesses,
-    RunStore,
-    Selection,
-    Sensitivity,
-    Serial,
-    SweepResult,
-    TargetResult,
-    cheapest,
-    compare,
-    explore,
-    gsa,
-    run,
-    select,
-    sensitivity,
-    sweep,
-    target,
-)
-from sim.i18n import set_language, speaking
-from sim.reporting import write
-from sim.results import Precision, Results
-from sim.scenario import Scenario, ScenarioError, derive, load_scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from sim.experiments.cheapest import Cheapest, cheapest
+    from sim.experiments.compare import Comparison, compare
+    from sim.experiments.executors import Dask, LocalProcesses, Serial
+    from sim.experiments.explore import Exploration, explore
+    from sim.experiments.gsa import GlobalSensitivity, gsa
+    from sim.experiments.robustness import Criterion
+    from sim.experiments.runner import Execution, run
+    from sim.experiments.select import Selection, select
+    from sim.experiments.sensitivity import Sensitivity, sensitivity
+    from sim.experiments.store import RunStore
+    from sim.experiments.sweep import SweepResult, sweep
+    from sim.experiments.target import Goal, TargetResult, target
+    from sim.i18n import set_language, speaking
+    from sim.reporting import plots, say, write
+    from sim.results.documents import Result
+    from sim.results.precision import Precision
+    from sim.results.tables import Results
+    from sim.scenario.loading import derive, load_scenario, parse_scenario
+    from sim.scenario.messages import ScenarioError
+    from sim.scenario.schema import Scenario
+
+_WHERE = {
+    "Cheapest": "sim.experiments.cheapest",
+    "cheapest": "sim.experiments.cheapest",
+    "Comparison": "sim.experiments.compare",
+    "compare": "sim.experiments.compare",
+    "Dask": "sim.experiments.executors",
+    "LocalProcesses": "sim.experiments.executors",
+    "Serial": "sim.experiments.executors",
+    "Exploration": "sim.experiments.explore",
+    "explore": "sim.experiments.explore",
+    "GlobalSensitivity": "sim.experiments.gsa",
+    "gsa": "sim.experiments.gsa",
+    "Criterion": "sim.experiments.robustness",
+    "Execution": "sim.experiments.runner",
+    "run": "sim.experiments.runner",
+    "Selection": "sim.experiments.select",
+    "select": "sim.experiments.select",
+    "Sensitivity": "sim.experiments.sensitivity",
+    "sensitivity": "sim.experiments.sensitivity",
+    "RunStore": "sim.experiments.store",
+    "SweepResult": "sim.experiments.sweep",
+    "sweep": "sim.experiments.sweep",
+    "Goal": "sim.experiments.target",
+    "TargetResult": "sim.experiments.target",
+    "target": "sim.experiments.target",
+    "set_language": "sim.i18n",
+    "speaking": "sim.i18n",
+    "say": "sim.reporting",
+    "write": "sim.reporting",
+    "Result": "sim.results.documents",
+    "Precision": "sim.results.precision",
+    "Results": "sim.results.tables",
+    "derive": "sim.scenario.loading",
+    "load_scenario": "sim.scenario.loading",
+    "parse_scenario": "sim.scenario.loading",
+    "ScenarioError": "sim.scenario.messages",
+    "Scenario": "sim.scenario.schema",
+}
 
 __all__ = [
     "Cheapest",
@@ -55,6 +93,7 @@ __all__ = [
     "Goal",
     "LocalProcesses",
     "Precision",
+    "Result",
     "Results",
     "RunStore",
     "Scenario",
@@ -74,6 +113,7 @@ __all__ = [
     "parse_scenario",
     "plots",
     "run",
+    "say",
     "select",
     "sensitivity",
     "set_language",
@@ -84,10 +124,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> ModuleType:
-    """Import ``sim.plots`` (and so matplotlib) only when it is first used."""
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
     if name == "plots":
-        from sim.reporting import plots  # noqa: PLC0415 (matplotlib is slow to import)
+        return import_module("sim.reporting.plots")
+    if name not in _WHERE:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name]), name)
 
-        return plots
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    """The public names, for tab completion in a notebook."""
+    return __all__

@@ -8,6 +8,11 @@ one lacks its translation). Numbers, shares and rupiah are formatted per locale 
 The language is chosen once per command (``--lang``), by default from the environment's locale
 (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English. Scenario keys and names are
 never translated: they are what the user wrote.
+
+What is computed does not speak: an experiment that must say something (a refusal, why it
+stopped) keeps it as a ``Message``, words and values to be said later, in the language of whoever
+reads them (``str(message)``). The lowest layer of ``sim``: it imports nothing else of it, and
+Babel only when a number or a translation is first needed, so the engine's import stays light.
 """
 
 from __future__ import annotations
@@ -20,11 +25,11 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from string import Formatter
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from babel import Locale
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+if TYPE_CHECKING:
+    from babel import Locale
 
 LANGUAGES = {"en": "en_US", "id": "id_ID"}
 """Each language umkm-sim speaks -> the Babel locale of its numbers."""
@@ -80,8 +85,8 @@ def speaking(language: str) -> Iterator[None]:
         set_language(before)
 
 
-def in_every_language(say: Callable[[], T]) -> dict[str, T]:
-    """What ``say`` says in each language umkm-sim speaks: for a document read later in either.
+def in_every_language(speak: Callable[[], T]) -> dict[str, T]:
+    """What ``speak`` says in each language umkm-sim speaks: for a document read later in either.
 
     A results folder keeps its sentences this way, so a report written from it in another
     language than the run's still reads in one language.
@@ -89,7 +94,7 @@ def in_every_language(say: Callable[[], T]) -> dict[str, T]:
     said = {}
     for language in LANGUAGES:
         with speaking(language):
-            said[language] = say()
+            said[language] = speak()
     return said
 
 
@@ -102,6 +107,8 @@ def _(message: str) -> str:
 
 @cache
 def _catalogue(language: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po  # noqa: PLC0415 (Babel only once words are needed)
+
     path = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as f:
         catalog = read_po(f)
@@ -110,11 +117,69 @@ def _catalogue(language: str) -> dict[str, str]:
 
 def locale() -> Locale:
     """Return the Babel locale of the current language."""
+    from babel import Locale  # noqa: PLC0415 (Babel only once numbers are said)
+
     return Locale.parse(LANGUAGES[current()])
+
+
+class Message:
+    """Words to say later, in the language of whoever reads them: a template and its values.
+
+    The template is English, marked for translation (``pybabel extract -k Message``); a value
+    is formatted by its field's spec, per locale when the spec names a format of this module:
+    ``{n:number}``, ``{x:number.1}``, ``{share:percent}``, ``{share:percent.0}``, ``{x:plain}``,
+    ``{x:significant}``. ``str(message)`` says it in the current language.
+
+    >>> str(Message("{n:number} runs", n=1200))
+    '1,200 runs'
+    """
+
+    def __init__(self, template: str, /, **values: Any) -> None:
+        """Keep the English template and the values, to be said when shown."""
+        self.template = template
+        self.values = values
+
+    def __str__(self) -> str:
+        """Say it in the current language."""
+        return say(_(self.template), **self.values)
+
+    def __repr__(self) -> str:
+        """Show the template and values (for debugging, not for people)."""
+        return f"Message({self.template!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the same words with the same values."""
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (self.template, self.values) == (other.template, other.values)
+
+    def __hash__(self) -> int:
+        """Hash by the template: the values may not be hashable."""
+        return hash(self.template)
+
+
+def say(template: str, /, **values: Any) -> str:
+    """Fill a template already in the current language; see ``Message`` for the field specs."""
+    return _LOCALISED.format(template, **values)
+
+
+class _Localised(Formatter):
+    """``str.format``, with this module's number formats as field specs (``{n:number.1}``)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        name, __, digits = format_spec.partition(".")
+        if name in _FORMATS:
+            return _FORMATS[name](value, *([int(digits)] if digits else []))
+        return str(value) if isinstance(value, Message) else format(value, format_spec)
+
+
+_LOCALISED = _Localised()
 
 
 def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
     """``1,234.5`` / ``1.234,5``: grouped (unless not), with ``decimals`` digits after the point."""
+    from babel.numbers import format_decimal  # noqa: PLC0415 (Babel only once numbers are said)
+
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
     if math.isnan(value):  # Babel would write NaN.00
         return "NaN"
@@ -123,6 +188,8 @@ def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
 
 def percent(share: float, decimals: int = 1) -> str:
     """``24.1%`` / ``24,1%`` for a share of 0.241."""
+    from babel.numbers import format_percent  # noqa: PLC0415 (Babel only once numbers are said)
+
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     if math.isnan(share):
         return "NaN"
@@ -167,3 +234,11 @@ def interval(low: str, high: str) -> str:
 def rupiah(amount: float) -> str:
     """``Rp 2,000,000,000`` / ``Rp 2.000.000.000``: whole rupiah."""
     return f"Rp {number(amount)}"
+
+
+_FORMATS: dict[str, Callable[..., str]] = {
+    "number": number,
+    "percent": percent,
+    "plain": plain,
+    "significant": significant,
+}

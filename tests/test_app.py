@@ -78,7 +78,7 @@ def test_a_what_if_run_shows_what_sim_run_gives_and_speaks_indonesian(app_url, t
         variant = sim.derive(sim.load_scenario(SCENARIO), {"kitchens.peyek-makers.count": 12})
         expected = sim.run(variant, replications=REPLICATIONS, seed=1, workers=1)
         with speaking("en"):
-            assert shown.inner_text() == percent(expected.summary["quota_miss_rate"]["mean"])
+            assert shown.inner_text() == percent(expected.document()["quota_miss_rate"]["mean"])
         page.screenshot(path=tmp_path / "app-en.png", full_page=True)
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the report (HTML)").click()
@@ -96,7 +96,7 @@ def test_a_what_if_run_shows_what_sim_run_gives_and_speaks_indonesian(app_url, t
         )
         with speaking("id"):
             assert page.locator("#variant-miss").inner_text() == percent(
-                expected.summary["quota_miss_rate"]["mean"]
+                expected.document()["quota_miss_rate"]["mean"]
             )
         page.screenshot(path=tmp_path / "app-id.png", full_page=True)
         if os.environ.get("UMKM_SCREENSHOTS"):  # refresh the README's pictures

@@ -6,6 +6,7 @@ import pytest
 
 import sim
 from sim.experiments.cheapest import cheapest
+from sim.reporting import published
 from sim.scenario.costs import cost_of
 from sim.scenario.yamlio import to_yaml
 
@@ -40,14 +41,14 @@ def test_the_cheapest_that_surely_meets_it_is_chosen_and_the_rest_explained():
     policies = {f"k{n}": {"kitchens.k.count": n} for n in (2, 3, 4)}
     answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=5, workers=1)
     assert answer.chosen == "k3"
-    why = dict(zip(answer.table.candidate, answer.table.why, strict=True))
+    why = dict(zip(answer.table.candidate, published(answer)["why"], strict=True))
     assert why["k3"].startswith("CHOSEN")
     assert why["k4"].startswith("meets it")
     assert "costs more than k3" in why["k4"]
     assert why["k2"].startswith("ruled out")
     assert why["baseline"].startswith("ruled out")
     assert list(answer.table.cost) == sorted(answer.table.cost)
-    assert "the runner-up, k4, costs Rp 2,920,000" in answer.sentence()
+    assert "the runner-up, k4, costs Rp 2,920,000" in sim.say(answer)
 
 
 def test_an_estimate_that_meets_the_target_is_not_enough_without_the_confidence():
@@ -62,7 +63,7 @@ def test_an_estimate_that_meets_the_target_is_not_enough_without_the_confidence(
     assert row["mean"] <= between < row["bound"]
     assert not row["qualifies"]
     assert answer.chosen is None
-    assert "No candidate meets" in answer.sentence()
+    assert "No candidate meets" in sim.say(answer)
 
 
 def test_costs_name_what_exists(write_yaml):

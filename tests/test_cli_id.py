@@ -17,12 +17,13 @@ from test_i18n import catalogue
 from test_progress import Terminal
 
 from sim import i18n
-from sim.cli import commands, main, tools
-from sim.cli.descriptions import description
+from sim.cli import main
 from sim.cli.language import _argparse_words
-from sim.experiments.progress import Progress
-from sim.experiments.runner import Interrupted
+from sim.cli.parser import build_parser
+from sim.cli.questions import QUESTIONS
+from sim.experiments.runner import Interrupted, Plan
 from sim.i18n import speaking
+from sim.reporting.progress import ProgressBar
 
 from conftest import ROOT, cli
 
@@ -126,10 +127,10 @@ def test_set_language_refuses_an_unknown_one_in_the_current_language():
 def test_an_interrupted_experiment_says_so_in_indonesian(tmp_path, monkeypatch, capsys):
     """What finished, what did not, and where it is kept for --resume."""
 
-    def interrupted(args):  # noqa: ARG001 (the handler's signature)
+    def interrupted(**execution):  # noqa: ARG001 (what a question is asked with)
         raise Interrupted("interrupted", 3, 5)
 
-    monkeypatch.setattr(commands, "run", interrupted)
+    monkeypatch.setitem(QUESTIONS, "run", lambda args, scenario: interrupted)  # noqa: ARG005
     status = main(["run", str(SCENARIO), "--out", str(tmp_path / "out"), "--lang", "id"])
     assert status == 130
     said = capsys.readouterr().err
@@ -141,8 +142,8 @@ def test_the_progress_bar_speaks_indonesian():
     """Runs done, runs per second and time left; numbers the Indonesian way."""
     stream = Terminal()
     with speaking("id"):
-        bar = Progress(stream=stream)
-        bar.expect(4000)
+        bar = ProgressBar(stream=stream)
+        bar.expect(4000, Plan(1, 4000))
         bar.advance(1000)
         bar._drawn = 0  # noqa: SLF001 (allow an immediate redraw)
         bar.advance(1000)
@@ -153,14 +154,25 @@ def test_the_progress_bar_speaks_indonesian():
     assert "sisa " in text
 
 
-def test_each_description_says_in_english_what_its_command_docstring_says():
-    """The help's descriptions are the docstrings, marked for translation: they must not drift."""
-    for module in (commands, tools):
-        for name, handler in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or handler.__module__ != module.__name__:
-                continue
-            with speaking("en"):
-                assert description(name).split() == (handler.__doc__ or "").split(), name
+def test_every_command_is_described_in_both_languages():
+    """Each command's one-line help and --help description exist, and differ in Indonesian."""
+
+    def described() -> dict[str, tuple[str, str]]:
+        parser = build_parser()
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+        helps = {c.dest: c.help for c in commands._choices_actions}  # noqa: SLF001
+        return {name: (helps[name], sub.description) for name, sub in commands.choices.items()}
+
+    with speaking("en"):
+        english = described()
+    with speaking("id"):
+        indonesian = described()
+    assert set(english) == set(QUESTIONS) | {"discover", "fit", "app", "report", "check", "schema"}
+    for name, (summary, description) in english.items():
+        assert summary, name
+        assert description, name
+        assert indonesian[name][0] != summary, name
+        assert indonesian[name][1] != description, name
 
 
 def test_every_argparse_phrase_we_translate_is_one_argparse_says():

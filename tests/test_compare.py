@@ -45,7 +45,7 @@ def test_estimates_are_those_of_plain_runs_with_the_same_seed():
     alone = sim.run(sim.derive(s, {"kitchens.k.count": 5}), replications=15, seed=4, workers=1)
     assert (
         table.loc[("more", "all", "all", "fill_rate"), "mean"]
-        == (alone.summary["fill_rate"]["mean"])
+        == (alone.document()["fill_rate"]["mean"])
     )
 
 
@@ -60,9 +60,9 @@ def test_paired_differences_are_narrower_than_unpaired_ones():
     s = sim.derive(poisson_scenario(more={"kitchens.k.count": 5}), {"buyers.b.quota.p": 1000})
     comparison = compare(s, replications=60, seed=5, workers=1)
     per_rep = comparison.per_replication
-    fill = per_rep[(per_rep.kpi == "fill_rate") & (per_rep.buyer == "all")]
-    base = fill[fill.policy == "baseline"]["value"].to_numpy()
-    more = fill[fill.policy == "more"]["value"].to_numpy()
+    fill = per_rep[(per_rep.buyer == "all") & (per_rep["product"] == "all")]
+    base = fill[fill.policy == "baseline"]["fill_rate"].to_numpy()
+    more = fill[fill.policy == "more"]["fill_rate"].to_numpy()
     n = len(base)
     paired = stats.t.ppf(0.975, n - 1) * np.std(more - base, ddof=1) / math.sqrt(n)
     unpaired = stats.t.ppf(0.975, 2 * n - 2) * math.sqrt(

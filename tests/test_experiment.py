@@ -140,10 +140,10 @@ def test_precision_adds_replications_until_the_half_width_is_reached():
     assert report.reached
     assert report.half_width <= 0.05
     assert report.replications == results.replications > 5
-    lo, hi = results.summary["quota_miss_rate"]["ci95"]
+    lo, hi = results.document()["quota_miss_rate"]["ci95"]
     assert (hi - lo) / 2 == pytest.approx(report.half_width)
     same(results, sim.run(noisy(), replications=report.replications, seed=2, workers=1))
-    assert results.summary["precision"]["reached"] is True
+    assert results.document()["precision"]["reached"] is True
 
 
 def test_precision_stops_at_the_cap_and_says_so():
@@ -153,7 +153,7 @@ def test_precision_stops_at_the_cap_and_says_so():
     )
     assert results.replications == 12
     assert not results.precision.reached
-    assert "NOT reached" in results.precision.describe()
+    assert "NOT reached" in sim.say(results)
 
 
 def test_batch_sizes_follow_the_square_root_law_and_respect_the_cap():

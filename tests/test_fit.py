@@ -13,7 +13,7 @@ import sim
 from sim.engine.kitchens import presence
 from sim.inputs import fit_records, read_deliveries
 from sim.inputs.counts import LEVEL, fit_counts
-from sim.inputs.fragment import fragment
+from sim.reporting.kinds.fit import fragment
 from sim.scenario.mechanisms import Absence
 
 from conftest import ROOT, cli

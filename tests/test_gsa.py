@@ -43,8 +43,8 @@ def test_sobol_ranks_the_dominant_uncertainty_first_and_finds_no_effect_of_the_i
     assert list(ranked.index) == [OUTPUT, SHELF]
     assert ranked.loc[OUTPUT, "value"] > 0.5
     assert ranked.loc[SHELF, "ci_lo"] <= 0 <= ranked.loc[SHELF, "ci_hi"]
-    assert "No detectable effect" in found.describe()
-    assert SHELF in found.describe().split("No detectable effect")[1]
+    assert "No detectable effect" in sim.say(found)
+    assert SHELF in sim.say(found).split("No detectable effect")[1]
     assert set(found.convergence.n) == {4, 8, 16, 32}
 
 

@@ -14,12 +14,14 @@ from sim.i18n import LOCALES, number, percent, rupiah, speaking
 
 from conftest import ROOT, cli
 
-PLACEHOLDER = re.compile(r"\{(\w*)[^}]*\}")
+PLACEHOLDER = re.compile(r"\{([^}]*)\}")  # the name and its format spec
 
 
 def marked() -> set[str]:
     """Every string marked for translation in the package (``_("...")``), as Babel finds it."""
-    found = extract_from_dir(str(ROOT / "sim"), keywords={"_": None}, comment_tags=())
+    found = extract_from_dir(
+        str(ROOT / "sim"), keywords={"_": None, "Message": None}, comment_tags=()
+    )
     return {message for _, _, message, *_ in found}
 
 

@@ -128,4 +128,4 @@ def test_results_do_not_depend_on_the_number_of_workers(s, seed):
     pd.testing.assert_frame_equal(one.shipments, two.shipments)
     pd.testing.assert_frame_equal(one.products, two.products)
     assert np.array_equal(one.stock, two.stock)
-    assert one.summary == two.summary
+    assert one.document() == two.document()

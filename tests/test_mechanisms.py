@@ -194,7 +194,7 @@ def test_a_buyer_cancels_after_missed_shipments_in_a_row_and_stops_shipping():
     results = run(s)
     assert results.shipments["day"].tolist() == [7, 14]
     assert results.contracts["cancelled_day"].tolist() == [14]
-    contract = results.summary["buyers"]["b"]["contract"]
+    contract = results.document()["buyers"]["b"]["contract"]
     assert contract["survival"]["mean"] == 0
 
 

@@ -13,6 +13,7 @@ from sim.experiments.discover import discover
 from sim.experiments.sensitivity import sensitivity
 from sim.i18n import speaking
 from sim.inputs import fit_records, read_deliveries
+from sim.reporting.kinds import run as run_kind
 from sim.reporting.plots import (
     plot_box,
     plot_convergence,
@@ -24,7 +25,6 @@ from sim.reporting.plots import (
     plot_sweep,
     plot_tornado,
     plot_tradeoff,
-    run_figures,
 )
 
 from conftest import ROOT
@@ -39,7 +39,10 @@ def balikpapan() -> sim.Scenario:
 def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     """Every figure the package draws, on small runs of the scenario."""
     results = sim.run(scenario, replications=4, workers=1)
-    drawn = {name: draw() for name, draw in run_figures(results).items()}
+    drawn = {
+        name: getattr(sim.plots, f"plot_{name.removesuffix('.png')}")(results)
+        for name in run_kind.figures(results)
+    }
     comparison = sim.compare(scenario, replications=3, workers=1)
     drawn["forest.png"] = plot_forest(comparison)
     drawn["sweep-grid.png"] = plot_sweep(sim.sweep(scenario, replications=2, workers=1))

@@ -7,7 +7,8 @@ import io
 import pytest
 
 import sim
-from sim.experiments.progress import Progress
+from sim.experiments.runner import Plan
+from sim.reporting.progress import ProgressBar
 
 from conftest import scenario
 
@@ -23,8 +24,8 @@ class Terminal(io.StringIO):
 def test_draws_runs_done_rate_and_time_left():
     """Each redraw shows done/total, runs per second and the time left; close ends the line."""
     stream = Terminal()
-    bar = Progress(stream=stream)
-    bar.expect(40)
+    bar = ProgressBar(stream=stream)
+    bar.expect(40, Plan(1, 40))
     bar.advance(10)
     bar._drawn = 0  # noqa: SLF001 (allow an immediate redraw)
     bar.advance(10)
@@ -39,20 +40,20 @@ def test_draws_runs_done_rate_and_time_left():
 def test_quiet_or_not_a_terminal_draws_nothing(monkeypatch):
     """--quiet, or stderr redirected to a file, gives no progress output at all."""
     monkeypatch.setattr("sys.stderr", io.StringIO())
-    for bar in (Progress.for_terminal(quiet=False), Progress.for_terminal(quiet=True)):
-        bar.expect(5)
+    for bar in (ProgressBar.for_terminal(quiet=False), ProgressBar.for_terminal(quiet=True)):
+        bar.expect(5, Plan(1, 5))
         bar.advance(5)
         bar.close()
         assert not bar.enabled
     monkeypatch.setattr("sys.stderr", Terminal())
-    assert Progress.for_terminal(quiet=False).enabled
-    assert not Progress.for_terminal(quiet=True).enabled
+    assert ProgressBar.for_terminal(quiet=False).enabled
+    assert not ProgressBar.for_terminal(quiet=True).enabled
 
 
 def test_an_experiment_states_its_size_before_it_runs():
     """Variants x replications, the runs still to do and the memory their results take."""
     stream = Terminal()
-    sim.run(scenario(), replications=3, workers=1, progress=Progress(stream=stream))
+    sim.run(scenario(), replications=3, workers=1, progress=ProgressBar(stream=stream))
     first = stream.getvalue().splitlines()[0]
     assert first == "1 variant(s) x 3 replications: 3 runs to do, about 0 MiB of results"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.experiments.procedures import kn, kn_eta, subset
+from sim.experiments.ranking import kn, kn_eta, subset
 from sim.experiments.runner import Variant
 from sim.experiments.select import select
 from sim.results import theory
@@ -84,7 +84,7 @@ def test_kn_adds_replications_only_where_needed_and_says_so():
     assert table.loc["baseline", "replications"] == 10
     assert table.loc["m26_5", "replications"] == table.replications.max()
     assert "m26_5 is best with 95% confidence whenever the best is at least 8 points" in (
-        chosen.describe()
+        sim.say(chosen)
     )
 
 

@@ -58,7 +58,7 @@ def test_each_point_is_exactly_a_run_with_those_overrides():
     result = sweep(s, {"kitchens.k.count": [1, 2, 3]}, replications=8, seed=2, workers=1)
     alone = sim.run(sim.derive(s, {"kitchens.k.count": 2}), replications=8, seed=2, workers=1)
     row = result.headline().query("`kitchens.k.count` == 2")
-    assert row["mean"].iloc[0] == alone.summary["quota_miss_rate"]["mean"]
+    assert row["mean"].iloc[0] == alone.document()["quota_miss_rate"]["mean"]
 
 
 def test_table_is_tidy_one_row_per_point_scope_and_kpi():

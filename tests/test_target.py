@@ -6,6 +6,7 @@ import pytest
 
 import sim
 from sim.experiments.target import Goal, TargetResult, target
+from sim.reporting.kinds.target import words as target_words
 from sim.results import theory
 
 from conftest import scenario
@@ -63,7 +64,7 @@ def test_a_target_out_of_reach_is_said_plainly():
     )
     assert answer.value is None
     assert not answer.met
-    assert "NOT MET" in answer.describe()
+    assert "NOT MET" in sim.say(answer)
 
 
 def test_a_target_met_at_the_bound_says_the_answer_may_lie_beyond():
@@ -73,7 +74,7 @@ def test_a_target_met_at_the_bound_says_the_answer_may_lie_beyond():
     )
     assert answer.value == 4
     assert answer.neighbour is None
-    assert "may lie beyond" in answer.describe()
+    assert "may lie beyond" in sim.say(answer)
 
 
 def test_at_least_and_scopes():
@@ -181,7 +182,7 @@ def test_the_answer_comes_with_a_confidence_interval_in_the_levers_units():
         assert lo <= answer.value <= hi
         assert answer.open_ends == (False, False)
     assert many.interval[1] - many.interval[0] < (few.interval[1] - few.interval[0]) / 2
-    assert "(95% CI " in many.describe()
+    assert "(95% CI " in sim.say(many)
     covered = sum(
         a.interval[0] <= exact <= a.interval[1] for a in (quota_answer(s, 40) for s in range(12))
     )
@@ -213,6 +214,8 @@ def test_the_answer_is_rounded_to_what_its_interval_supports():
         constant_kitchens(), "buyers.b.quota.p", MISS_5, 1, 100, 200, 4000, value=1331
     )
     answer.interval = (1215, 1500)
-    assert answer.rounded() == "about 1,330 (95% CI 1,215 to 1,500)"
+    said = target_words(answer.document())
+    assert said["answer"] == "about 1,330 (95% CI 1,215 to 1,500)"
     answer.interval, answer.open_ends = (1331, 4000), (False, True)
-    assert answer.rounded() == "about 1,300 (95% CI 1,331 to at least 4,000)"
+    said = target_words(answer.document())
+    assert said["answer"] == "about 1,300 (95% CI 1,331 to at least 4,000)"

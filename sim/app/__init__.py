@@ -2,7 +2,8 @@
 
 Served by Streamlit (the framework SimPy models are most often shared with; a page is a plain
 script, and ``st.fragment`` polls a background run without blocking it) on 127.0.0.1 only. An
-optional extra: ``pip install 'umkm-sim[app]'``. The top layer, beside the command line.
+optional extra: ``pip install 'umkm-sim[app]'``. The top layer, beside the command line: it may
+import every other part of ``sim``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 from sim.i18n import _
+
+__all__ = ["INSTALL", "PAGE", "MissingAppError", "command", "free_port", "serve"]
 
 PAGE = Path(__file__).resolve().parent / "page.py"
 INSTALL = "pip install 'umkm-sim[app]'"

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.experiments.progress import Progress
-from sim.experiments.runner import Interrupted
+from sim.experiments.runner import Interrupted, Plan
 from sim.experiments.store import RunStore
 
 
@@ -24,15 +23,18 @@ class Cancelled(KeyboardInterrupt):
     """The person pressed Cancel: stop as Ctrl-C would, keeping what finished in the store."""
 
 
-class _Counting(Progress):
-    """A progress bar that draws nothing, counts, and stops the run when asked to."""
+class _Counting:
+    """Counts finished runs (the page draws its own bar), and stops the run when asked to."""
 
     def __init__(self) -> None:
-        super().__init__(enabled=False)
+        self.done = self.total = 0
         self.cancelled = threading.Event()
 
+    def expect(self, runs: int, plan: Plan) -> None:  # noqa: ARG002 (the page shows no plan)
+        self.total += runs
+
     def advance(self, runs: int) -> None:
-        super().advance(runs)
+        self.done += runs
         if self.cancelled.is_set():
             raise Cancelled
 
@@ -49,7 +51,7 @@ class Job:
     precision: sim.Precision | None = None
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="umkm-app-")))
     comparison: sim.Comparison | None = None
-    error: str | None = None
+    error: str | Exception | None = None
     progress: _Counting = field(default_factory=_Counting)
     thread: threading.Thread | None = None
     pictures: dict[tuple[str, str], bytes] = field(default_factory=dict)
@@ -89,6 +91,6 @@ class Job:
         except (Interrupted, Cancelled):
             self.error = "cancelled"
         except Exception as exc:  # noqa: BLE001 (shown on the page, not lost in a thread)
-            self.error = str(exc).splitlines()[0][:300] or type(exc).__name__
+            self.error = exc  # said on the page, in its reader's language
         finally:
             store.close()

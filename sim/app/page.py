@@ -138,7 +138,10 @@ def _progress_and_results() -> None:
         )
         st.progress(job.share_done, text=text)
     elif job.error is not None:
-        st.warning(_("The run stopped: {reason}").format(reason=job.error))
+        said = str(job.error).splitlines()[0][:300] or type(job.error).__name__
+        if job.error == "cancelled":
+            said = _("cancelled")
+        st.warning(_("The run stopped: {reason}").format(reason=said))
     elif job.comparison is not None:
         _results(job)
 
@@ -169,7 +172,7 @@ def _results(job: Job) -> None:
     )
     st.table(cells)
     variant = comparison.results["variant"]
-    headline = variant.summary["quota_miss_rate"]["mean"]
+    headline = variant.document()["quota_miss_rate"]["mean"]
     shown = f'<b id="variant-miss">{percent(headline)}</b>'
     said = _("Your variant misses {share} of shipment lines, all buyers together.")
     st.markdown(f"<p>{said.format(share=shown)}</p>", unsafe_allow_html=True)

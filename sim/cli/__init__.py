@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 from sim.cli.language import speak_as_asked
 from sim.cli.parser import build_parser
-from sim.cli.session import EXIT_BAD_INPUT, UsageError
+from sim.cli.session import EXIT_BAD_INPUT, UsageError, canonical
 from sim.i18n import _, set_language
 from sim.reporting.folders import STORE_NAME, OutputError
+from sim.results.documents import commanded
 from sim.scenario.messages import ScenarioError
 
 EXIT_INTERRUPTED = 130
@@ -28,7 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     speak_as_asked(arguments)  # the help and usage errors are written while parsing
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
     set_language(getattr(args, "lang", None))
     # Imported here: they pull in pandas, scipy or dask, which bad input never needs.
     from sim.app import MissingAppError  # noqa: PLC0415
@@ -39,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.experiments.store import StoreError  # noqa: PLC0415
 
     try:
-        return int(args.handler(args))
+        with commanded(canonical(parser, args)):
+            return int(args.handler(args))
     except (
         ScenarioError,
         UsageError,

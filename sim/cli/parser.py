@@ -9,16 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.cli import commands, flags, tools
-from sim.cli.descriptions import description
+from sim.cli import flags
 from sim.cli.experiment_options import experiment_options
+from sim.cli.experiments import experiment
+from sim.cli.folders import discover, report
 from sim.cli.language import speak_argparse
+from sim.cli.records import fit
+from sim.cli.scenarios import app, check, schema
 from sim.experiments.cheapest import CANDIDATES
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.gsa import METHODS as GSA_METHODS
 from sim.experiments.robustness import DEFAULT_TARGET
 from sim.experiments.select import PROCEDURES
 from sim.i18n import LANGUAGES, _
+from sim.reporting.kinds import named
 from sim.results.metrics import KPIS
 
 
@@ -45,16 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = partial(_command, subparsers)
 
-    run_cmd = command("run", commands.run, _("run a scenario and summarise quota misses"))
+    run_cmd = command("run", experiment)
     experiment_options(run_cmd, precision=True)
 
-    compare_cmd = command(
-        "compare", commands.compare, _("compare the scenario's policies with the baseline")
-    )
+    compare_cmd = command("compare", experiment)
     experiment_options(compare_cmd, precision=True)
     _select_options(compare_cmd)
 
-    sweep_cmd = command("sweep", commands.sweep, _("run a grid or sample of lever values"))
+    sweep_cmd = command("sweep", experiment)
     experiment_options(sweep_cmd, precision=True)
     sweep_cmd.add_argument(
         "--sweep",
@@ -74,9 +76,76 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("Latin hypercube of N points over ranges"),
     )
 
-    target_cmd = command(
-        "target", commands.target, _("find the lever value that meets a risk target (bisection)")
+    _target_options(command("target", experiment))
+    _cheapest_options(command("cheapest", experiment))
+
+    sens_cmd = command("sensitivity", experiment)
+    experiment_options(sens_cmd, precision=False)
+    sens_cmd.add_argument(
+        "--lever",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=_("a lever to move (repeatable); default: every quantitative lever of the scenario"),
     )
+    sens_cmd.add_argument(
+        "--change",
+        type=flags.finite,
+        default=0.2,
+        metavar="X",
+        help=_("move each by -X and +X (0.2: 20%%)"),
+    )
+    sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+
+    _explore_options(command("explore", experiment))
+    _discover_options(command("discover", discover))
+    _gsa_options(command("gsa", experiment))
+    _fit_options(command("fit", fit))
+    _app_options(
+        command(
+            "app",
+            app,
+            _("serve the what-if web app on this computer"),
+            _(
+                "Serve the what-if web app on 127.0.0.1 (only this computer can reach it), "
+                "until Ctrl-C. Opens SCENARIO; in the browser a person moves the levers, runs, "
+                "reads the answers and downloads the variant and the report, in English or "
+                "Bahasa Indonesia."
+            ),
+        )
+    )
+
+    report_cmd = command(
+        "report",
+        report,
+        _("turn an output folder into report.html"),
+        _("Write a self-contained report.html into an output folder (images embedded)."),
+    )
+    report_cmd.add_argument(
+        "folder", metavar="DIR", type=Path, help=_("a run's or experiment's --out")
+    )
+
+    check_cmd = command(
+        "check",
+        check,
+        _("validate scenario files"),
+        _("Validate scenario files without running them; report every problem found."),
+    )
+    check_cmd.add_argument(
+        "scenarios", metavar="SCENARIO", nargs="+", help=_("scenario YAML files")
+    )
+
+    command(
+        "schema",
+        schema,
+        _("print the scenario JSON Schema"),
+        _("Print the JSON Schema of scenario files (point an editor's YAML support at it)."),
+    )
+    return parser
+
+
+def _target_options(target_cmd: argparse.ArgumentParser) -> None:
     experiment_options(target_cmd, precision=True)
     target_cmd.add_argument(
         "--lever", required=True, metavar="PATH", help=_("dotted path to a number")
@@ -104,9 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--conservative", action="store_true", help=_("the whole 95%% CI must meet the target")
     )
 
-    cheap_cmd = command(
-        "cheapest", commands.cheapest, _("the least costly policy that meets a target, surely")
-    )
+
+def _cheapest_options(cheap_cmd: argparse.ArgumentParser) -> None:
     experiment_options(cheap_cmd, precision=False)
     cheap_cmd.add_argument(
         "--where",
@@ -127,58 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="policies",
         help=_("the baseline and the policies, or the points of the sweep: design"),
     )
-
-    sens_cmd = command(
-        "sensitivity", commands.sensitivity, _("move each lever up and down: what matters most")
-    )
-    experiment_options(sens_cmd, precision=False)
-    sens_cmd.add_argument(
-        "--lever",
-        dest="levers",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help=_("a lever to move (repeatable); default: every quantitative lever of the scenario"),
-    )
-    sens_cmd.add_argument(
-        "--change",
-        type=flags.finite,
-        default=0.2,
-        metavar="X",
-        help=_("move each by -X and +X (0.2: 20%%)"),
-    )
-    sens_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
-
-    _explore_options(
-        command(
-            "explore",
-            commands.explore,
-            _("every policy in many uncertain futures: which is robust"),
-        )
-    )
-    _discover_options(
-        command("discover", commands.discover, _("in which futures does a policy fail (PRIM)"))
-    )
-
-    _gsa_options(command("gsa", commands.gsa, _("global sensitivity to the uncertainties (SALib)")))
-
-    fit_cmd = command("fit", tools.fit, _("fit kitchens' inputs to a cooperative's records"))
-    _fit_options(fit_cmd)
-
-    _app_options(command("app", tools.app, _("serve the what-if web app on this computer")))
-
-    report_cmd = command("report", tools.report, _("turn an output folder into report.html"))
-    report_cmd.add_argument(
-        "folder", metavar="DIR", type=Path, help=_("a run's or experiment's --out")
-    )
-
-    check_cmd = command("check", tools.check, _("validate scenario files"))
-    check_cmd.add_argument(
-        "scenarios", metavar="SCENARIO", nargs="+", help=_("scenario YAML files")
-    )
-
-    command("schema", tools.schema, _("print the scenario JSON Schema"))
-    return parser
 
 
 def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
@@ -204,11 +220,23 @@ def _explore_options(explore_cmd: argparse.ArgumentParser) -> None:
 
 
 def _command(
-    subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int], summary: str
+    subparsers: Any,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    summary: str | None = None,
+    description: str | None = None,
 ) -> Any:
-    """Add a command, with the option every command has (``--lang``)."""
-    cmd = subparsers.add_parser(name, help=summary, description=description(name))
-    cmd.set_defaults(handler=handler)
+    """Add a command, with the option every command has (``--lang``).
+
+    A command that gives a kind of result is described by its registry entry
+    (``sim.reporting.kinds``); the others say it here.
+    """
+    if summary is None:
+        kind = named(name)
+        summary = kind.summary() if kind.summary else name
+        description = kind.description() if kind.description else None
+    cmd = subparsers.add_parser(name, help=summary, description=description)
+    cmd.set_defaults(handler=handler, command=name)
     cmd.add_argument(
         "--lang",
         choices=LANGUAGES,

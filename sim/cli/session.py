@@ -1,7 +1,8 @@
-"""What every experiment command shares: its folder, run store and executor; its printout.
+"""What every experiment command shares: its folder and run store, executor and progress bar.
 
-A session prepares the output folder (new, replaced or resumed) and its run store, starts the
-executor, and puts things back if the command fails; ``finish`` prints and writes the result.
+``session`` prepares the output folder (new, replaced or resumed; ``sim.reporting.folders`` owns
+the rules) for the experiment the flags describe, starts the executor, and yields the keywords
+an experiment runs with; ``finish`` prints the result and writes its files.
 """
 
 from __future__ import annotations
@@ -10,14 +11,35 @@ import argparse
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from sim.i18n import _
-from sim.reporting.folders import STORE_NAME, complete, prepare, restore
+from sim.reporting.folders import Folder
 from sim.scenario.schema import Scenario
 
 EXIT_BAD_INPUT = 2
+
+# Flags that say where and how to run, not what: an experiment is the same whatever they are.
+_HOW = frozenset(
+    {
+        "handler",
+        "command",
+        "out",
+        "overwrite",
+        "resume",
+        "workers",
+        "dask",
+        "quiet",
+        "json",
+        "report",
+        "lang",
+        "engine",
+        "batch_size",
+        "scenario",
+        "overrides",
+    }
+)
 
 
 class UsageError(Exception):
@@ -25,104 +47,117 @@ class UsageError(Exception):
 
 
 @contextmanager
-def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[Any]:
+def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[dict[str, Any]]:
     """Prepare the output folder and its store, start the executor; close all at the end.
 
-    Yields the ``Execution`` keywords (replications, seed, executor, store, progress, and
-    precision for the commands that take it) that the flags ask for.
+    Yields the keywords of ``sim.experiments.runner.Execution`` the flags ask for
+    (replications, seed, executor, store, progress, engine, and precision where the command
+    takes it); ``execution["folder"]`` is the output folder (or ``None``).
     """
     from sim.experiments.executors import make_executor  # noqa: PLC0415
-    from sim.experiments.progress import Progress  # noqa: PLC0415
-    from sim.experiments.runner import Interrupted  # noqa: PLC0415
+    from sim.reporting.progress import ProgressBar  # noqa: PLC0415
     from sim.results.precision import Precision  # noqa: PLC0415
 
     if args.out is None and args.resume:
         raise UsageError(_("--resume needs --out DIR: the folder of the interrupted run"))
     if args.out is None and args.report:
         raise UsageError(_("--report needs --out DIR: the report is written there"))
-    with make_executor(args.workers, args.dask) as executor:  # a missing Dask fails here
-        store = None if args.out is None else _open_store(args, scenario)
-        progress = Progress.for_terminal(quiet=args.quiet)
+    with ExitStack() as stack:
+        executor = stack.enter_context(make_executor(args.workers, args.dask))
+        folder = None
+        if args.out is not None:
+            folder = stack.enter_context(
+                Folder.prepare(
+                    args.out,
+                    overwrite=args.overwrite,
+                    resume=args.resume,
+                    experiment=identity(args, scenario),
+                )
+            )
+        progress = ProgressBar.for_terminal(quiet=args.quiet)
+        stack.callback(progress.close)
         execution: dict[str, Any] = {
             "replications": args.replications,
             "seed": args.seed,
             "executor": executor,
-            "store": store,
+            "store": None if folder is None else folder.store,
             "progress": progress,
             "engine": args.engine,
             "batch_size": args.batch_size,
         }
         if getattr(args, "precision", None) is not None:
             execution["precision"] = Precision(args.precision, args.max_replications)
-        try:
-            yield execution
-        except Interrupted:
-            raise  # its finished runs are kept, for --resume
-        except Exception:
-            if args.out is not None and not args.resume:
-                restore(args.out)  # a failure puts back what --overwrite moved aside
-            raise
-        finally:
-            progress.close()
-            if store is not None:
-                store.close()
+        yield {**execution, "folder": folder}
 
 
-def _open_store(args: argparse.Namespace, scenario: Scenario) -> Any:
-    """Prepare the output folder; open its run store, which must be this experiment's."""
-    from sim.experiments.store import RunStore  # noqa: PLC0415
+def identity(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
+    """What a folder's runs belong to, for ``--resume`` to check.
 
-    prepare(args.out, overwrite=args.overwrite, resume=args.resume)
-    store = None
-    try:
-        store = RunStore(args.out / STORE_NAME)
-        store.claim(_experiment(args, scenario))
-    except BaseException:
-        if store is not None:
-            store.close()
-        if not args.resume:
-            restore(args.out)
-        raise
-    return store
-
-
-def _experiment(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
-    """What a folder's runs belong to: the command, the scenario (all of it) and the seed."""
+    The command and every flag that changes its answer (the seed and replications it runs with
+    among them), and the scenario (a digest of all of it).
+    """
     content = scenario.model_dump(mode="json", exclude={"seed", "replications"})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    flags = {
+        k: v
+        for k, v in sorted(vars(args).items())
+        if k not in _HOW and v not in (None, False, [], ())
+    }
     seed = scenario.seed if args.seed is None else args.seed
+    flags |= {"seed": seed, "replications": args.replications or scenario.replications}
     return {
-        "command": args.handler.__name__,
+        "command": args.command,
+        "flags": flags,
         "scenario": scenario.name,
         "sha256": digest,
         "seed": seed,
     }
 
 
-def finish(args: argparse.Namespace, result: Any, as_json: str, as_text: str) -> None:
-    """Print the result, and write its files if asked."""
-    from sim.reporting.writers import write_files  # noqa: PLC0415
+def canonical(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """The command line as documents record it: what was asked, not where or how it ran.
 
-    print(as_json if args.json else as_text)
-    if args.out is not None:
-        try:
-            write_files(result, args.out)
-        except Exception:
-            if not args.resume:
-                restore(args.out)  # a failed write puts back what --overwrite moved aside
-            raise
-        complete(args.out)
-        if args.report:
-            from sim.reporting.html import write_report  # noqa: PLC0415
-
-            write_report(args.out)
-        if not args.json:
-            files = sorted(p.name for p in args.out.iterdir() if not p.name.startswith("."))
-            print(
-                "\n" + _("wrote {folder}/: {files}").format(folder=args.out, files=" ".join(files))
-            )
+    The command, its arguments and every flag that changes the answer, defaults included (so
+    the line alone says what was computed); not the folder, workers, language or output flags.
+    A resumed run's documents are those of a run straight through.
+    """
+    said = [args.command]
+    for action in _subparser(parser, args.command)._actions:  # noqa: SLF001 (argparse keeps them)
+        value = getattr(args, action.dest, None)
+        if action.dest in _HOW - {"scenario", "overrides"} or value in (None, False, [], ()):
+            continue
+        if action.dest == "help":
+            continue
+        flag = action.option_strings[0] if action.option_strings else None
+        for one in value if isinstance(value, list) else [value]:
+            said += [str(one)] if flag is None else [flag] if one is True else [flag, str(one)]
+    return said
 
 
-def with_precision(text: str, report: Any) -> str:
-    """Add how a precision target went (if one was set) under the text."""
-    return text if report is None else f"{text}\n\n{report.describe()}"
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    commands = next(
+        a
+        for a in parser._actions  # noqa: SLF001
+        if isinstance(a, argparse._SubParsersAction)  # noqa: SLF001
+    )
+    chosen: argparse.ArgumentParser = commands.choices[command]
+    return chosen
+
+
+def finish(args: argparse.Namespace, folder: Folder | None, result: Any) -> None:
+    """Print the result (its text, or its document with ``--json``), and write its files."""
+    from sim.reporting.kind import json_text  # noqa: PLC0415
+    from sim.reporting.writers import published, say, write_files  # noqa: PLC0415
+
+    print(json_text(published(result)) if args.json else say(result))
+    if folder is None:
+        return
+    write_files(result, folder.path)
+    folder.complete()
+    if args.report:
+        from sim.reporting.html import report_into  # noqa: PLC0415
+
+        report_into(folder.path)
+    if not args.json:
+        files = " ".join(folder.files())
+        print("\n" + _("wrote {folder}/: {files}").format(folder=folder.path, files=files))

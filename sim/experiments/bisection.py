@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sim.i18n import _
+from sim.i18n import Message
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import read_value
 
@@ -98,8 +98,10 @@ def search_range(
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise ScenarioError(
             [
-                _("--lever {lever}: must lead to a number, it is {value}").format(
-                    lever=lever, value=repr(current)
+                Message(
+                    "--lever {lever}: must lead to a number, it is {value}",
+                    lever=lever,
+                    value=repr(current),
                 )
             ]
         )
@@ -108,10 +110,10 @@ def search_range(
     hi = _bound(high, current * 4, integer)
     if not lo < hi:
         raise ScenarioError(
-            [_("--low/--high: need low < high, got low={low}, high={high}").format(low=lo, high=hi)]
+            [Message("--low/--high: need low < high, got low={low}, high={high}", low=lo, high=hi)]
         )
     if resolution is not None and resolution <= 0:
-        raise ScenarioError([_("--resolution: must be > 0, got {value}").format(value=resolution)])
+        raise ScenarioError([Message("--resolution: must be > 0, got {value}", value=resolution)])
     return lo, hi, 1 if integer else (resolution or (hi - lo) / 1000), integer
 
 
@@ -120,27 +122,26 @@ def _check_scope(scenario: Scenario, goal: Goal) -> None:
     if goal.buyer is not None and goal.buyer not in buyers:
         raise ScenarioError(
             [
-                _("--buyer: unknown buyer {buyer} (buyers: {buyers})").format(
-                    buyer=repr(goal.buyer), buyers=", ".join(buyers)
+                Message(
+                    "--buyer: unknown buyer {buyer} (buyers: {buyers})",
+                    buyer=repr(goal.buyer),
+                    buyers=", ".join(buyers),
                 )
             ]
         )
     bought = {p for b in buyers.values() for p in b.quota if goal.buyer in (None, b.name)}
     if goal.product is not None and goal.product not in bought:
+        values = {
+            "buyer": repr(goal.buyer),
+            "product": repr(goal.product),
+            "bought": ", ".join(sorted(bought)),
+        }
         said = (
-            _("--product: buyer {buyer} does not buy {product} (bought: {bought})")
+            Message("--product: buyer {buyer} does not buy {product} (bought: {bought})", **values)
             if goal.buyer
-            else _("--product: any buyer does not buy {product} (bought: {bought})")
+            else Message("--product: any buyer does not buy {product} (bought: {bought})", **values)
         )
-        raise ScenarioError(
-            [
-                said.format(
-                    buyer=repr(goal.buyer),
-                    product=repr(goal.product),
-                    bought=", ".join(sorted(bought)),
-                )
-            ]
-        )
+        raise ScenarioError([said])
 
 
 def _bound(given: float | None, default: float, integer: bool) -> float:

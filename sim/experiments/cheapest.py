@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from typing import Any, Unpack
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.compare import ALL, policy_variants
+from sim.experiments.compare import policy_variants
 from sim.experiments.robustness import Criterion
 from sim.experiments.runner import (
     PreciseExecution,
@@ -26,17 +26,24 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.experiments.sweep import design, sweep_variants
-from sim.i18n import _, in_every_language, number, percent, rupiah, significant
-from sim.results.tables import kpi_per_replication, provenance
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
+from sim.results.scopes import ALL
+from sim.results.tables import kpi_per_replication
 from sim.scenario.costs import cost_of
-from sim.scenario.messages import ScenarioError, show
+from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
 
 CANDIDATES = ("policies", "sweep")
 
 
+OUTCOMES = ("chosen", "not sure", "costs the same", "costs more")
+"""A candidate's fate: the cheapest qualifying one; one whose bound does not meet the target;
+one that qualifies at the chosen one's cost (with a worse estimate); one that costs more."""
+
+
 @dataclass(frozen=True)
-class Cheapest:
+class Cheapest(Documented):
     """Every candidate's cost and KPI, which qualify, and the cheapest that does.
 
     Attributes:
@@ -44,8 +51,8 @@ class Cheapest:
         seed: The seed of every candidate.
         where: The constraint.
         confidence: With which it must hold.
-        table: Per candidate, cheapest first: cost, mean, one-sided bound, ``qualifies``, and
-            ``why`` (what ruled it out, or that it was chosen).
+        table: Per candidate, cheapest first (equal costs: the better estimate first): cost,
+            mean, one-sided bound, ``qualifies``, and ``outcome`` (one of ``OUTCOMES``).
         chosen: The cheapest qualifying candidate, or ``None``.
     """
 
@@ -55,90 +62,18 @@ class Cheapest:
     confidence: float
     table: pd.DataFrame
     chosen: str | None
+    kind: ClassVar[str] = "cheapest"
 
-    def describe(self) -> str:
-        """The answer in a sentence, then every candidate and what ruled it out."""
-        head = _(
-            "{scenario}: the cheapest candidate with {where} at {confidence} confidence "
-            "(one-sided bound; seed {seed}, {n} replications each, common random numbers)"
-        ).format(
-            scenario=self.scenario.name,
-            where=self.where.describe(),
-            confidence=percent(self.confidence, 0),
-            seed=self.seed,
-            n=number(int(self.table.replications.iloc[0])),
-        )
-        columns = (_("candidate"), _("cost (Rp)"), _("estimate"), _("outcome"))
-        lines = [head, "", f"{columns[0]:<22}{columns[1]:>18}  {columns[2]:>9}  {columns[3]}"]
-        lines += [
-            f"  {r['candidate']:<20}{_rp(r['cost']):>18}  {self._value(r['mean']):>9}  {why}"
-            for r, why in zip(self.table.to_dict("records"), self.reasons(), strict=True)
-        ]
-        lines += ["", self.sentence()]
-        return "\n".join(lines)
-
-    def sentence(self) -> str:
-        """Which candidate, what it costs, and the runner-up."""
-        confidence = percent(self.confidence, 0)
-        if self.chosen is None:
-            return _(
-                "No candidate meets {where} with {confidence} confidence: ask for more "
-                "replications, or look at costlier policies."
-            ).format(where=self.where.describe(), confidence=confidence)
-        ok = self.table[self.table.qualifies]
-        best = ok.iloc[0]
-        said = _(
-            "{best} is the cheapest candidate that keeps {where} with {confidence} confidence: "
-            "{cost} over the horizon"
-        ).format(
-            best=best.candidate,
-            where=self.where.describe(),
-            confidence=confidence,
-            cost=rupiah(_round3(best.cost)),
-        )
-        if len(ok) > 1:
-            second = ok.iloc[1]
-            said += "; " + _("the runner-up, {second}, costs {cost}").format(
-                second=second.candidate, cost=rupiah(_round3(second.cost))
-            )
-        return said + "."
-
-    def reasons(self) -> list[str]:
-        """For each candidate (cheapest first), what ruled it out, or that it was chosen."""
-        said = []
-        for row in self.table.to_dict("records"):
-            bound = significant(row["bound"])
-            if not row["qualifies"]:
-                said.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
-            elif row["candidate"] == self.chosen:
-                said.append(_("CHOSEN (bound {bound})").format(bound=bound))
-            else:
-                more = _("meets it (bound {bound}), but costs more than {chosen}")
-                said.append(more.format(bound=bound, chosen=self.chosen))
-        return said
-
-    def as_dict(self) -> dict[str, Any]:
-        """The answer as a JSON-ready document: provenance, table, its words in each language."""
+    def document(self) -> dict[str, Any]:
+        """The answer as a JSON-ready document: provenance, the question, every candidate."""
         return {
-            "kind": "cheapest",
+            "kind": self.kind,
             **provenance(self.scenario, self.seed, int(self.table.replications.iloc[0])),
-            "where": self.where.describe(),
+            "criterion": asdict(self.where),
             "confidence": self.confidence,
             "chosen": self.chosen,
-            "sentence": self.sentence(),
             "table": json.loads(self.table.to_json(orient="records")),
-            "said": in_every_language(
-                lambda: {
-                    "where": self.where.describe(),
-                    "sentence": self.sentence(),
-                    "why": self.reasons(),
-                }
-            ),
         }
-
-    def _value(self, x: float) -> str:
-        rate = self.where.kpi in ("quota_miss_rate", "fill_rate")
-        return percent(x) if rate else significant(x)
 
 
 def cheapest(
@@ -167,16 +102,28 @@ def cheapest(
     n, seed = replications_and_seed(scenario, execution)
     variants = candidate_variants(scenario, criterion, confidence, candidates, seed)
     if n < 2:  # noqa: PLR2004
-        raise ScenarioError([_("--replications: a confidence bound needs at least 2")])
+        raise ScenarioError([Message("--replications: a confidence bound needs at least 2")])
     outcomes, _report = run_variants(variants, n, seed, execution)
     rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
-    table = pd.DataFrame(rows).sort_values(["cost", "mean"], kind="stable", ignore_index=True)
-    qualified = table.candidate[table.qualifies]
-    answer = Cheapest(
-        scenario, seed, criterion, confidence, table, None if qualified.empty else qualified.iloc[0]
+    better_first = criterion.op == ">="  # among equal costs, the better estimate first
+    table = pd.DataFrame(rows).sort_values(
+        ["cost", "mean"], ascending=[True, not better_first], kind="stable", ignore_index=True
     )
-    table["why"] = answer.reasons()  # in the table's file too, in the language of the run
-    return answer
+    qualified = table[table.qualifies]
+    chosen = None if qualified.empty else qualified.iloc[0]
+    table["outcome"] = [
+        "not sure"
+        if not row.qualifies
+        else "chosen"
+        if chosen is not None and row.candidate == chosen.candidate
+        else "costs the same"
+        if chosen is not None and row.cost == chosen.cost
+        else "costs more"
+        for row in table.itertuples()
+    ]
+    return Cheapest(
+        scenario, seed, criterion, confidence, table, None if chosen is None else chosen.candidate
+    )
 
 
 def candidate_variants(
@@ -189,23 +136,19 @@ def candidate_variants(
     """
     problems = []
     if scenario.costs is None:
-        problems.append(_("no costs: section: nothing to tell the candidates' costs apart"))
+        problems.append(Message("no costs: section: nothing to tell the candidates' costs apart"))
     if not 0.5 <= confidence < 1:  # noqa: PLR2004
         problems.append(
-            _("--confidence: between 0.5 and 1 (0.95), got {value}").format(value=show(confidence))
+            Message("--confidence: between 0.5 and 1 (0.95), got {value}", value=show(confidence))
         )
     if criterion.op not in ("<=", ">="):
-        problems.append(_("--where: a bound to meet, KPI<=X or KPI>=X"))
+        problems.append(Message("--where: a bound to meet, KPI<=X or KPI>=X"))
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
-        problems.append(_("--buyer: no buyer named {buyer}").format(buyer=show(criterion.buyer)))
+        problems.append(Message("--buyer: no buyer named {buyer}", buyer=show(criterion.buyer)))
     if candidates not in CANDIDATES:
-        problems.append(
-            _("{flag}: one of {choices}, got {value}").format(
-                flag="--candidates", choices=", ".join(CANDIDATES), value=show(candidates)
-            )
-        )
+        problems.append(one_of("--candidates", CANDIDATES, candidates))
     elif candidates == "sweep" and scenario.sweep is None:
-        problems.append(_("--candidates sweep: the scenario has no sweep: section"))
+        problems.append(Message("--candidates sweep: the scenario has no sweep: section"))
     if problems:
         raise ScenarioError(problems)
     if candidates == "sweep":
@@ -235,13 +178,3 @@ def _judge(
         "replications": n,
         "qualifies": bool(where.holds(np.array([bound]))[0]),
     }
-
-
-def _round3(amount: float) -> float:
-    """Three significant digits: the costs are estimates too."""
-    return float(f"{amount:.3g}")
-
-
-def _rp(amount: float) -> str:
-    """Rupiah to three significant digits, without the symbol (a table's column says Rp)."""
-    return number(_round3(amount))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
@@ -22,14 +22,15 @@ from sim.experiments.runner import (
     replications_and_seed,
     run_variants,
 )
-from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.documents import Documented, provenance
+from sim.results.metrics import mean_ci
 from sim.results.precision import PrecisionReport
+from sim.results.scopes import SCOPE, estimates, per_replication
 from sim.results.tables import Results
 from sim.scenario.loading import derive
 from sim.scenario.schema import Scenario
 
 BASELINE = "baseline"
-ALL = "all"  # the scope "every buyer" or "every product"
 
 
 def policy_variants(
@@ -70,7 +71,7 @@ def compare(
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Documented):
     """Results of the baseline and each policy, and their paired differences.
 
     Attributes:
@@ -86,6 +87,7 @@ class Comparison:
     variants: list[Variant]
     results: dict[str, Results]
     precision: PrecisionReport | None = None
+    kind: ClassVar[str] = "compare"
 
     @property
     def replications(self) -> int:
@@ -95,68 +97,49 @@ class Comparison:
     @cached_property
     def per_replication(self) -> pd.DataFrame:
         """KPIs per policy, replication and scope (buyer, product; ``all`` for every one)."""
-        frames = []
-        for name, results in self.results.items():
-            for by in ([], ["buyer"], ["buyer", "product"]):
-                kpis = results.kpis(by).reset_index()
-                for column in ("buyer", "product"):
-                    if column not in kpis:
-                        kpis[column] = ALL
-                    kpis[column] = kpis[column].astype(str)
-                frames.append(kpis.assign(policy=name))
-        wide = pd.concat(frames, ignore_index=True)
-        return wide.melt(
-            id_vars=["policy", "replication", "buyer", "product"],
-            value_vars=list(KPIS),
-            var_name="kpi",
+        return pd.concat(
+            [per_replication(r, policy=name) for name, r in self.results.items()],
+            ignore_index=True,
         )
 
     @cached_property
     def table(self) -> pd.DataFrame:
         """One row per policy x scope x KPI: estimate, CI, and paired difference from baseline.
 
-        ``significant`` marks differences whose 95% CI excludes zero.
+        ``significant`` marks differences whose 95% CI excludes zero. Rows by scope and KPI
+        (sorted), then policy.
         """
-        keys = ["buyer", "product", "kpi"]
-        values = self.per_replication.pivot(  # noqa: PD010 (reshape only, nothing to aggregate)
+        keys = [*SCOPE, "kpi"]
+        table = estimates(self.per_replication, ["policy"])
+        long = self.per_replication.melt(
+            id_vars=["policy", "replication", *SCOPE], value_vars=None, var_name="kpi"
+        )
+        values = long.pivot(  # noqa: PD010 (reshape only, nothing to aggregate)
             index=[*keys, "replication"], columns="policy", values="value"
         )
-        rows = []
+        diffs = []
         for scope, block in values.groupby(level=keys, sort=False, observed=True):
             base = block[BASELINE].to_numpy()
             for name in self.results:
-                own = block[name].to_numpy()
-                estimate = mean_ci(own, bounds=bounds_of(str(scope[2])))
-                row = dict(zip(keys, scope, strict=True))
-                row |= {"policy": name, "mean": estimate["mean"]}
-                row["ci_lo"], row["ci_hi"] = estimate["ci95"]
-                if name == BASELINE:
-                    row |= {"diff": np.nan, "diff_lo": np.nan, "diff_hi": np.nan}
-                else:
-                    diff = mean_ci(own - base)
-                    row["diff"] = diff["mean"]
-                    row["diff_lo"], row["diff_hi"] = diff["ci95"]
-                rows.append(row)
-        table = pd.DataFrame(rows)
+                diff: dict[str, Any] = {"mean": np.nan, "ci95": [np.nan, np.nan]}
+                if name != BASELINE:
+                    diff = mean_ci(block[name].to_numpy() - base)
+                row = dict(zip(keys, scope, strict=True)) | {"policy": name, "diff": diff["mean"]}
+                row["diff_lo"], row["diff_hi"] = diff["ci95"]
+                diffs.append(row)
+        table = pd.DataFrame(diffs).merge(table, on=["policy", *keys], how="left", sort=False)
         table["significant"] = (table["diff_lo"] > 0) | (table["diff_hi"] < 0)
-        order = ["policy", "buyer", "product", "kpi", "mean", "ci_lo", "ci_hi"]
+        order = ["policy", *keys, "mean", "ci_lo", "ci_hi"]
         return table[[*order, "diff", "diff_lo", "diff_hi", "significant"]]
 
-    @cached_property
-    def summary(self) -> dict[str, Any]:
-        """The comparison as a JSON-ready document (provenance, policies, table)."""
-        base = self.results[BASELINE].provenance
-        document = {
-            "kind": "compare",
-            **{k: base[k] for k in ("scenario", "scenario_file", "seed", "replications")},
-            "horizon_days": base["horizon_days"],
-            "version": base["version"],
+    def document(self) -> dict[str, Any]:
+        """The comparison as a JSON-ready document: provenance, policies, table."""
+        return {
+            "kind": self.kind,
+            **provenance(self.scenario, self.seed, self.replications, self.precision),
             "policies": {v.name: dict(v.settings) for v in self.variants[1:]},
             "table": json.loads(self.table.to_json(orient="records")),
         }
-        if self.precision is not None:
-            document["precision"] = self.precision.as_dict()
-        return document
 
     def shipments(self) -> pd.DataFrame:
         """Every policy's shipment lines, with a ``policy`` column first."""

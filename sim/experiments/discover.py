@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.compare import ALL
 from sim.experiments.robustness import Criterion
-from sim.i18n import _, number, percent, significant
+from sim.i18n import Message
+from sim.results.documents import Documented, made_by
+from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
 
 INSTALL = "pip install 'umkm-sim[explore]'"
@@ -33,15 +33,15 @@ INSTALL = "pip install 'umkm-sim[explore]'"
 class MissingWorkbenchError(ImportError):
     """Scenario discovery was asked for, but the EMA Workbench is not installed."""
 
-    def __init__(self) -> None:
-        """Say how to install it."""
-        super().__init__(
-            _("scenario discovery needs the EMA Workbench: {install}").format(install=INSTALL)
+    def __str__(self) -> str:
+        """Say how to install it, in the current language."""
+        return str(
+            Message("scenario discovery needs the EMA Workbench: {install}", install=INSTALL)
         )
 
 
 @dataclass(frozen=True)
-class Discovery:
+class Discovery(Documented):
     """The peeling trajectory of PRIM, the box chosen on it, and what it restricts.
 
     Attributes:
@@ -56,6 +56,7 @@ class Discovery:
             when there are too few futures to resample.
         scores: Per uncertainty: its extra-trees feature score (they add up to 1).
         ranges: Per uncertainty: the range explored, to say which end a limit cuts.
+        explored: Which exploration's futures these are: its scenario, seed, replications.
     """
 
     where: Criterion
@@ -68,6 +69,8 @@ class Discovery:
     stability: pd.DataFrame
     scores: pd.Series
     ranges: dict[str, tuple[float, float]]
+    explored: Mapping[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "discover"
 
     @property
     def futures(self) -> int:
@@ -79,95 +82,43 @@ class Discovery:
         """In how many futures the policy failed."""
         return int(self.failed.sum())
 
-    def conditions(self) -> list[str]:
-        """Say each restriction in plain words, with its quasi-p value."""
-        said = []
+    @property
+    def table(self) -> pd.DataFrame:
+        """PRIM's peeling trajectory: per box, coverage, density, mass, restricted dimensions."""
+        return self.trajectory
+
+    def restrictions(self) -> list[dict[str, Any]]:
+        """Each restricted uncertainty: its path, the limits that cut it, the quasi-p value.
+
+        ``min`` (``max``) is ``None`` where the box does not cut the range at that end.
+        """
+        found = []
         for path, row in self.limits.iterrows():
             low, high = self.ranges[str(path)]
-            parts = []
-            if row["min"] > low:
-                parts.append(_("at least {value}").format(value=significant(row["min"])))
-            if row["max"] < high:
-                parts.append(_("at most {value}").format(value=significant(row["max"])))
-            restriction = _(" and ").join(parts)
-            qp = significant(row["qp"], 1)
-            said.append(f"{path} {restriction} (qp {qp})")
-        return said
-
-    def describe(self) -> str:
-        """Say the chosen box in words, with its numbers."""
-        row = self.trajectory.iloc[self.box]
-        intro = _(
-            "{policy}: {where} in {failures} of {futures} futures. Box {box} of {boxes} on "
-            "PRIM's trajectory holds {coverage} of those failures (coverage), and {density} of "
-            "the futures in it fail (density), restricting {restricted} of {uncertainties} "
-            "uncertainties:"
-        ).format(
-            policy=self.policy,
-            where=self.where.describe(),
-            failures=self.failures,
-            futures=self.futures,
-            box=self.box,
-            boxes=len(self.trajectory),
-            coverage=percent(row["coverage"], 0),
-            density=percent(row["density"], 0),
-            restricted=int(row["res_dim"]),
-            uncertainties=len(self.ranges),
-        )
-        top = ", ".join(f"{p} ({number(s, 2)})" for p, s in self.scores.head(3).items())
-        return "\n".join(
-            [
-                intro,
-                *(f"  - {c}" for c in self.conditions()),
-                _("What matters most (extra-trees feature scores): {top}.").format(top=top),
-            ]
-        )
-
-    def tables(self, cart: str | None = None) -> str:
-        """PRIM's peeling trajectory, CART's rules if given, the box's stability, as text."""
-        trajectory = self.trajectory[["coverage", "density", "mass", "res_dim"]]
-        columns = {
-            "coverage": _("coverage"),
-            "density": _("density"),
-            "mass": _("mass"),
-            "res_dim": _("res_dim"),
-        }
-        lines = [
-            "",
-            _("PRIM's peeling trajectory (pick another box with --box):"),
-            trajectory.rename(columns=columns).to_string(float_format=lambda v: number(v, 2)),
-            "",
-        ]
-        if cart is not None:
-            weights = _("CART, the alternative view (weights: futures [acceptable, failing]):")
-            lines += [weights, cart, ""]
-        if self.stability.empty:
-            lines.append(_("Too few futures to resample the box for its stability."))
-        else:
-            stability = self.stability.rename(
-                columns={
-                    "reproduce coverage": _("reproduce coverage"),
-                    "reproduce density": _("reproduce density"),
+            found.append(
+                {
+                    "uncertainty": str(path),
+                    "min": float(row["min"]) if row["min"] > low else None,
+                    "max": float(row["max"]) if row["max"] < high else None,
+                    "qp": float(row["qp"]),
                 }
             )
-            lines += [
-                _("Resampling stability of the box (% of resampled runs that restrict each):"),
-                stability.to_string(float_format=number),
-            ]
-        return "\n".join(lines)
+        return found
 
-    def as_dict(self) -> dict[str, Any]:
-        """The discovery as a JSON-ready document."""
+    def document(self) -> dict[str, Any]:
+        """The discovery as a JSON-ready document, with the exploration's provenance."""
         return {
-            "kind": "discover",
-            "where": self.where.describe(),
+            "kind": self.kind,
+            **self.explored,
+            **made_by(),
+            "criterion": asdict(self.where),
             "policy": self.policy,
             "futures": self.futures,
             "failures": self.failures,
             "box": self.box,
             "trajectory": json.loads(self.trajectory.to_json(orient="records")),
             "limits": json.loads(self.limits.to_json(orient="index")),
-            "conditions": self.conditions(),
+            "restrictions": self.restrictions(),
             "stability": json.loads(self.stability.to_json(orient="index")),
             "feature_scores": json.loads(self.scores.to_json()),
         }
@@ -182,6 +133,7 @@ def discover(
     box: int | None = None,
     threshold: float = 0.8,
     seed: int = 1,
+    explored: Mapping[str, Any] | None = None,
 ) -> Discovery:
     """Find the futures where the policy fails, as a box on the uncertainties (PRIM).
 
@@ -194,6 +146,7 @@ def discover(
             perfect coverage and density.
         threshold: PRIM stops peeling when a box's density reaches it.
         seed: For the feature scores' trees.
+        explored: Which exploration the futures come from (its provenance), for the record.
 
     Raises:
         MissingWorkbenchError: The optional extra is not installed.
@@ -208,11 +161,17 @@ def discover(
     failures = int(failed.sum())
     if failures in (0, len(failed)):
         said = (
-            _("--where: {policy} never meets {where}: nothing to tell")
+            Message(
+                "--where: {policy} never meets {where}: nothing to tell", policy=policy, where=where
+            )
             if failures == 0
-            else _("--where: {policy} always meets {where}: nothing to tell")
+            else Message(
+                "--where: {policy} always meets {where}: nothing to tell",
+                policy=policy,
+                where=where,
+            )
         )
-        raise ScenarioError([said.format(policy=policy, where=where.describe())])
+        raise ScenarioError([said])
     x = futures.astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -220,8 +179,10 @@ def discover(
         trajectory = peeled.peeling_trajectory.reset_index(drop=True)
         chosen = _knee(trajectory) if box is None else box
         if not 0 <= chosen < len(trajectory):
-            said = _("--box: between 0 and {last}, got {box}")
-            raise ScenarioError([said.format(last=len(trajectory) - 1, box=chosen)])
+            said = Message(
+                "--box: between 0 and {last}, got {box}", last=len(trajectory) - 1, box=chosen
+            )
+            raise ScenarioError([said])
         limits = _limits(peeled.inspect(chosen, style="data")[0][1])
         try:
             with _numpy_seeded(seed):  # the Workbench resamples with numpy's global generator
@@ -241,6 +202,7 @@ def discover(
         stability,
         scores.sort_values(ascending=False),
         ranges,
+        dict(explored or {}),
     )
 
 
@@ -269,28 +231,34 @@ def _limits(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"min": values[:, 0], "max": values[:, 1], "qp": qp}, index=table.index)
 
 
-def failures_in(folder: Path, where: Criterion, policy: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Read an explore folder: the futures, and whether ``policy`` failed in each.
+def failures_in(
+    document: Mapping[str, Any], where: Criterion, policy: str, source: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """From an exploration's document: the futures, and whether ``policy`` failed in each.
+
+    ``source`` names the file it was read from, for the messages.
 
     Raises:
-        ScenarioError: Not an explore folder, or an unknown policy or buyer.
+        ScenarioError: Not an exploration, or an unknown policy or buyer.
     """
-    path = folder / "experiments.json"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
         futures = pd.DataFrame(document["futures"])
         table = pd.DataFrame(document["table"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        said = _("{path}: not the results of umkm-sim explore ({problem})")
-        raise ScenarioError([said.format(path=path, problem=exc)]) from None
-    rows = table[(table.policy == policy) & (table.kpi == where.kpi)]
+        rows = table[(table.policy == policy) & (table.kpi == where.kpi)]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        said = Message(
+            "{path}: not the results of umkm-sim explore ({problem})", path=source, problem=exc
+        )
+        raise ScenarioError([said]) from None
     if rows.empty:
-        said = _("--policy: no policy named {name} in {path}")
-        raise ScenarioError([said.format(name=show(policy), path=path)])
+        said = Message("--policy: no policy named {name} in {path}", name=show(policy), path=source)
+        raise ScenarioError([said])
     rows = rows[rows.buyer == (where.buyer or ALL)]
     if rows.empty:
-        said = _("--buyer: no buyer named {name} in {path}")
-        raise ScenarioError([said.format(name=show(where.buyer), path=path)])
+        said = Message(
+            "--buyer: no buyer named {name} in {path}", name=show(where.buyer), path=source
+        )
+        raise ScenarioError([said])
     means = rows.sort_values("future")["mean"].to_numpy()
     numeric = futures.select_dtypes("number")
     return numeric, where.holds(means)

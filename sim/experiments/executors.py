@@ -16,7 +16,7 @@ from typing import Protocol, Self
 
 from sim.engine.batched import batch_bytes, simulate_batch
 from sim.engine.replication import Replication, simulate
-from sim.i18n import _
+from sim.i18n import Message
 from sim.scenario.schema import Scenario
 
 ENGINES = ("batched", "reference")
@@ -210,8 +210,10 @@ class Dask(_Closing):
             except (ValueError, OSError, TimeoutError) as exc:
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
                 raise DaskUnavailableError(
-                    _("--dask {address}: cannot connect ({reason})").format(
-                        address=address[:80], reason=reason
+                    Message(
+                        "--dask {address}: cannot connect ({reason})",
+                        address=address[:80],
+                        reason=reason,
                     )
                 ) from None
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
@@ -269,14 +271,18 @@ _CONNECT_SECONDS = 10  # an unreachable scheduler is said in seconds, not Dask's
 class DaskUnavailableError(Exception):
     """A Dask scheduler address that is malformed or does not answer."""
 
+    def __str__(self) -> str:
+        """Say it in the current language."""
+        return str(self.args[0])
+
 
 class MissingDaskError(ImportError):
     """Dask was asked for but is not installed."""
 
-    def __init__(self) -> None:
-        """Say how to install it."""
-        super().__init__(
-            _("Dask is not installed: pip install 'umkm-sim[dask]' (or use local workers)")
+    def __str__(self) -> str:
+        """Say how to install it, in the current language."""
+        return str(
+            Message("Dask is not installed: pip install 'umkm-sim[dask]' (or use local workers)")
         )
 
 

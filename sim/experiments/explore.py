@@ -15,29 +15,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property, partial
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
 
 from sim.engine.replication import Replication
-from sim.engine.streams import stream
-from sim.experiments.compare import ALL, policy_variants
-from sim.experiments.robustness import DEFAULT_TARGET, Criterion, rank, verdict
+from sim.engine.streams import EXPLORE_BOOTSTRAP, EXPLORE_FUTURES, stream
+from sim.experiments.compare import policy_variants
+from sim.experiments.robustness import DEFAULT_TARGET, Criterion, Verdict, rank, verdict
 from sim.experiments.runner import (
     Execution,
     Variant,
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, current, in_every_language, number
-from sim.results.metrics import KPIS, bounds_of, mean_ci
-from sim.results.tables import Results, provenance
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
+from sim.results.scopes import ALL, estimates, per_replication
+from sim.results.tables import Results
 from sim.scenario.limits import MAX_DESIGN_POINTS
 from sim.scenario.loading import derive
-from sim.scenario.messages import ScenarioError, show
+from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.overrides import expand
 from sim.scenario.schema import Scenario
 
@@ -54,26 +55,24 @@ def design_futures(scenario: Scenario, futures: int, sampler: str, seed: int) ->
     """
     uncertain = scenario.uncertainties
     if not uncertain:
-        raise ScenarioError([_("no uncertainties: section to explore (see README, Exploring)")])
-    if sampler not in SAMPLERS:
         raise ScenarioError(
-            [
-                _("{flag}: one of {choices}, got {value}").format(
-                    flag="--sampler", choices=", ".join(SAMPLERS), value=show(sampler)
-                )
-            ]
+            [Message("no uncertainties: section to explore (see README, Exploring)")]
         )
+    if sampler not in SAMPLERS:
+        raise ScenarioError([one_of("--sampler", SAMPLERS, sampler)])
     if not 1 <= futures <= MAX_DESIGN_POINTS:
         raise ScenarioError(
             [
-                _("--futures: between 1 and {limit}, got {value}").format(
-                    limit=number(MAX_DESIGN_POINTS), value=number(futures)
+                Message(
+                    "--futures: between 1 and {limit:number}, got {value:number}",
+                    limit=MAX_DESIGN_POINTS,
+                    value=futures,
                 )
             ]
         )
     from scipy.stats import qmc  # noqa: PLC0415 (slow to import; only designs need it)
 
-    rng = stream(seed, 0, "explore/futures")
+    rng = stream(seed, 0, EXPLORE_FUTURES)
     d = len(uncertain)
     if sampler == "lhs":
         unit = qmc.LatinHypercube(d=d, rng=rng).random(futures)
@@ -149,7 +148,7 @@ def explore(
     per_replication["buyer"] = per_replication["buyer"].astype(str)
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
         raise ScenarioError(
-            [_("--buyer: no buyer named {buyer}").format(buyer=show(criterion.buyer))]
+            [Message("--buyer: no buyer named {buyer}", buyer=show(criterion.buyer))]
         )
     return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
 
@@ -158,17 +157,11 @@ def _kpis(variant: Variant, outcomes: list[Replication], seed: int) -> pd.DataFr
     """Return one variant's KPIs per replication, overall and by buyer, with future and policy."""
     future, policy = variant.name.split("/", 1)
     results = Results(variant.scenario, seed, outcomes)
-    frames = []
-    for by in ([], ["buyer"]):
-        kpis = results.kpis(by).reset_index()
-        if "buyer" not in kpis:
-            kpis["buyer"] = ALL
-        frames.append(kpis.assign(future=int(future[1:]), policy=policy))
-    return pd.concat(frames, ignore_index=True)
+    return per_replication(results, ((), ("buyer",)), future=int(future[1:]), policy=policy)
 
 
 @dataclass(frozen=True)
-class Exploration:
+class Exploration(Documented):
     """Every policy in every future: per-replication KPIs, and what follows from them.
 
     Attributes:
@@ -190,40 +183,21 @@ class Exploration:
     replications: int
     per_replication: pd.DataFrame
     criterion: Criterion
+    kind: ClassVar[str] = "explore"
 
     @cached_property
     def table(self) -> pd.DataFrame:
         """One row per future x policy x scope x KPI: the uncertain values, estimate and CI."""
-        long = self.per_replication.melt(
-            id_vars=["future", "policy", "replication", "buyer"],
-            value_vars=list(KPIS),
-            var_name="kpi",
-        )
-        worlds = self.futures.to_dict("records")
-        rows = []
-        for key, block in long.groupby(["future", "policy", "buyer", "kpi"], sort=False):
-            future, policy, buyer, kpi = key
-            world = worlds[int(str(future))]
-            estimate = mean_ci(block["value"], bounds=bounds_of(str(kpi)))
-            rows.append(
-                {
-                    "future": future,
-                    **{str(p): _plain(v) for p, v in world.items()},
-                    "policy": policy,
-                    "buyer": buyer,
-                    "kpi": kpi,
-                    "mean": estimate["mean"],
-                    "ci_lo": estimate["ci95"][0],
-                    "ci_hi": estimate["ci95"][1],
-                }
-            )
-        return pd.DataFrame(rows)
+        table = estimates(self.per_replication, ["future", "policy"])
+        worlds = self.futures.map(_plain).assign(future=range(len(self.futures)))
+        columns = ["future", *map(str, self.futures.columns), *table.columns.drop("future")]
+        return worlds.merge(table, on="future", how="right")[columns]
 
     def values(self, kpi: str, buyer: str = ALL) -> np.ndarray:
         """Return a KPI per policy, future and replication (policies in order)."""
         rows = self.per_replication[self.per_replication.buyer == buyer]
         if rows.empty:
-            raise ScenarioError([_("--buyer: no buyer named {buyer}").format(buyer=show(buyer))])
+            raise ScenarioError([Message("--buyer: no buyer named {buyer}", buyer=show(buyer))])
         cube = rows.pivot_table(index=["policy", "future"], columns="replication", values=kpi)
         return np.stack([cube.loc[p].to_numpy() for p in self.policies])
 
@@ -243,24 +217,27 @@ class Exploration:
 
     def _robustness(self, criterion: Criterion) -> pd.DataFrame:
         values = self.values(criterion.kpi, criterion.buyer)
-        return rank(values, self.policies, criterion, stream(self.seed, 0, "explore/bootstrap"))
+        return rank(values, self.policies, criterion, stream(self.seed, 0, EXPLORE_BOOTSTRAP))
 
-    def verdict(self, criterion: Criterion | None = None) -> str:
-        """Say which policy is most robust and by how much, or that the data cannot tell."""
-        criterion = criterion or self.criterion
-        values = self.values(criterion.kpi, criterion.buyer)
-        rng = stream(self.seed, 0, "explore/bootstrap")
-        return verdict(values, self.policies, self.robustness(criterion), criterion, rng)
+    def verdict(self, criterion: Criterion | None = None) -> Verdict:
+        """Tell which policy is most robust, and whether the data can tell it from the next."""
+        if criterion is None or criterion == self.criterion:
+            return self._verdict
+        return self._judge(criterion)
 
     @cached_property
-    def summary(self) -> dict[str, Any]:
-        """The exploration as a JSON-ready document (provenance, futures, table, robustness)."""
-        # The verdict bootstraps: said once per language, the document's own taken from those.
-        said = in_every_language(
-            lambda: {"target": self.criterion.describe(), "verdict": self.verdict()}
-        )
-        document: dict[str, Any] = {
-            "kind": "explore",
+    def _verdict(self) -> Verdict:
+        return self._judge(self.criterion)
+
+    def _judge(self, criterion: Criterion) -> Verdict:
+        values = self.values(criterion.kpi, criterion.buyer)
+        rng = stream(self.seed, 0, EXPLORE_BOOTSTRAP)
+        return verdict(values, self.policies, self.robustness(criterion), criterion, rng)
+
+    def document(self) -> dict[str, Any]:
+        """The exploration as a JSON-ready document: provenance, futures, robustness, table."""
+        return {
+            "kind": self.kind,
             **provenance(self.scenario, self.seed, self.replications),
             "sampler": self.sampler,
             "futures": json.loads(self.futures.to_json(orient="records")),
@@ -268,13 +245,11 @@ class Exploration:
                 p: u.model_dump(exclude_none=True) for p, u in self.scenario.uncertainties.items()
             },
             "policies": self.policies,
-            "target": said[current()]["target"],
+            "criterion": asdict(self.criterion),
             "robustness": json.loads(self.robustness().to_json(orient="records")),
-            "verdict": said[current()]["verdict"],
+            "decision": asdict(self.verdict()),
             "table": json.loads(self.table.to_json(orient="records")),
-            "said": said,
         }
-        return document
 
 
 def _plain(value: Any) -> Any:

@@ -25,13 +25,12 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
 
-from sim.engine.streams import stream
-from sim.experiments.compare import ALL
+from sim.engine.streams import GSA_SALIB, stream
 from sim.experiments.explore import future_variants
 from sim.experiments.runner import (
     Execution,
@@ -39,11 +38,13 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, interval, number, percent, significant
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
 from sim.results.metrics import KPIS
-from sim.results.tables import kpi_per_replication, provenance
+from sim.results.scopes import ALL
+from sim.results.tables import kpi_per_replication
 from sim.scenario.limits import MAX_DESIGN_POINTS
-from sim.scenario.messages import ScenarioError, show
+from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
 
 METHODS = ("sobol", "morris")
@@ -56,13 +57,13 @@ _RESAMPLES = 500  # SALib's bootstrap resamples for the confidence intervals
 class MissingSALibError(ImportError):
     """Global sensitivity was asked for, but SALib is not installed."""
 
-    def __init__(self) -> None:
-        """Say how to install it."""
-        super().__init__(_("global sensitivity needs SALib: {install}").format(install=INSTALL))
+    def __str__(self) -> str:
+        """Say how to install it, in the current language."""
+        return str(Message("global sensitivity needs SALib: {install}", install=INSTALL))
 
 
 @dataclass(frozen=True)
-class GlobalSensitivity:
+class GlobalSensitivity(Documented):
     """Sensitivity indices of a KPI to the scenario's uncertainties, with their convergence.
 
     Attributes:
@@ -89,6 +90,7 @@ class GlobalSensitivity:
     convergence: pd.DataFrame
     noise_share: float
     points: pd.DataFrame
+    kind: ClassVar[str] = "gsa"
 
     @property
     def main_index(self) -> str:
@@ -100,78 +102,20 @@ class GlobalSensitivity:
         rows = self.table[self.table["index"] == self.main_index]
         return rows.sort_values("value", ascending=False, ignore_index=True)
 
-    def describe(self) -> str:
-        """Say which uncertainties matter, which do not, and how noisy the answer is."""
-        ranked = self.ranked()
-        top = ranked.iloc[0]
-        idle = list(ranked.factor[ranked.ci_lo <= 0])
-        heading = _(
-            "{scenario}: global sensitivity of {kpi} ({scope}), {how}, {points} points x "
-            "{replications} replications, seed {seed}"
-        ).format(
-            scenario=self.scenario.name,
-            kpi=self.kpi,
-            scope=self.buyer or _("all buyers"),
-            how=self._how(),
-            points=number(len(self.points)),
-            replications=self.replications,
-            seed=self.seed,
-        )
-        factor, ci = _("factor"), _("95% CI")
-        lines = [heading, "", f"{factor:<46}{self.main_index:>8}  {ci}"]
-        for r in ranked.to_dict("records"):
-            bounds = interval(number(r["ci_lo"], 3), number(r["ci_hi"], 3))
-            lines.append(f"  {r['factor']:<44}{number(r['value'], 3):>8}  {bounds}")
-        leaders = list(ranked.factor[ranked.ci_hi >= top.value])  # their CI reaches the top value
-        if len(leaders) == 1:
-            lines += [
-                "",
-                _("{factor} matters most ({index} {value}).").format(
-                    factor=top.factor, index=self.main_index, value=number(top.value, 2)
-                ),
-            ]
-        else:
-            lines += [
-                "",
-                _(
-                    "{factors} matter most; their intervals overlap, so a larger --n is needed "
-                    "to rank them."
-                ).format(factors=", ".join(leaders)),
-            ]
-        if idle:
-            lines.append(
-                _("No detectable effect (the CI reaches 0): {factors}.").format(
-                    factors=", ".join(map(str, idle))
-                )
-            )
-        noise = (
-            _(
-                "Replication noise is {share} of the variance across points: too much to trust "
-                "these indices; ask for more --replications."
-            )
-            if self.noise_share > NOISY
-            else _("Replication noise is {share} of the variance across points.")
-        )
-        return "\n".join([*lines, noise.format(share=percent(self.noise_share, 0))])
-
-    def as_dict(self) -> dict[str, Any]:
-        """The analysis as a JSON-ready document, with what produced it."""
+    def document(self) -> dict[str, Any]:
+        """The analysis as a JSON-ready document: provenance, the method, the indices."""
         return {
-            "kind": "gsa",
+            "kind": self.kind,
             **provenance(self.scenario, self.seed, self.replications),
             "method": self.method,
             "n": self.n,
+            "points": len(self.points),
             "kpi": self.kpi,
             "buyer": self.buyer,
-            "noise_share": self.noise_share,
+            "noise_share": None if math.isnan(self.noise_share) else self.noise_share,
             "table": json.loads(self.table.to_json(orient="records")),
             "convergence": json.loads(self.convergence.to_json(orient="records")),
         }
-
-    def _how(self) -> str:
-        if self.method == "sobol":
-            return _("Sobol' indices (Saltelli sampling, N = {n})").format(n=self.n)
-        return _("Morris elementary effects ({n} trajectories)").format(n=self.n)
 
 
 def gsa(
@@ -205,7 +149,7 @@ def gsa(
     problem = check_settings(scenario, method, n, kpi, buyer)
     # SALib takes a seed only when it is truthy (0 would fall back to numpy's global state):
     # the experiment's own named stream gives it one that never is.
-    salib_seed = int(stream(seed, 0, "gsa/salib").integers(1, 2**31 - 1))
+    salib_seed = int(stream(seed, 0, GSA_SALIB).integers(1, 2**31 - 1))
     unit = _sample(salib, problem, method, n, salib_seed)
     uncertain = scenario.uncertainties
     design = pd.DataFrame(
@@ -217,14 +161,22 @@ def gsa(
     values = np.array([per_point[v.name] for v in variants])
     y = values.mean(axis=1)
     if not np.all(np.isfinite(y)):
-        said = _("{kpi} is not defined at {points} of the points: ask about another --kpi")
-        raise ScenarioError([said.format(kpi=kpi, points=int(np.sum(~np.isfinite(y))))])
-    if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):  # SALib would divide by ~0
-        said = _(
-            "{kpi} is {value} at every one of the {points} points: nothing varies to explain "
-            "(widen the uncertainties' ranges, or ask about another --kpi or --buyer)"
+        said = Message(
+            "{kpi} is not defined at {points} of the points: ask about another --kpi",
+            kpi=kpi,
+            points=int(np.sum(~np.isfinite(y))),
         )
-        raise ScenarioError([said.format(kpi=kpi, value=significant(y[0]), points=number(len(y)))])
+        raise ScenarioError([said])
+    if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):  # SALib would divide by ~0
+        said = Message(
+            "{kpi} is {value:significant} at every one of the {points:number} points: nothing "
+            "varies to explain (widen the uncertainties' ranges, or ask about another --kpi or "
+            "--buyer)",
+            kpi=kpi,
+            value=float(y[0]),
+            points=len(y),
+        )
+        raise ScenarioError([said])
     noise = float(values.var(axis=1, ddof=1).mean() / r) if r > 1 else math.nan
     spread = float(y.var(ddof=1))
     table, convergence = _indices(salib, problem, method, n, unit=unit, y=y, seed=salib_seed)
@@ -253,36 +205,33 @@ def check_settings(
     """
     problems = []
     if not scenario.uncertainties:
-        problems.append(_("no uncertainties: section to vary (see README, Exploring)"))
+        problems.append(Message("no uncertainties: section to vary (see README, Exploring)"))
     if method not in METHODS:
-        problems.append(_one_of("--method", METHODS, method))
+        problems.append(one_of("--method", METHODS, method))
     if kpi not in KPIS:
-        problems.append(_one_of("--kpi", KPIS, kpi))
+        problems.append(one_of("--kpi", KPIS, kpi))
     if buyer is not None and buyer not in {b.name for b in scenario.buyers}:
-        problems.append(_("--buyer: no buyer named {name}").format(name=show(buyer)))
+        problems.append(Message("--buyer: no buyer named {name}", name=show(buyer)))
     if method == "sobol" and (n < 4 or n & (n - 1)):  # noqa: PLR2004
-        said = _("--n: a power of two, at least 4, for Sobol' sampling; got {n}")
-        problems.append(said.format(n=n))
+        problems.append(
+            Message("--n: a power of two, at least 4, for Sobol' sampling; got {n}", n=n)
+        )
     if method == "morris" and n < 4:  # noqa: PLR2004
-        problems.append(_("--n: at least 4 Morris trajectories, got {n}").format(n=n))
+        problems.append(Message("--n: at least 4 Morris trajectories, got {n}", n=n))
     d = len(scenario.uncertainties)
     points = n * (d + 2 if method == "sobol" else d + 1)
     if points > MAX_DESIGN_POINTS:
         problems.append(
-            _("--n: {points} points, more than {most}").format(
-                points=number(points), most=number(MAX_DESIGN_POINTS)
+            Message(
+                "--n: {points:number} points, more than {most:number}",
+                points=points,
+                most=MAX_DESIGN_POINTS,
             )
         )
     if problems:
         raise ScenarioError(problems)
     names = list(scenario.uncertainties)
     return {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
-
-
-def _one_of(flag: str, allowed: Any, got: str) -> str:
-    return _("{flag}: one of {allowed}, got {got}").format(
-        flag=flag, allowed=", ".join(allowed), got=show(got)
-    )
 
 
 def _salib() -> Any:

@@ -1,4 +1,4 @@
-"""The ranking-and-selection procedures themselves, on replications observed as asked.
+"""Ranking-and-selection procedures (KN, subset screening), on replications observed as asked.
 
 ``observe(variants, r)`` returns each variant's KPI for replications ``0..r-1`` (a matrix),
 smaller being better; ``sim.experiments.select`` runs the simulations and says the answer.
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.i18n import _
+from sim.i18n import Message
 from sim.scenario.messages import ScenarioError
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def subset(variants: list[Variant], observe: Any, n: int, alpha: float) -> pd.Da
     from scipy import stats  # noqa: PLC0415 (slow to import)
 
     if n < 2:  # noqa: PLR2004
-        raise ScenarioError([_("--replications: subset selection needs at least 2")])
+        raise ScenarioError([Message("--replications: subset selection needs at least 2")])
     k = len(variants)
     x = observe(variants, n)
     t = stats.t.ppf(1 - alpha / (k - 1), n - 1)

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.compare import ALL
-from sim.i18n import _, number, percent, plain, signed, significant
+from sim.i18n import Message
 from sim.results.metrics import KPIS
+from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
 
 DEFAULT_TARGET = "quota_miss_rate<=0.1"
@@ -55,8 +55,9 @@ class Criterion:
         if match is None:
             raise ScenarioError(
                 [
-                    _("--target {value}: expected KPI<=X, e.g. quota_miss_rate<=0.1").format(
-                        value=show(text)
+                    Message(
+                        "--target {value}: expected KPI<=X, e.g. quota_miss_rate<=0.1",
+                        value=show(text),
                     )
                 ]
             )
@@ -64,8 +65,10 @@ class Criterion:
         if kpi not in KPIS:
             raise ScenarioError(
                 [
-                    _("--target: unknown KPI {kpi} (one of: {choices})").format(
-                        kpi=show(kpi), choices=", ".join(KPIS)
+                    Message(
+                        "--target: unknown KPI {kpi} (one of: {choices})",
+                        kpi=show(kpi),
+                        choices=", ".join(KPIS),
                     )
                 ]
             )
@@ -73,20 +76,27 @@ class Criterion:
             bound = float(number)
         except ValueError:
             raise ScenarioError(
-                [_("--target: {value} is not a number").format(value=show(number))]
+                [Message("--target: {value} is not a number", value=show(number))]
             ) from None
         if not np.isfinite(bound):
-            raise ScenarioError([_("--target: the bound must be a finite number")])
+            raise ScenarioError([Message("--target: the bound must be a finite number")])
         return cls(kpi, op, bound, buyer or ALL)
+
+    def __str__(self) -> str:
+        """The criterion as a formula, in the current language: ``fill_rate (zurich) >= 0.9``."""
+        scope = Message("all buyers") if self.buyer == ALL else self.buyer
+        said = Message(
+            "{kpi} ({scope}) {op} {bound:plain}",
+            kpi=self.kpi,
+            scope=scope,
+            op=self.op,
+            bound=self.bound,
+        )
+        return str(said)
 
     def holds(self, values: np.ndarray) -> np.ndarray:
         """Tell, element by element, whether the KPI's values are acceptable."""
         return np.asarray(_OPS[self.op](values, self.bound))
-
-    def describe(self) -> str:
-        """Say it in words."""
-        scope = _("all buyers") if self.buyer == ALL else self.buyer
-        return f"{self.kpi} ({scope}) {self.op} {plain(self.bound)}"
 
 
 def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
@@ -121,13 +131,6 @@ def _bootstrap(
     return {name: np.stack(stats) for name, stats in found.items()}
 
 
-def _amount(value: float, kpi: str) -> str:
-    """Say a KPI gap in its units: percentage points for rates."""
-    if kpi in {"quota_miss_rate", "fill_rate"}:
-        return _("{n} points").format(n=number(100 * value, 1))
-    return significant(value)
-
-
 def rank(
     values: np.ndarray, policies: list[str], criterion: Criterion, rng: np.random.Generator
 ) -> pd.DataFrame:
@@ -151,58 +154,42 @@ def rank(
     return table.sort_values(["share", "regret_p90"], ascending=[False, True], ignore_index=True)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """Which policy is most robust, and whether the data can tell it from the next.
+
+    Attributes:
+        first, second: The two policies ranked first (``second`` is ``None`` with one policy).
+        gap, gap_lo, gap_hi: The difference in their shares of acceptable futures, with its
+            95% bootstrap CI.
+        decided: Whether that CI excludes 0.
+    """
+
+    first: str
+    second: str | None = None
+    gap: float = float("nan")
+    gap_lo: float = float("nan")
+    gap_hi: float = float("nan")
+    decided: bool = True
+
+
 def verdict(
     values: np.ndarray,
     policies: list[str],
     ranked: pd.DataFrame,
     criterion: Criterion,
     rng: np.random.Generator,
-) -> str:
-    """Say which policy is most robust and by how much, or that the data cannot tell.
+) -> Verdict:
+    """Tell whether the policy ranked first is more robust than the next, beyond the noise.
 
     The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
     """
     first = ranked.iloc[0]
-    share = _("{share} of futures (95% CI {low}-{high})").format(
-        share=percent(first.share, 0),
-        low=percent(first.share_lo, 0),
-        high=percent(first.share_hi, 0),
-    )
     if len(ranked) == 1:
-        return _("{policy} meets {target} in {share}.").format(
-            policy=first.policy, target=criterion.describe(), share=share
-        )
+        return Verdict(first.policy)
     second = ranked.iloc[1]
     a, b = policies.index(first.policy), policies.index(second.policy)
     diff = _bootstrap(values[[a, b]], criterion, rng)
     lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
-    gap = first.share - second.share
-    if lo <= 0 <= hi:
-        return _(
-            "The data cannot tell {first} and {second} apart: they meet {target} in {a} and {b} "
-            "of futures (difference {gap} points, 95% CI {low} to {high}); more futures or "
-            "replications may tell them apart."
-        ).format(
-            first=first.policy,
-            second=second.policy,
-            target=criterion.describe(),
-            a=percent(first.share, 0),
-            b=percent(second.share, 0),
-            gap=signed(round(100 * gap)),
-            low=signed(round(100 * lo)),
-            high=signed(round(100 * hi)),
-        )
-    return _(
-        "{first} is the most robust: it meets {target} in {share}, {gap} points more than "
-        "{second}, the next (95% CI {low} to {high}); in the worst 10% of futures it falls "
-        "{regret} short of the best policy there."
-    ).format(
-        first=first.policy,
-        target=criterion.describe(),
-        share=share,
-        gap=number(100 * gap),
-        second=second.policy,
-        low=signed(round(100 * lo)),
-        high=signed(round(100 * hi)),
-        regret=_amount(first.regret_p90, criterion.kpi),
-    )
+    gap = float(first.share - second.share)
+    return Verdict(first.policy, second.policy, gap, float(lo), float(hi), not lo <= 0 <= hi)

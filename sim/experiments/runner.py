@@ -11,19 +11,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
 from sim.engine.replication import Replication
-from sim.engine.shipments import LINE_FIELDS
 from sim.experiments.executors import Chunk, Engine, Executor, make_executor
-from sim.experiments.progress import Progress
+from sim.experiments.size import check_size
 from sim.experiments.store import RunStore
-from sim.i18n import _, number, plain
+from sim.i18n import Message
 from sim.results.metrics import mean_ci
 from sim.results.precision import Precision, PrecisionReport
 from sim.results.tables import Results
-from sim.scenario.limits import MAX_RESULT_BYTES
-from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 HEADLINE = "quota_miss_rate"
@@ -41,16 +38,61 @@ class Variant:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Progress(Protocol):
+    """What a runner tells as it goes (``sim.reporting.progress.ProgressBar`` draws it)."""
+
+    def expect(self, runs: int, plan: Plan) -> None:
+        """``runs`` more are to do, of ``plan``."""
+
+    def advance(self, runs: int) -> None:
+        """``runs`` more are done."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much an experiment's next step runs: variants x replications, and what is kept.
+
+    ``kept_bytes`` is the memory its results will take (``None``: each variant is summarised
+    and let go as it finishes).
+    """
+
+    variants: int
+    replications: int
+    kept_bytes: int | None = None
+
+
+class _Silent:
+    """No progress shown."""
+
+    def expect(self, runs: int, plan: Plan) -> None:
+        """Show nothing."""
+
+    def advance(self, runs: int) -> None:
+        """Show nothing."""
+
+
 class Interrupted(Exception):  # noqa: N818 (it is not an error of the user's)
-    """An experiment stopped before it finished; what finished is in the store."""
+    """An experiment stopped before it finished; what finished is in the store.
+
+    ``reason`` is ``"interrupted"`` (Ctrl-C, a cancel) or ``"a worker died"``.
+    """
 
     def __init__(self, reason: str, saved: int, missing: int) -> None:
         """Record why and how far it got."""
         self.reason, self.saved, self.missing = reason, saved, missing
-        said = {"interrupted": _("interrupted"), "a worker died": _("a worker died")}
-        super().__init__(
-            _("{reason}: {saved} runs finished, {missing} not").format(
-                reason=said.get(reason, reason), saved=saved, missing=missing
+        super().__init__(reason, saved, missing)
+
+    def __str__(self) -> str:
+        """Say it in the current language."""
+        reason = (
+            Message("interrupted") if self.reason == "interrupted" else Message("a worker died")
+        )
+        return str(
+            Message(
+                "{reason}: {saved} runs finished, {missing} not",
+                reason=reason,
+                saved=self.saved,
+                missing=self.missing,
             )
         )
 
@@ -79,7 +121,7 @@ class Runner:
         self.seed = seed
         self.executor = executor or make_executor()
         self.store = store
-        self.progress = progress or Progress(enabled=False)
+        self.progress: Progress = progress or _Silent()
         self._done: dict[str, dict[int, Replication]] = {}  # by scenario digest
 
     def run(self, variants: Sequence[Variant], replications: int) -> dict[str, list[Replication]]:
@@ -88,9 +130,8 @@ class Runner:
         Raises:
             DesignTooLargeError: The results would not fit ``MAX_RESULT_BYTES`` (checked first).
         """
-        needed = check_size(variants, replications)
-        size = _("about {size} MiB of results").format(size=number(needed / 1024**2))
-        self._execute(variants, replications, size)
+        needed = check_size([v.scenario for v in variants], replications)
+        self._execute(Plan(len(variants), replications, needed), variants)
         return {
             v.name: [self._done[v.scenario.digest()][r] for r in range(replications)]
             for v in variants
@@ -119,31 +160,20 @@ class Runner:
                 summaries[v.name] = summary(v, outcomes)
             del self._done[key]
 
-        self._execute(variants, replications, "summarised as they finish", complete)
+        self._execute(Plan(len(variants), replications), variants, complete)
         return {v.name: summaries[v.name] for v in variants}
 
     def _execute(
         self,
+        plan: Plan,
         variants: Sequence[Variant],
-        replications: int,
-        size: str,
         complete: Callable[[str], None] | None = None,
     ) -> None:
         """Run what is missing, saving each chunk; call ``complete(key)`` as a key finishes."""
+        replications = plan.replications
         chunks = self._missing_chunks(variants, replications, complete)
         runs = sum(len(c.replications) for c in chunks)
-        if runs:
-            self.progress.note(
-                _(
-                    "{variants} variant(s) x {replications} replications: {runs} runs to do, {size}"
-                ).format(
-                    variants=number(len(variants)),
-                    replications=number(replications),
-                    runs=number(runs),
-                    size=size,
-                )
-            )
-        self.progress.expect(runs)
+        self.progress.expect(runs, plan)
         finished = 0
         try:
             for chunk, outcomes in self.executor.run(chunks):
@@ -215,40 +245,6 @@ class Runner:
             for key, (scenario, reps) in missing.items()
             for i in range(0, len(reps), size)
         ]
-
-
-class DesignTooLargeError(ScenarioError):
-    """An experiment whose results would not fit in memory; said before anything runs."""
-
-
-def check_size(variants: Sequence[Variant], replications: int) -> int:
-    """Return the bytes an experiment's results will take; refuse past ``MAX_RESULT_BYTES``.
-
-    Raises:
-        DesignTooLargeError: It would.
-    """
-    needed = replications * sum(result_bytes(v.scenario) for v in variants)
-    if needed > MAX_RESULT_BYTES:
-        message = _(
-            "{variants} variant(s) x {replications} replications would keep about {needed} GiB "
-            "of results in memory, more than the {limit} GiB limit: ask for fewer replications "
-            "or variants"
-        ).format(
-            variants=number(len(variants)),
-            replications=number(replications),
-            needed=number(needed / 1024**3, 1),
-            limit=plain(MAX_RESULT_BYTES / 1024**3),
-        )
-        raise DesignTooLargeError([message])
-    return needed
-
-
-def result_bytes(scenario: Scenario) -> int:
-    """Estimate the memory one replication's results take: lines, stock, cash (8-byte numbers)."""
-    days = scenario.horizon_days + 1
-    lines = sum(len(b.shipment_days(scenario.horizon_days)) * len(b.quota) for b in scenario.buyers)
-    cash = days if scenario.finance is not None else 0
-    return 8 * (lines * len(LINE_FIELDS) + len(scenario.products) * days + cash) + 1024
 
 
 def max_half_width(

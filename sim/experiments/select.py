@@ -26,33 +26,33 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
 
 from sim.experiments.compare import policy_variants
-from sim.experiments.procedures import kn, subset
+from sim.experiments.ranking import kn, subset
 from sim.experiments.runner import (
     Execution,
     Variant,
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, in_every_language, number, percent, plain, significant
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
 from sim.results.metrics import KPIS
-from sim.results.tables import kpi_per_replication, provenance
-from sim.scenario.messages import ScenarioError, show
+from sim.results.tables import kpi_per_replication
+from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
 
 PROCEDURES = ("best", "subset")
 HIGHER_IS_BETTER = frozenset({"fill_rate"})
 _FIRST = 20  # KN's first-stage replications (n0) unless the run asks for more
-_RATES = ("quota_miss_rate", "fill_rate")
 
 
 @dataclass(frozen=True)
-class Selection:
+class Selection(Documented):
     """What ranking and selection chose, and how sure it is.
 
     Attributes:
@@ -79,90 +79,12 @@ class Selection:
     table: pd.DataFrame
     chosen: list[str]
     capped: bool = False
+    kind: ClassVar[str] = "select"
 
-    def describe(self) -> str:
-        """Say what was chosen, in a sentence a decision maker can repeat, with the table."""
-        return f"{self.heading()}\n\n{self.format_table()}\n\n{self.sentence()}"
-
-    def heading(self) -> str:
-        """The question answered, with its settings (in the current language)."""
-        scope = ", ".join(x for x in (self.buyer, self.product) if x) or _("all buyers")
-        how = (
-            _("KN (Kim & Nelson 2001), indifference zone {zone}").format(zone=self._zone())
-            if self.procedure == "best"
-            else _("subset selection (Nelson et al. 2001)")
-        )
-        question = (
-            _("{scenario}: which policy has the highest {kpi} ({scope})?")
-            if self.kpi in HIGHER_IS_BETTER
-            else _("{scenario}: which policy has the lowest {kpi} ({scope})?")
-        )
-        settings = _("{how}, {confidence} confidence, common random numbers, seed {seed}")
-        return (
-            question.format(scenario=self.scenario.name, kpi=self.kpi, scope=scope)
-            + " "
-            + settings.format(how=how, confidence=percent(1 - self.alpha, 0), seed=self.seed)
-        )
-
-    def format_table(self) -> str:
-        """One line per policy: its estimate, its replications, and its fate."""
-        policy, replications, outcome = _("policy"), _("replications"), _("outcome")
-        lines = [f"{policy:<22}{self.kpi:<18}{replications:>13}  {outcome}"]
-        for row in self.table.itertuples():
-            if row.kept:
-                fate = _("selected") if row.policy == self.chosen[0] else _("kept")
-            elif getattr(row, "within_delta", False):
-                fate = _("within {zone} of the best").format(zone=self._zone())
-            else:
-                fate = _("eliminated after {n}").format(n=number(int(row.replications)))  # type: ignore[arg-type]
-            value = self._value(float(row.mean))  # type: ignore[arg-type]
-            count = number(int(row.replications))  # type: ignore[arg-type]
-            lines.append(f"  {row.policy:<20}{value:<18}{count:>13}  {fate}")
-        return "\n".join(lines)
-
-    def sentence(self) -> str:
-        """The answer as one sentence (in the current language)."""
-        confidence = percent(1 - self.alpha, 0)
-        if self.procedure == "subset":
-            names = _listed(self.chosen)
-            if len(self.chosen) == 1:
-                return _("{names} is the best with {confidence} confidence.").format(
-                    names=names, confidence=confidence
-                )
-            return _(
-                "The best is one of {names}, with {confidence} confidence; the others are ruled "
-                "out (run --select best to tell these apart)."
-            ).format(names=names, confidence=confidence)
-        best = self.chosen[0]
-        rest = self.chosen[1:] + list(self.table.policy[self.table.within_delta])
-        zone = self._zone()
-        if self.capped:
-            return _(
-                "Not decided: {names} were still in contention at the cap of {n} replications "
-                "({best} has the best estimate); allow more replications, or a wider "
-                "indifference zone."
-            ).format(
-                names=", ".join(self.chosen),
-                n=number(int(self.table.replications.max())),
-                best=best,
-            )
-        claim = _(
-            "{best} is best with {confidence} confidence whenever the best is at least {zone} "
-            "better than the rest"
-        ).format(best=best, confidence=confidence, zone=zone)
-        if not rest:
-            return f"{claim}."
-        within = (
-            _("{names} is within {zone} of the best")
-            if len(rest) == 1
-            else _("{names} are within {zone} of the best")
-        )
-        return f"{within.format(names=_listed(rest), zone=zone)}; {claim}."
-
-    def as_dict(self) -> dict[str, Any]:
-        """The selection as a JSON-ready document, with what produced it."""
+    def document(self) -> dict[str, Any]:
+        """The selection as a JSON-ready document: provenance, the question, the answer."""
         return {
-            "kind": "select",
+            "kind": self.kind,
             **provenance(self.scenario, self.seed, int(self.table.replications.max())),
             "procedure": self.procedure,
             "kpi": self.kpi,
@@ -171,22 +93,9 @@ class Selection:
             "delta": self.delta,
             "alpha": self.alpha,
             "chosen": self.chosen,
-            "sentence": self.sentence(),
+            "capped": self.capped,
             "table": json.loads(self.table.to_json(orient="records")),
-            "said": in_every_language(lambda: {"sentence": self.sentence()}),
         }
-
-    def _better(self) -> str:
-        return "highest" if self.kpi in HIGHER_IS_BETTER else "lowest"
-
-    def _value(self, x: float) -> str:
-        return percent(x) if self.kpi in _RATES else significant(x)
-
-    def _zone(self) -> str:
-        if self.kpi not in _RATES:
-            return significant(self.delta)
-        points = float(f"{self.delta * 100:.3g}")
-        return (_("{n} point") if points == 1 else _("{n} points")).format(n=plain(points))
 
 
 def select(
@@ -233,7 +142,7 @@ def select(
     )
     variants = policy_variants(scenario, policies)
     if len(variants) < 2:  # noqa: PLR2004
-        raise ScenarioError([_("--select: needs at least one policy besides the baseline")])
+        raise ScenarioError([Message("--select: needs at least one policy besides the baseline")])
     asked = execution.get("replications")
     n, seed = replications_and_seed(scenario, execution)
     sign = -1.0 if kpi in HIGHER_IS_BETTER else 1.0  # procedures below minimise
@@ -274,10 +183,6 @@ def select(
     )
 
 
-def _listed(names: list[str]) -> str:
-    return _(" and ").join(names) if len(names) <= 2 else ", ".join(names)  # noqa: PLR2004
-
-
 def check_settings(
     scenario: Scenario,
     *,
@@ -293,37 +198,31 @@ def check_settings(
     Raises:
         ScenarioError: Each problem, one line each.
     """
-    problems = []
+    problems: list[Message] = []
     if procedure not in PROCEDURES:
-        problems.append(
-            _("{flag}: one of {choices}, got {value}").format(
-                flag="--select", choices=", ".join(PROCEDURES), value=show(procedure)
-            )
-        )
+        problems.append(one_of("--select", PROCEDURES, procedure))
     if kpi not in KPIS:
-        problems.append(
-            _("{flag}: one of {choices}, got {value}").format(
-                flag="--kpi", choices=", ".join(KPIS), value=show(kpi)
-            )
-        )
+        problems.append(one_of("--kpi", KPIS, kpi))
     if not (math.isfinite(delta) and delta > 0):
         problems.append(
-            _("--delta: a difference that matters, > 0, got {value}").format(value=show(delta))
+            Message("--delta: a difference that matters, > 0, got {value}", value=show(delta))
         )
     if not 0 < alpha < 0.5:  # noqa: PLR2004
         problems.append(
-            _("--alpha: between 0 and 0.5 (0.05 for 95% confidence), got {value}").format(
-                value=alpha
+            Message(
+                "--alpha: between 0 and 0.5 (0.05 for 95% confidence), got {value}", value=alpha
             )
         )
     buyers = {b.name: b for b in scenario.buyers}
     if buyer is not None and buyer not in buyers:
-        problems.append(_("--buyer: no buyer named {buyer}").format(buyer=show(buyer)))
+        problems.append(Message("--buyer: no buyer named {buyer}", buyer=show(buyer)))
     bought = {p for b in buyers.values() for p in b.quota if buyer in (None, b.name)}
     if product is not None and product not in bought:
         problems.append(
-            _("--product: {product} is not bought ({bought})").format(
-                product=show(product), bought=", ".join(sorted(bought))
+            Message(
+                "--product: {product} is not bought ({bought})",
+                product=show(product),
+                bought=", ".join(sorted(bought)),
             )
         )
     if problems:

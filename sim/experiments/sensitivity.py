@@ -10,13 +10,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import pandas as pd
 
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.runner import Execution
-from sim.i18n import _
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
 from sim.results.metrics import KPIS
 from sim.scenario.messages import ScenarioError
 from sim.scenario.overrides import read_value
@@ -63,8 +64,10 @@ def moved(scenario: Scenario, path: str, change: float) -> tuple[Any, Any, Any]:
     if isinstance(base, bool) or not isinstance(base, int | float):
         raise ScenarioError(
             [
-                _("--lever {lever}: must lead to a number, it is {value}").format(
-                    lever=path, value=repr(base)
+                Message(
+                    "--lever {lever}: must lead to a number, it is {value}",
+                    lever=path,
+                    value=repr(base),
                 )
             ]
         )
@@ -78,7 +81,7 @@ def moved(scenario: Scenario, path: str, change: float) -> tuple[Any, Any, Any]:
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(Documented):
     """Each lever's effect on a KPI when moved down and up by ``change``.
 
     Attributes:
@@ -92,6 +95,7 @@ class Sensitivity:
     levers: dict[str, tuple[Any, Any, Any]]
     kpi: str
     change: float
+    kind: ClassVar[str] = "sensitivity"
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -124,15 +128,12 @@ class Sensitivity:
             )
         return pd.DataFrame(rows).sort_values("range", ascending=False, ignore_index=True)
 
-    @cached_property
-    def summary(self) -> dict[str, Any]:
-        """The sensitivity as a JSON-ready document."""
-        base = self.comparison.summary
+    def document(self) -> dict[str, Any]:
+        """The sensitivity as a JSON-ready document: provenance, the move, the table."""
+        c = self.comparison
         return {
-            "kind": "sensitivity",
-            **{k: base[k] for k in ("scenario", "scenario_file", "seed", "replications")},
-            "horizon_days": base["horizon_days"],
-            "version": base["version"],
+            "kind": self.kind,
+            **provenance(c.scenario, c.seed, c.replications),
             "kpi": self.kpi,
             "change": self.change,
             "table": json.loads(self.table.to_json(orient="records")),
@@ -180,16 +181,18 @@ def plan_levers(
     if kpi not in KPIS:
         raise ScenarioError(
             [
-                _("--metric: unknown {kpi} (one of: {choices})").format(
-                    kpi=repr(kpi), choices=", ".join(KPIS)
+                Message(
+                    "--metric: unknown {kpi} (one of: {choices})",
+                    kpi=repr(kpi),
+                    choices=", ".join(KPIS),
                 )
             ]
         )
     if not 0 < change < 1:
         raise ScenarioError(
-            [_("--change: must be between 0 and 1, got {value}").format(value=change)]
+            [Message("--change: must be between 0 and 1, got {value}", value=change)]
         )
     chosen = list(levers) if levers else default_levers(scenario)
     if not chosen:
-        raise ScenarioError([_("no levers to vary: give --lever PATH")])
+        raise ScenarioError([Message("no levers to vary: give --lever PATH")])
     return {path: moved(scenario, path, change) for path in chosen}

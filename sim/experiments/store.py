@@ -22,7 +22,7 @@ import numpy as np
 from sim._version import __version__
 from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.engine.shipments import LINE_FIELDS
-from sim.i18n import _
+from sim.i18n import Message
 from sim.scenario.schema import Scenario
 
 _SCHEMA = """
@@ -62,6 +62,15 @@ _LARGEST = 1 << 28  # bytes an array may inflate to: a damaged blob must not fil
 class StoreError(Exception):
     """A store that cannot be used: another version's, or not a store at all."""
 
+    def __init__(self, message: Message) -> None:
+        """Keep what went wrong, to be said in the reader's language."""
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        """Say it in the current language."""
+        return str(self.message)
+
 
 class RunStore:
     """Finished replications, keyed by (scenario digest, seed, replication).
@@ -84,13 +93,13 @@ class RunStore:
             if hasattr(self, "_db"):
                 self._db.close()
             raise StoreError(
-                _("{path}: not a run store ({reason})").format(path=self.path, reason=exc)
+                Message("{path}: not a run store ({reason})", path=self.path, reason=exc)
             ) from None
         if columns != _COLUMNS:
             self._db.close()
             raise StoreError(
-                _("{path}: not a run store (its runs table has other columns)").format(
-                    path=self.path
+                Message(
+                    "{path}: not a run store (its runs table has other columns)", path=self.path
                 )
             )
         if row is None:
@@ -99,37 +108,30 @@ class RunStore:
         elif row[0] != __version__:
             self._db.close()
             raise StoreError(
-                _(
+                Message(
                     "{path} was made by umkm-sim {theirs}, this is {ours}: its runs might differ; "
-                    "start again with --overwrite"
-                ).format(path=self.path, theirs=row[0], ours=__version__)
+                    "start again with --overwrite",
+                    path=self.path,
+                    theirs=row[0],
+                    ours=__version__,
+                )
             )
 
-    def claim(self, experiment: Mapping[str, Any]) -> None:
-        """Record which experiment the store's runs belong to; refuse those of another.
+    def claim(self, experiment: Mapping[str, Any]) -> dict[str, Any]:
+        """Record which experiment the store's runs belong to, unless one is; return it.
 
-        ``--resume`` into a folder of another scenario, seed or command would mix two
-        experiments' files in one folder.
-
-        Raises:
-            StoreError: The store belongs to another experiment.
+        The folder's owner (``sim.reporting.folders``) compares it with the experiment asking,
+        and refuses another's.
         """
         mine = json.dumps(experiment, sort_keys=True)
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'experiment'").fetchone()
-        if row is None:
-            with self._db:
-                self._db.execute("INSERT INTO meta VALUES ('experiment', ?)", (mine,))
-        elif row[0] != mine:
-            try:
-                theirs = _describe(json.loads(row[0]))
-            except (ValueError, TypeError, KeyError):
-                theirs = _("another experiment")
-            raise StoreError(
-                _(
-                    "{path} holds runs of {theirs}; this is {ours}: resume with the same "
-                    "scenario and seed, or start again with --overwrite"
-                ).format(path=self.path, theirs=theirs, ours=_describe(experiment))
-            )
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('experiment', ?)", (mine,))
+        (theirs,) = self._db.execute("SELECT value FROM meta WHERE key = 'experiment'").fetchone()
+        try:
+            claimed = json.loads(theirs)
+        except ValueError:
+            return {}
+        return claimed if isinstance(claimed, dict) else {}
 
     def get(
         self, scenario: Scenario, seed: int, replications: Iterable[int]
@@ -151,8 +153,8 @@ class RunStore:
             ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                _("{path}: not a run store of this version ({reason})").format(
-                    path=self.path, reason=exc
+                Message(
+                    "{path}: not a run store of this version ({reason})", path=self.path, reason=exc
                 )
             ) from None
         found = {}
@@ -162,10 +164,13 @@ class RunStore:
                     found[row[0]] = _checked(scenario, row)
                 except (ValueError, TypeError) as exc:
                     raise StoreError(
-                        _(
+                        Message(
                             "{path}: replication {replication} is damaged ({reason}); "
-                            "start again with --overwrite"
-                        ).format(path=self.path, replication=row[0], reason=exc)
+                            "start again with --overwrite",
+                            path=self.path,
+                            replication=row[0],
+                            reason=exc,
+                        )
                     ) from None
         return found
 
@@ -195,7 +200,7 @@ class RunStore:
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                _("{path}: cannot save finished runs ({reason})").format(path=self.path, reason=exc)
+                Message("{path}: cannot save finished runs ({reason})", path=self.path, reason=exc)
             ) from None
 
     def __len__(self) -> int:
@@ -224,23 +229,14 @@ def _load(blob: bytes) -> np.ndarray:
         try:
             blob = inflate.decompress(blob, _LARGEST)
         except zlib.error as exc:
-            raise ValueError(_("not an array ({reason})").format(reason=exc)) from None
+            raise ValueError(Message("not an array ({reason})", reason=exc)) from None
         if inflate.unconsumed_tail:
-            raise ValueError(_("an array of more than {size} bytes").format(size=_LARGEST))
+            raise ValueError(Message("an array of more than {size} bytes", size=_LARGEST))
     try:
         array: np.ndarray = np.load(io.BytesIO(blob), allow_pickle=False)
     except (OSError, EOFError, ValueError) as exc:
-        raise ValueError(_("not an array ({reason})").format(reason=exc)) from None
+        raise ValueError(Message("not an array ({reason})", reason=exc)) from None
     return array
-
-
-def _describe(experiment: Mapping[str, Any]) -> str:
-    return _("`{command}` of scenario {scenario} (sha256 {digest}) with seed {seed}").format(
-        command=experiment["command"],
-        scenario=repr(str(experiment["scenario"])[:60]),
-        digest=str(experiment["sha256"])[:12],
-        seed=experiment["seed"],
-    )
 
 
 def _checked(scenario: Scenario, row: tuple[Any, ...]) -> Replication:

@@ -11,22 +11,23 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 import pandas as pd
 import pydantic
 
-from sim.engine.streams import stream
+from sim.engine.streams import SWEEP_DESIGN, stream
 from sim.experiments.runner import (
     PreciseExecution,
     Variant,
     replications_and_seed,
     run_variants,
 )
-from sim.i18n import _
-from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.i18n import Message
+from sim.results.documents import Documented, provenance
 from sim.results.precision import PrecisionReport
+from sim.results.scopes import ALL, estimates, per_replication
 from sim.results.tables import Results
 from sim.scenario.designs import Range, Sweep
 from sim.scenario.loading import derive
@@ -48,9 +49,7 @@ def design(sweep: Sweep, seed: int) -> pd.DataFrame:
     from scipy.stats import qmc  # noqa: PLC0415 (slow to import; only sweeps need it)
 
     ranges = [sweep.levers[p] for p in paths]
-    unit = qmc.LatinHypercube(d=len(paths), rng=stream(seed, 0, "sweep/design")).random(
-        sweep.samples
-    )
+    unit = qmc.LatinHypercube(d=len(paths), rng=stream(seed, 0, SWEEP_DESIGN)).random(sweep.samples)
     columns = {}
     for j, (path, lever) in enumerate(zip(paths, ranges, strict=True)):
         assert isinstance(lever, Range)  # noqa: S101 (the schema guarantees it)
@@ -78,11 +77,6 @@ def sweep_variants(scenario: Scenario, points: pd.DataFrame) -> list[Variant]:
 
         variants.append(Variant(f"point-{i}", derive(scenario, settings, blame), settings))
     return variants
-
-
-def _plain(value: Any) -> Any:
-    """Turn numpy scalars into Python ones, which the schema (and YAML) accept."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def sweep(
@@ -125,7 +119,7 @@ def as_sweep(
     if levers is None:
         if scenario.sweep is None:
             raise ScenarioError(
-                [_("no levers to sweep: give --sweep PATH=VALUES, or a sweep: section in it")]
+                [Message("no levers to sweep: give --sweep PATH=VALUES, or a sweep: section in it")]
             )
         return (
             scenario.sweep
@@ -140,7 +134,7 @@ def as_sweep(
 
 
 @dataclass(frozen=True)
-class SweepResult:
+class SweepResult(Documented):
     """The results of every design point of a sweep.
 
     Attributes:
@@ -158,6 +152,7 @@ class SweepResult:
     points: pd.DataFrame
     results: list[Results]
     precision: PrecisionReport | None = None
+    kind: ClassVar[str] = "sweep"
 
     @property
     def levers(self) -> list[str]:
@@ -167,53 +162,32 @@ class SweepResult:
     @cached_property
     def table(self) -> pd.DataFrame:
         """One row per design point x scope x KPI: the levers' values, estimate and 95% CI."""
-        rows = []
-        for i, (point, results) in enumerate(
-            zip(self.points.to_dict("records"), self.results, strict=True)
-        ):
-            for by in ([], ["buyer"], ["buyer", "product"]):
-                per_rep = results.kpis(by)
-                groups = per_rep.groupby(level=by, observed=True) if by else [((), per_rep)]
-                for scope, block in groups:
-                    scope_key = scope if isinstance(scope, tuple) else (scope,)
-                    names = dict(zip(by, map(str, scope_key), strict=True))
-                    for kpi in KPIS:
-                        estimate = mean_ci(block[kpi], bounds=bounds_of(kpi))
-                        rows.append(
-                            {
-                                "point": i,
-                                **{p: _plain(v) for p, v in point.items()},
-                                "buyer": names.get("buyer", "all"),
-                                "product": names.get("product", "all"),
-                                "kpi": kpi,
-                                "mean": estimate["mean"],
-                                "ci_lo": estimate["ci95"][0],
-                                "ci_hi": estimate["ci95"][1],
-                                "replications": results.replications,
-                            }
-                        )
-        return pd.DataFrame(rows)
+        per_rep = pd.concat(
+            [per_replication(r, point=i) for i, r in enumerate(self.results)], ignore_index=True
+        )
+        table = estimates(per_rep, ["point"])
+        levers = self.points.map(_plain).assign(point=range(len(self.points)))
+        columns = ["point", *self.levers, *table.columns.drop("point")]
+        table = levers.merge(table, on="point", how="right")[columns]
+        replications = [r.replications for r in self.results]
+        return table.assign(replications=table["point"].map(replications.__getitem__))
 
     def headline(self, kpi: str = "quota_miss_rate") -> pd.DataFrame:
         """Return the table's rows for one KPI over all buyers and products."""
         t = self.table
-        return t[(t.kpi == kpi) & (t.buyer == "all") & (t["product"] == "all")]
+        return t[(t.kpi == kpi) & (t.buyer == ALL) & (t["product"] == ALL)]
 
-    @cached_property
-    def summary(self) -> dict[str, Any]:
-        """The sweep as a JSON-ready document (provenance, design, table)."""
-        first = self.results[0].provenance
-        document = {
-            "kind": "sweep",
-            "scenario": self.scenario.name,
-            "scenario_file": self.scenario.source,
-            "seed": self.seed,
-            "replications": self.results[0].replications,
-            "horizon_days": first["horizon_days"],
-            "version": first["version"],
+    def document(self) -> dict[str, Any]:
+        """The sweep as a JSON-ready document: provenance, design, table."""
+        replications = self.results[0].replications
+        return {
+            "kind": self.kind,
+            **provenance(self.scenario, self.seed, replications, self.precision),
             "sweep": self.sweep.model_dump(mode="json", exclude_none=True),
             "table": json.loads(self.table.to_json(orient="records")),
         }
-        if self.precision is not None:
-            document["precision"] = self.precision.as_dict()
-        return document
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python ones, which the schema (and YAML) accept."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -10,9 +10,8 @@ numbers), so the KPI is a smooth, nearly monotone function of the lever and bise
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass, field
-from typing import Any, Unpack
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Unpack
 
 import pandas as pd
 
@@ -24,7 +23,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
-from sim.i18n import _, interval, plain, significant
+from sim.results.documents import Documented, provenance
 from sim.results.metrics import KPIS, bounds_of, mean_ci
 from sim.results.precision import Precision
 from sim.results.tables import kpi_per_replication
@@ -64,16 +63,9 @@ class Goal:
             value = hi if (side == "pessimistic") == self.at_most else lo
         return bool(value <= self.bound if self.at_most else value >= self.bound)
 
-    def describe(self) -> str:
-        """Say the goal in words."""
-        scope = ", ".join(x for x in (self.buyer, self.product) if x) or _("all buyers")
-        way = (_("at most {x}") if self.at_most else _("at least {x}")).format(x=plain(self.bound))
-        strict = " " + _("(whole 95% CI)") if self.conservative else ""
-        return f"{self.metric} ({scope}) {way}{strict}"
-
 
 @dataclass
-class TargetResult:
+class TargetResult(Documented):
     """The answer to an inverse question, and every evaluation made to find it.
 
     Attributes:
@@ -106,6 +98,7 @@ class TargetResult:
     interval: tuple[float, float] | None = None
     open_ends: tuple[bool, bool] = (False, False)
     evaluations: dict[float, dict[str, Any]] = field(default_factory=dict)
+    kind: ClassVar[str] = "target"
 
     @property
     def met(self) -> bool:
@@ -128,77 +121,13 @@ class TargetResult:
         ]
         return pd.DataFrame(rows).assign(lever=self.lever, metric=self.goal.metric)
 
-    def describe(self) -> str:
-        """Say the answer in sentences, with the estimate at the value and at its neighbour."""
-        at = _estimate_text
-        bounds = interval(plain(self.low), plain(self.high))
-        intro = _(
-            "{scenario}: {seeking} {lever} in {bounds} with {goal} ({n} replications per value, "
-            "seed {seed})"
-        ).format(
-            scenario=self.scenario.name,
-            seeking=_("smallest") if self.seeking == "smallest" else _("largest"),
-            lever=self.lever,
-            bounds=bounds,
-            goal=self.goal.describe(),
-            n=self._replications(),
-            seed=self.seed,
-        )
-        if self.value is None:
-            closest = self.low if self.seeking == "largest" else self.high
-            said = _(
-                "NOT MET: no value in {bounds} meets the target; at {closest}: {estimate}. "
-                "Widen --low/--high, or ask for less."
-            )
-            estimate = at(self.evaluations[closest])
-            return f"{intro}\n" + said.format(
-                bounds=bounds, closest=plain(closest), estimate=estimate
-            )
-        lines = [
-            intro,
-            _("answer: {answer}: {estimate}").format(
-                answer=self.rounded(), estimate=at(self.evaluations[self.value])
-            ),
-        ]
-        if self.neighbour is None:
-            lines.append(
-                _("(the upper bound itself meets the target: the answer may lie beyond it)")
-                if self.seeking == "largest"
-                else _("(the lower bound itself meets the target: the answer may lie beyond it)")
-            )
-        else:
-            lines.append(
-                _("neighbour {value} does not: {estimate}").format(
-                    value=plain(self.neighbour), estimate=at(self.evaluations[self.neighbour])
-                )
-            )
-        return "\n".join(lines)
-
-    def _replications(self) -> str:
-        counts = {e["n"] for e in self.evaluations.values()} or {self.replications}
-        low, high = min(counts), max(counts)
-        return f"{low:,}" if low == high else f"{low:,} to {high:,}"
-
-    def rounded(self) -> str:
-        """Say the answer with its interval, to the digits the interval supports.
-
-        E.g. ``about 1,330 (95% CI 1,215 to 1,500)`` (see ``said_answer``).
-        """
-        if self.value is None or self.interval is None:
-            return "none"
-        return said_answer(self.value, self.interval, self.open_ends)
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        """The answer as a JSON-ready document."""
+    def document(self) -> dict[str, Any]:
+        """The answer as a JSON-ready document: provenance, the goal, the answer, every step."""
         return {
-            "kind": "target",
-            "scenario": self.scenario.name,
-            "scenario_file": self.scenario.source,
-            "seed": self.seed,
-            "replications": self.replications,
+            "kind": self.kind,
+            **provenance(self.scenario, self.seed, self.replications),
             "lever": self.lever,
-            "goal": self.goal.describe(),
+            "criterion": asdict(self.goal),
             "low": self.low,
             "high": self.high,
             "seeking": self.seeking,
@@ -208,37 +137,11 @@ class TargetResult:
             "neighbour": self.neighbour,
             "interval": list(self.interval) if self.interval is not None else None,
             "interval_open": list(self.open_ends),
-            "answer": self.rounded(),
             "neighbour_estimate": (
                 self.evaluations.get(self.neighbour) if self.neighbour is not None else None
             ),
             "evaluations": json.loads(self.table.to_json(orient="records")),
         }
-
-
-def said_answer(value: float, interval: tuple[float, float], open_ends: tuple[bool, bool]) -> str:
-    """The answer rounded to about a tenth of its interval's width, with the interval.
-
-    Whole-number levers keep whole numbers. In the current language:
-    ``about 1,330 (95% CI 1,215 to 1,500)`` / ``sekitar 1.330 (SK 95% 1.215 sampai 1.500)``.
-    """
-    lo, hi = interval
-    width = hi - lo
-    step = 10 ** math.floor(math.log10(width / 4)) if width > 0 else 0
-    if isinstance(value, int) or (float(value).is_integer() and float(lo).is_integer()):
-        step = max(1, step)
-    shown = round(value / step) * step if step else value
-    if lo == hi:  # the neighbour is ruled out too: the answer is known to one step
-        return _("{value} (95% CI: {low} only)").format(value=plain(shown), low=plain(lo))
-    below, beyond = open_ends
-    low = _("at most {x}").format(x=plain(lo)) if below else plain(lo)
-    high = _("at least {x}").format(x=plain(hi)) if beyond else plain(hi)
-    said = (
-        _("about {value} (95% CI {low} to {high})")
-        if shown != value
-        else _("{value} (95% CI {low} to {high})")
-    )
-    return said.format(value=plain(shown), low=low, high=high)
 
 
 def target(
@@ -309,13 +212,3 @@ def _estimate(
         if width is not None and width <= precision.half_width:
             return {**found, "n": n}
         n = precision.next_total(n, width)
-
-
-def _estimate_text(estimate: dict[str, Any]) -> str:
-    lo, hi = estimate["ci95"]
-    mean = significant(estimate["mean"], 4)
-    if lo is None:
-        return _("estimate {mean}").format(mean=mean)
-    return _("estimate {mean} (95% CI {low} to {high})").format(
-        mean=mean, low=significant(lo, 4), high=significant(hi, 4)
-    )

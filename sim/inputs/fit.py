@@ -14,15 +14,16 @@ kitchens the days are resampled instead, and the intervals say so.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from sim.i18n import _, significant
 from sim.inputs.absence import Transitions
 from sim.inputs.counts import LEVEL, CountFit, fit_counts
+from sim.results.documents import Documented, records_provenance, without_nan
 from sim.scenario.fields import WEEKDAYS
 from sim.scenario.messages import ScenarioError
 
@@ -32,11 +33,29 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 @dataclass(frozen=True)
-class TransitFit:
+class TransitFit(Documented):
     """Days in transit of a buyer's shipments, and the distribution fitted to them."""
 
     source: str
     fit: CountFit
+    kind: ClassVar[str] = "transit"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The candidate distributions, best first, with their goodness of fit."""
+        return self.fit.table()
+
+    def document(self) -> dict[str, Any]:
+        """The fit as a JSON-ready document: the records' provenance, the candidates."""
+        return _json_ready(
+            {
+                "kind": self.kind,
+                **records_provenance(self.source),
+                "shipments": len(self.fit.counts),
+                "chosen": self.fit.chosen.spec(),
+                "candidates": self.table.to_dict("records"),
+            }
+        )
 
 
 def fit_transits(days: np.ndarray, source: str) -> TransitFit:
@@ -79,17 +98,9 @@ class Estimate:
     low: float
     high: float
 
-    def said(self, digits: int = 3) -> str:
-        """``23.4 (95% CI 22.1 to 24.8)``."""
-        return _("{value} (95% CI {low} to {high})").format(
-            value=significant(self.value, digits),
-            low=significant(self.low, digits),
-            high=significant(self.high, digits),
-        )
-
 
 @dataclass
-class OutputFit:
+class OutputFit(Documented):
     """Everything fitted from the records of one product's kitchens."""
 
     source: str
@@ -110,6 +121,48 @@ class OutputFit:
     kitchens_p: float
     groups: list[dict[str, Any]] = field(default_factory=list)
     resampled: str = "kitchens"
+    kind: ClassVar[str] = "fit"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The candidate distributions of daily output, best first, with their goodness of fit."""
+        return self.output.table()
+
+    def document(self) -> dict[str, Any]:
+        """The fit as a JSON-ready document: the records' provenance, every estimate."""
+        return _json_ready(
+            {
+                "kind": self.kind,
+                "source": self.source,
+                **records_provenance(self.source),
+                "product": self.product,
+                "kitchens": len(self.grid.kitchens),
+                "days": len(self.grid.days),
+                "first_day": self.grid.days[0].date().isoformat(),
+                "last_day": self.grid.days[-1].date().isoformat(),
+                "working_days": self.working_days,
+                "weekday_share": self.weekday_share,
+                "closed_days": self.closed,
+                "chosen": self.output.chosen.spec(),
+                "overdispersed": self.output.overdispersed,
+                "overdispersion_p": self.output.overdispersion_p,
+                **{name: vars(getattr(self, name)) for name in ("mean", "cv", "absence", "spell")},
+                "chain_p": self.chain_p,
+                "ordinary_zeros": self.ordinary_zeros,
+                "monthly": self.monthly.to_dict("records"),
+                "monthly_p": self.monthly_p,
+                "kitchens_p": self.kitchens_p,
+                "groups": self.groups,
+                "resampled": self.resampled,
+                "candidates": self.table.to_dict("records"),
+            }
+        )
+
+
+def _json_ready(document: dict[str, Any]) -> dict[str, Any]:
+    """Numpy numbers as plain ones, NaN as ``None``."""
+    ready: dict[str, Any] = without_nan(json.loads(json.dumps(document, default=float)))
+    return ready
 
 
 def fit_records(deliveries: pd.DataFrame, source: str, product: str | None = None) -> OutputFit:

@@ -109,3 +109,8 @@ def plot_profiles(fit: OutputFit) -> Figure:
         ),
     )
     return fig
+
+
+def plot_transit(fit: CountFit) -> Figure:
+    """The rootogram of days in transit (``plot_rootogram`` with its transit labels)."""
+    return plot_rootogram(fit, transit=True)

@@ -1,123 +1,136 @@
-"""Output folders: never replaced unless asked, resumable, files that appear whole or not at all.
+"""Output folders: the one owner of the rules that keep results whole, never lost, never mixed.
 
-An experiment's folder is made before it starts, to hold the run store, and marked INCOMPLETE
-until its result files are all written at the end (each to a temporary name, then renamed into
-place). ``--overwrite`` moves the old folder aside first and deletes it only once the new
-results are complete; if the new run fails, the old folder is put back.
+A folder is prepared before an experiment starts, to hold its run store, and marked INCOMPLETE
+until its result files are all written (each to a temporary name, then renamed into place). The
+rules, all here:
+
+- **New**: a folder that exists is never replaced unasked.
+- **Overwrite**: the old folder is moved aside to ``.DIR.previous`` and deleted only once the new
+  results are complete; if the new run fails, it is put back. A folder that is a symbolic link,
+  or holds files umkm-sim did not write, is never replaced. If an earlier ``--overwrite`` was
+  killed, ``.DIR.previous`` is the last complete result: it is kept, never deleted first.
+- **Resume**: only a folder whose run store belongs to the same experiment (command, its
+  flags, scenario, seed) is continued; another's is refused before anything in it changes.
+- **One writer at a time**: a folder being written is locked (``.DIR.lock`` beside it); a second
+  writer is refused, not merged.
+
+The module stays whole: these rules depend on one another, and are read and checked together.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sim.i18n import _
+from sim.experiments.store import RunStore
+from sim.i18n import Message
 
 STORE_NAME = "runs.sqlite"
 INCOMPLETE = "INCOMPLETE"
 """A file in a folder whose results are not all written yet."""
+REPORT = "report.html"
 _TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{32}(\.[A-Za-z0-9]+)?$")  # write_atomic's names
-
-# Files umkm-sim writes; --overwrite removes a folder only if it holds nothing else.
-OUR_FILES = frozenset(
-    {
-        STORE_NAME,
-        f"{STORE_NAME}-wal",
-        f"{STORE_NAME}-shm",
-        "summary.json",
-        "shipments.csv",
-        "scenario.yaml",
-        "stock.png",
-        "cash.png",
-        "miss_rates.png",
-        "shortfall.png",
-        "survival.png",
-        "forest.png",
-        "sensitivity.json",
-        "sensitivity.csv",
-        "tornado.png",
-        "report.html",
-        "comparison.json",
-        "comparison.csv",
-        "sweep.json",
-        "sweep.csv",
-        "sweep.png",
-        "target.json",
-        "selection.json",
-        "cheapest.json",
-        "gsa.json",
-        "gsa.csv",
-        "gsa-points.csv",
-        "gsa.png",
-        "convergence.png",
-        "fragment.yaml",
-        "fit.json",
-        "candidates.csv",
-        "counts.png",
-        "profiles.png",
-        "transit.yaml",
-        "transit-candidates.csv",
-        "transit.png",
-        "cheapest.csv",
-        "selection.csv",
-        "target.csv",
-        "experiments.csv",
-        "experiments.json",
-        "robustness.csv",
-        "discovery.json",
-        "futures.png",
-        "tradeoff.png",
-        "box.png",
-        INCOMPLETE,
-    }
-)
 
 
 class OutputError(Exception):
     """An output folder that cannot be used as asked."""
 
+    def __str__(self) -> str:
+        """Say it in the current language."""
+        return str(self.args[0])
 
-def prepare(out: Path, *, overwrite: bool = False, resume: bool = False) -> Path:
-    """Make ``out`` ready: new, replaced (``overwrite``) or continued (``resume``).
 
-    Raises:
-        OutputError: It exists and neither flag allows using it; or there is nothing to
-            resume; or ``overwrite`` would delete files umkm-sim did not write; or it cannot
-            be made.
+class Folder:
+    """A results folder while umkm-sim writes it: locked, its store open, marked incomplete.
+
+    Made by ``Folder.prepare`` (a new or replaced folder, or one to resume) or
+    ``Folder.existing`` (a finished folder that gains files: a report, a discovery).
+
+    Attributes:
+        path: The folder.
+        store: Its run store (``None`` for a folder that gains files).
     """
-    if resume:
-        if not (out / STORE_NAME).is_file():
-            raise OutputError(
-                _("{folder}: nothing to resume (no {store} in it)").format(
-                    folder=out, store=STORE_NAME
-                )
-            )
-        _mark_incomplete(out)
-        return out
-    if out.exists() or out.is_symlink():
-        if not overwrite:
-            raise OutputError(
-                _(
-                    "{folder} already exists (use --resume to finish an interrupted run there, "
-                    "or --overwrite to start again)"
-                ).format(folder=out)
-            )
-        _check_ours(out)
-        _move(out, previous(out))
-    try:
-        out.mkdir(parents=True)
-        _mark_incomplete(out)
-    except OSError as exc:
-        restore(out)
-        raise OutputError(
-            _("{folder}: cannot create the folder ({reason})").format(
-                folder=out, reason=exc.strerror
-            )
-        ) from None
-    return out
+
+    def __init__(self, path: Path, store: RunStore | None = None) -> None:
+        """Hold an already prepared folder."""
+        self.path = path
+        self.store = store
+
+    @classmethod
+    @contextmanager
+    def prepare(
+        cls,
+        path: Path,
+        *,
+        overwrite: bool = False,
+        resume: bool = False,
+        experiment: Mapping[str, Any] | None = None,
+    ) -> Iterator[Folder]:
+        """Make ``path`` ready for an experiment's results, and its run store (``experiment``).
+
+        The folder is new, replaced (``overwrite``) or continued (``resume``; its store must
+        hold ``experiment``'s runs). Inside the block it is locked and marked INCOMPLETE; call
+        ``complete()`` once every file is written. If the block fails, a replaced folder is
+        put back; if it is interrupted, what finished stays in the store, for ``--resume``.
+
+        Raises:
+            OutputError: The folder cannot be used as asked (said before anything changes).
+        """
+        with _locked(path):
+            if resume:
+                store = _resumed(path, experiment)
+            else:
+                _clear_the_way(path, overwrite=overwrite)
+                store = _made(path, experiment)
+            folder = cls(path, store)
+            from sim.experiments.runner import Interrupted  # noqa: PLC0415 (pandas: only now)
+
+            try:
+                yield folder
+            except (Interrupted, KeyboardInterrupt):
+                raise  # its finished runs are kept, for --resume
+            except BaseException:
+                if not resume:
+                    _restore(path)
+                raise
+            finally:
+                if store is not None:
+                    store.close()
+
+    @classmethod
+    @contextmanager
+    def existing(cls, path: Path) -> Iterator[Folder]:
+        """A finished folder, locked while it gains files (a report, a discovery).
+
+        Raises:
+            OutputError: No such folder, or its results are not all written.
+        """
+        if not path.is_dir():
+            raise OutputError(Message("{folder}: no such folder", folder=path))
+        with _locked(path):
+            check_complete(path)
+            yield cls(path)
+
+    def complete(self) -> None:
+        """Mark the results complete; drop the folder they replace and stray temporary files."""
+        for stray in self.path.iterdir():
+            if _TEMPORARY.match(stray.name):
+                stray.unlink(missing_ok=True)
+        (self.path / INCOMPLETE).unlink(missing_ok=True)
+        if previous(self.path).is_dir():
+            shutil.rmtree(previous(self.path))
+
+    def files(self) -> list[str]:
+        """The names of the files the folder holds (not the hidden ones), sorted."""
+        return sorted(p.name for p in self.path.iterdir() if not p.name.startswith("."))
 
 
 def previous(out: Path) -> Path:
@@ -125,70 +138,42 @@ def previous(out: Path) -> Path:
     return out.with_name(f".{out.name}.previous")
 
 
-def complete(out: Path) -> None:
-    """Mark the folder's results complete; drop the old folder and stray temporary files."""
-    for path in out.iterdir():
-        if _TEMPORARY.match(path.name):
-            path.unlink(missing_ok=True)
-    (out / INCOMPLETE).unlink(missing_ok=True)
-    if previous(out).is_dir():
-        shutil.rmtree(previous(out))
-
-
-def restore(out: Path) -> None:
-    """Put back the folder ``--overwrite`` moved aside, in place of the new one."""
-    old = previous(out)
-    if not old.is_dir():
-        return
-    if out.is_dir():
-        shutil.rmtree(out)
-    _move(old, out)
-
-
 def is_complete(out: Path) -> bool:
     """Tell whether every result file of the folder was written."""
     return not (out / INCOMPLETE).exists()
 
 
-def _mark_incomplete(out: Path) -> None:
-    write_text(out / INCOMPLETE, "umkm-sim has not finished writing these results.\n")
+def check_complete(out: Path) -> None:
+    """Refuse a folder whose results are not all written.
 
-
-def _check_ours(out: Path) -> None:
-    """Refuse to replace what is not an output folder of ours, before touching anything."""
-    if out.is_symlink():
+    Raises:
+        OutputError: It holds the INCOMPLETE marker.
+    """
+    if not is_complete(out):
         raise OutputError(
-            _("{folder} is a symbolic link; give the folder itself, or another one").format(
-                folder=out
+            Message(
+                "{folder} is incomplete: the run that wrote it did not finish (finish it with "
+                "the same command and --resume, then report)",
+                folder=out,
             )
         )
-    if not out.is_dir():
-        raise OutputError(_("{folder} is a file, not an output folder").format(folder=out))
-    foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name))
-    if foreign:
-        raise OutputError(
-            _(
-                "{folder} holds files umkm-sim did not write ({files}); choose another folder"
-            ).format(folder=out, files=", ".join(foreign[:3]))
-        )
-    if previous(out).exists():
-        _check_ours(previous(out))  # a run that was interrupted while replacing it
-        shutil.rmtree(previous(out))
 
 
-def _ours(name: str) -> bool:
-    return name in OUR_FILES or bool(_TEMPORARY.match(name))
+def read_document(path: Path) -> dict[str, Any]:
+    """Read a result's JSON document from a finished folder.
 
-
-def _move(source: Path, target: Path) -> None:
+    Raises:
+        OutputError: The folder is incomplete, or the file is missing, damaged or no document.
+    """
+    check_complete(path.parent)
     try:
-        source.rename(target)
-    except OSError as exc:
-        raise OutputError(
-            _("{folder}: cannot move it aside to replace it ({reason})").format(
-                folder=source, reason=exc.strerror
-            )
-        ) from None
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        said = Message("{file}: damaged, cannot be read ({problem})", file=path, problem=exc)
+        raise OutputError(said) from None
+    if not isinstance(document, dict):
+        raise OutputError(Message("{file}: damaged, not a results document", file=path))
+    return document
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
@@ -202,9 +187,8 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         write(tmp)
         tmp.replace(path)
     except OSError as exc:  # a full disk, a folder made read-only meanwhile, ...
-        raise OutputError(
-            _("{path}: cannot write it ({reason})").format(path=path, reason=exc.strerror or exc)
-        ) from None
+        said = Message("{path}: cannot write it ({reason})", path=path, reason=exc.strerror or exc)
+        raise OutputError(said) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -212,3 +196,210 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write text (UTF-8) to ``path`` whole or not at all."""
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the folder's lock (``.DIR.lock`` beside it) inside the block; refuse if held.
+
+    The lock file is removed when released. A writer that opened it just before it was removed
+    finds, once it holds the lock, that the file at that name is no longer the one it locked,
+    and tries again: two writers never both believe they hold it.
+    """
+    lock = out.with_name(f".{out.name}.lock")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                said = Message(
+                    "{folder} is being written by another umkm-sim now: wait for it to finish, "
+                    "or choose another folder",
+                    folder=out,
+                )
+                raise OutputError(said) from None
+            if _same_file(fd, lock):
+                break
+            os.close(fd)
+    except OSError as exc:
+        said = Message(
+            "{folder}: cannot create the folder ({reason})", folder=out, reason=exc.strerror
+        )
+        raise OutputError(said) from None
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), path.stat())
+    except FileNotFoundError:
+        return False
+
+
+def _resumed(out: Path, experiment: Mapping[str, Any] | None) -> RunStore | None:
+    """Open the store of a folder to resume; refuse another experiment's, changing nothing."""
+    if not (out / STORE_NAME).is_file():
+        said = Message(
+            "{folder}: nothing to resume (no {store} in it)", folder=out, store=STORE_NAME
+        )
+        raise OutputError(said)
+    store = RunStore(out / STORE_NAME)
+    if experiment is not None:
+        theirs = store.claim(experiment)
+        if theirs != json.loads(json.dumps(experiment)):
+            store.close()
+            said = Message(
+                "{path} holds runs of {theirs}; this is {ours}: resume with the same command, "
+                "scenario and seed, or start again with --overwrite",
+                path=out / STORE_NAME,
+                theirs=_said(theirs, experiment),
+                ours=_said(experiment, theirs),
+            )
+            raise OutputError(said)
+    _mark_incomplete(out)
+    return store
+
+
+def _said(experiment: Mapping[str, Any], other: Mapping[str, Any]) -> Message | str:
+    """An experiment in a few words: its command, its scenario, its seed.
+
+    The command with the flags it does not share with ``other``, so that two are told apart.
+    """
+    try:
+        flags, others = dict(experiment.get("flags", {})), dict(other.get("flags", {}))
+        differ = [
+            f"--{k.replace('_', '-')}" + ("" if v is True else f" {str(v)[:40]}")
+            for k, v in flags.items()
+            if k != "seed" and others.get(k) != v
+        ]
+        return Message(
+            "`{command}` of scenario {scenario} (sha256 {digest}) with seed {seed}",
+            command=" ".join([str(experiment["command"]), *differ[:4]]),
+            scenario=repr(str(experiment["scenario"])[:60]),
+            digest=str(experiment["sha256"])[:12],
+            seed=experiment["seed"],
+        )
+    except (KeyError, TypeError):
+        return Message("another experiment")
+
+
+def _clear_the_way(out: Path, *, overwrite: bool) -> None:
+    """Make room for a new folder at ``out``: refuse, or move the old one aside (``overwrite``).
+
+    Everything is checked before anything moves. A ``.DIR.previous`` left by a killed
+    ``--overwrite`` is the last complete result unless ``out`` is complete itself: it is never
+    deleted then (without ``overwrite``, it is put back if ``out`` is gone).
+    """
+    old = previous(out)
+    backup = old.exists() or old.is_symlink()
+    there = out.exists() or out.is_symlink()
+    if not overwrite:
+        if backup and not there:
+            _check_ours(old)
+            _move(old, out)
+            there = True
+        if there:
+            said = Message(
+                "{folder} already exists (use --resume to finish an interrupted run there, or "
+                "--overwrite to start again)",
+                folder=out,
+            )
+            raise OutputError(said)
+        return
+    if there:
+        _check_ours(out)
+    if backup:
+        _check_ours(old)
+        if not (out.is_dir() and is_complete(out)):
+            if there:
+                shutil.rmtree(out)  # the killed run's unfinished folder
+            return  # the last complete result stays aside until the new one is complete
+        shutil.rmtree(old)  # a leftover: the folder itself is complete
+    if there:
+        _move(out, old)
+
+
+def _made(out: Path, experiment: Mapping[str, Any] | None) -> RunStore | None:
+    """Create the folder, marked incomplete, and its store claimed for ``experiment``."""
+    try:
+        out.mkdir(parents=True)
+        _mark_incomplete(out)
+    except OSError as exc:
+        _restore(out)
+        said = Message(
+            "{folder}: cannot create the folder ({reason})", folder=out, reason=exc.strerror
+        )
+        raise OutputError(said) from None
+    if experiment is None:
+        return None
+    store = RunStore(out / STORE_NAME)
+    store.claim(experiment)
+    return store
+
+
+def _restore(out: Path) -> None:
+    """Put back the folder ``--overwrite`` moved aside, in place of the new one."""
+    old = previous(out)
+    if not old.is_dir():
+        return
+    if out.is_dir():
+        shutil.rmtree(out)
+    _move(old, out)
+
+
+def _mark_incomplete(out: Path) -> None:
+    write_text(out / INCOMPLETE, "umkm-sim has not finished writing these results.\n")
+
+
+def _check_ours(out: Path) -> None:
+    """Refuse to replace what is not an output folder of ours, before touching anything."""
+    if out.is_symlink():
+        said = Message(
+            "{folder} is a symbolic link; give the folder itself, or another one", folder=out
+        )
+        raise OutputError(said)
+    if not out.is_dir():
+        raise OutputError(Message("{folder} is a file, not an output folder", folder=out))
+    foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name))
+    if foreign:
+        said = Message(
+            "{folder} holds files umkm-sim did not write ({files}); choose another folder",
+            folder=out,
+            files=", ".join(foreign[:3]),
+        )
+        raise OutputError(said)
+
+
+def _ours(name: str) -> bool:
+    return name in _our_files() or bool(_TEMPORARY.match(name))
+
+
+def _our_files() -> frozenset[str]:
+    """Every file umkm-sim writes into a folder: each kind's, the store's, the report's."""
+    from sim.reporting.kinds import KINDS  # noqa: PLC0415 (the kinds write through this module)
+
+    written = {name for kind in KINDS for name in kind.files}
+    store = {STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm"}
+    return frozenset(written | store | {REPORT, INCOMPLETE})
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        source.rename(target)
+    except OSError as exc:
+        said = Message(
+            "{folder}: cannot move it aside to replace it ({reason})",
+            folder=source,
+            reason=exc.strerror,
+        )
+        raise OutputError(said) from None

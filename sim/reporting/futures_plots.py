@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from sim.i18n import _
 from sim.reporting.style import RATES, footnote, styled
-from sim.reporting.text import kpi_name
+from sim.reporting.words import kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,7 +43,7 @@ def plot_futures(exploration: Exploration) -> Figure:
     unit = " (%)" if c.kpi in RATES else ""
     ax.set_xlabel(
         _("{kpi} in each future{unit}; dashed: {target}").format(
-            kpi=kpi_name(c.kpi), unit=unit, target=c.describe()
+            kpi=kpi_name(c.kpi), unit=unit, target=str(c)
         )
     )
     ax.set_title(_("Policies across the futures: most robust at the top"))
@@ -86,7 +86,7 @@ def plot_tradeoff(discovery: Discovery) -> Figure:
         fig,
         _("{policy}: {where} in {failures} of {futures} futures (PRIM, EMA Workbench)").format(
             policy=discovery.policy,
-            where=discovery.where.describe(),
+            where=str(discovery.where),
             failures=discovery.failures,
             futures=discovery.futures,
         ),
@@ -122,7 +122,7 @@ def plot_box(discovery: Discovery) -> Figure:
         fig,
         _("{policy}: black where {where} ({failures} of {futures} futures), grey elsewhere").format(
             policy=discovery.policy,
-            where=discovery.where.describe(),
+            where=str(discovery.where),
             failures=int(failed.sum()),
             futures=len(x),
         ),

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from sim.i18n import _, number, percent
 from sim.reporting.style import LINES, MARKERS, footnote, styled
-from sim.reporting.text import kpi_name
+from sim.reporting.words import kpi_name
 
 if TYPE_CHECKING:
     from sim.experiments.gsa import GlobalSensitivity

@@ -10,51 +10,20 @@ from __future__ import annotations
 
 import base64
 import html
-import io
-import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
 from sim.i18n import LANGUAGES, _, current
-from sim.reporting.folders import STORE_NAME, OutputError, is_complete, write_text
-from sim.reporting.fragments import html_table, paragraph
-from sim.reporting.narrative import SECTIONS
+from sim.reporting.folders import REPORT, STORE_NAME, Folder, OutputError, read_document, write_text
+from sim.reporting.html_parts import html_table, paragraph
+from sim.reporting.kind import Kind
+from sim.reporting.kinds import KINDS
 from sim.reporting.scenario_words import describe
 from sim.scenario.loading import load_scenario
 from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
-
-KINDS = {
-    "summary.json": "run",
-    "comparison.json": "compare",
-    "sweep.json": "sweep",
-    "target.json": "target",
-    "sensitivity.json": "sensitivity",
-    "experiments.json": "explore",
-    "selection.json": "select",
-    "cheapest.json": "cheapest",
-    "gsa.json": "gsa",
-}
-
-
-def figure_captions() -> dict[str, str]:
-    """Each figure file a report shows -> its caption (in the current language)."""
-    return {
-        "stock.png": _("Warehouse stock over time"),
-        "miss_rates.png": _("How often each quota is missed"),
-        "shortfall.png": _("How far short shipments fall"),
-        "survival.png": _("How long the contracts last"),
-        "cash.png": _("The cooperative's cash"),
-        "forest.png": _("Policies against the baseline"),
-        "sweep.png": _("The sweep"),
-        "tornado.png": _("Which levers matter most"),
-        "futures.png": _("Policies across the futures"),
-        "tradeoff.png": _("In which futures the policy fails: PRIM's trade-off"),
-        "box.png": _("The box in the futures it describes"),
-        "gsa.png": _("Which uncertainties drive the result"),
-        "convergence.png": _("How the sensitivity indices settled"),
-    }
 
 
 def _question() -> str:
@@ -67,43 +36,48 @@ def _question() -> str:
 def write_report(folder: str | Path) -> Path:
     """Write ``report.html`` into an output folder; return its path.
 
+    Every result the folder holds gets its section (an exploration, and the discovery made in
+    its futures), in the current language; nothing is simulated again.
+
     Raises:
-        OutputError: The folder holds no result umkm-sim wrote.
+        OutputError: The folder is incomplete, holds no result umkm-sim wrote, or a damaged one.
     """
     out = Path(folder)
-    kind, document = _read(out)
+    with Folder.existing(out):
+        return report_into(out)
+
+
+def report_into(out: Path) -> Path:
+    """Write ``report.html`` into a folder this process holds (``write_report`` locks it)."""
+    found = _read(out)
+    kind, document = found[0]
     scenario = _scenario(out)
     images = _redrawn(out, kind, document, scenario)
-    figures = _figures(out, images or {})
+    figures = _figures(out, [k for k, __ in found], images or {})
     if figures and images is None:
         figures.insert(0, _drawn_in(document))
-    page = _page(document, scenario, SECTIONS[kind](document), figures)
-    path = out / "report.html"
-    write_text(path, page)
+    answers = [part for k, d in found for part in _section(out, k, d)]
+    path = out / REPORT
+    write_text(path, _page(document, scenario, answers, figures))
     return path
 
 
-def _read(out: Path) -> tuple[str, dict[str, Any]]:
-    if not is_complete(out):
-        raise OutputError(
-            _(
-                "{folder} is incomplete: the run that wrote it did not finish (finish it with the "
-                "same command and --resume, then report)"
-            ).format(folder=out)
-        )
-    for name, kind in KINDS.items():
-        if (out / name).is_file():
-            try:
-                document = json.loads((out / name).read_text(encoding="utf-8"))
-            except (ValueError, OSError) as exc:
-                said = _("{file}: damaged, cannot be read ({problem})")
-                raise OutputError(said.format(file=out / name, problem=exc)) from None
-            if not isinstance(document, dict):
-                said = _("{file}: damaged, not a results document")
-                raise OutputError(said.format(file=out / name))
-            return kind, document
-    said = _("{folder}: no results to report (none of {files})")
-    raise OutputError(said.format(folder=out, files=", ".join(KINDS)))
+def _read(out: Path) -> list[tuple[Kind, dict[str, Any]]]:
+    """Every result document in the folder, the folder's own kind first."""
+    found = [(k, read_document(out / k.document)) for k in KINDS if (out / k.document).is_file()]
+    if not found:
+        said = _("{folder}: no results to report (none of {files})")
+        raise OutputError(said.format(folder=out, files=", ".join(k.document for k in KINDS)))
+    return found
+
+
+def _section(out: Path, kind: Kind, document: dict[str, Any]) -> list[str]:
+    """A kind's section of the report; a document that lacks what it needs is said damaged."""
+    try:
+        return kind.section(document)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
+        said = _("{file}: damaged, not a results document ({problem})")
+        raise OutputError(said.format(file=out / kind.document, problem=repr(exc))) from None
 
 
 def _scenario(out: Path) -> Scenario | None:
@@ -117,17 +91,17 @@ def _scenario(out: Path) -> Scenario | None:
 
 
 def _redrawn(
-    out: Path, kind: str, document: dict[str, Any], scenario: Scenario | None
+    out: Path, kind: Kind, document: dict[str, Any], scenario: Scenario | None
 ) -> dict[str, bytes] | None:
     """A run's figures drawn again from its stored runs when the report speaks another language.
 
     Nothing is simulated: the run store holds every replication. ``None`` where the folder's
     own figures are in the report's language, or cannot be drawn again (an experiment, no store).
     """
-    if document.get("language", "en") == current() or kind != "run" or scenario is None:
+    if document.get("language", "en") == current() or kind.name != "run" or scenario is None:
         return None
     from sim.experiments.store import RunStore, StoreError  # noqa: PLC0415
-    from sim.reporting.plots import run_figures  # noqa: PLC0415
+    from sim.reporting.kinds.run import figures  # noqa: PLC0415
     from sim.results.tables import Results  # noqa: PLC0415
 
     n, seed, path = int(document["replications"]), int(document["seed"]), out / STORE_NAME
@@ -141,27 +115,28 @@ def _redrawn(
     if len(found) != n:
         return None
     results = Results(scenario, seed, [found[r] for r in range(n)])
-    return {name: _png(draw()) for name, draw in run_figures(results).items()}
+    drawn = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, write in figures(results).items():
+            write(Path(scratch) / name)
+            drawn[name] = (Path(scratch) / name).read_bytes()
+    return drawn
 
 
-def _png(figure: Any) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=120)  # as the run wrote them
-    return buffer.getvalue()
-
-
-def _figures(out: Path, images: dict[str, bytes]) -> list[str]:
+def _figures(out: Path, kinds: list[Kind], images: dict[str, bytes]) -> list[str]:
     """Each figure the folder holds (or ``images`` has instead), embedded with its caption."""
     parts = []
-    for name, caption in figure_captions().items():
-        path = out / name
-        if name in images or path.is_file():
-            png = images[name] if name in images else path.read_bytes()
-            data = base64.b64encode(png).decode("ascii")
-            parts.append(
-                f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-            )
+    for kind in kinds:
+        for name, caption in kind.captions.items():
+            path = out / name
+            if name in images or path.is_file():
+                png = images[name] if name in images else path.read_bytes()
+                data = base64.b64encode(png).decode("ascii")
+                said = html.escape(caption())
+                parts.append(
+                    f'<figure><img src="data:image/png;base64,{data}" alt="{said}">'
+                    f"<figcaption>{said}</figcaption></figure>"
+                )
     return parts
 
 
@@ -197,22 +172,34 @@ def _drawn_in(document: dict[str, Any]) -> str:
 def _page(
     document: dict[str, Any], scenario: Scenario | None, answers: list[str], figures: list[str]
 ) -> str:
-    name = html.escape(str(document["scenario"]))
+    name = html.escape(str(document.get("scenario") or document.get("records_file") or ""))
     about = [] if scenario is None else describe(scenario)
     if scenario is not None and scenario.description:
         about.insert(0, scenario.description_in(current()))
     provenance = [
-        (_("scenario"), document["scenario"]),
-        (_("scenario file"), document.get("scenario_file") or "-"),
-        (_("scenario digest (SHA-256)"), document.get("scenario_sha256", "-")),
-        (_("seed"), document["seed"]),
-        (_("replications"), document["replications"]),
-        (_("made with"), f"umkm-sim {document.get('version', __version__)}"),
+        (label, document[key])
+        for key, label in (
+            ("scenario", _("scenario")),
+            ("scenario_file", _("scenario file")),
+            ("scenario_sha256", _("scenario digest (SHA-256)")),
+            ("records_file", _("records file")),
+            ("records_sha256", _("records digest (SHA-256)")),
+            ("seed", _("seed")),
+            ("replications", _("replications")),
+            ("command", _("command")),
+        )
+        if document.get(key) is not None
     ]
-    how_to_read = _(
-        "Each figure is the average over {n} simulated years; the 95% confidence interval (CI) "
-        "is the range in which the true average lies, given the assumptions of the scenario."
-    ).format(n=document["replications"])
+    provenance.append((_("made with"), f"umkm-sim {document.get('version', __version__)}"))
+    how_to_read = (
+        _(
+            "Each figure is the average over {n} simulated years; the 95% confidence interval "
+            "(CI) is the range in which the true average lies, given the assumptions of the "
+            "scenario."
+        ).format(n=document["replications"])
+        if "replications" in document
+        else ""
+    )
     title, heading = _("umkm-sim report"), _("Can the kitchens hold the quota?")
     question, scenario_heading = _("The question"), _("The scenario")
     answers_heading, figures_heading = _("The answers"), _("Figures")
@@ -223,7 +210,7 @@ def _page(
         f"<h1>{heading} {name}</h1>"
         f"<h2>{question}</h2>{paragraph([_question()])}"
         f"<h2>{scenario_heading}</h2>{paragraph(about) if about else ''}"
-        f"<h2>{answers_heading}</h2>{paragraph([how_to_read])}"
+        f"<h2>{answers_heading}</h2>{paragraph([how_to_read]) if how_to_read else ''}"
         f"{''.join(answers)}"
         + (f"<h2>{figures_heading}</h2>{''.join(figures)}" if figures else "")
         + f"<h2>{provenance_heading}</h2>"

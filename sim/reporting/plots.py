@@ -8,7 +8,6 @@ backend alone): a notebook shows it, the command line saves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,11 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.i18n import _, percent, plain, significant
-from sim.reporting.fit_plots import plot_profiles, plot_rootogram
+from sim.reporting.fit_plots import plot_profiles, plot_rootogram, plot_transit
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.gsa_plots import plot_convergence, plot_gsa
 from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
-from sim.reporting.text import kpi_name
+from sim.reporting.words import kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +46,7 @@ __all__ = [  # sim.plots: every figure, those of explorations too
     "plot_sweep",
     "plot_tornado",
     "plot_tradeoff",
-    "run_figures",
+    "plot_transit",
 ]
 
 
@@ -108,7 +107,7 @@ def plot_stock(results: Results) -> Figure:
 @styled
 def plot_miss_rates(results: Results) -> Figure:
     """Quota miss rate per buyer and per buyer x product, with 95% CIs."""
-    summary = results.summary
+    summary = results.document()
     labels, stats = [_("all buyers")], [summary["quota_miss_rate"]]
     for buyer, block in summary["buyers"].items():
         labels.append(buyer)
@@ -363,17 +362,3 @@ def plot_tornado(sensitivity: Sensitivity) -> Figure:
         ).format(scenario=c.scenario.name, replications=c.replications, seed=c.seed),
     )
     return fig
-
-
-def run_figures(results: Results) -> dict[str, Callable[[], Figure]]:
-    """Return the figures of a run, by file name (drawn only when called)."""
-    figures: dict[str, Callable[[], Figure]] = {
-        "stock.png": lambda: plot_stock(results),
-        "miss_rates.png": lambda: plot_miss_rates(results),
-        "shortfall.png": lambda: plot_shortfall(results),
-    }
-    if any(b.cancel_after_misses is not None for b in results.scenario.buyers):
-        figures["survival.png"] = lambda: plot_survival(results)
-    if results.scenario.finance is not None:
-        figures["cash.png"] = lambda: plot_cash(results)
-    return figures

@@ -1,21 +1,25 @@
 """A one-line progress bar on stderr: runs done, runs per second, time left.
 
-Shown only on a terminal, and never with ``--quiet``; redrawn at most a few times a second.
+What an experiment's runner tells (``sim.experiments.runner.Progress``), drawn for a person:
+shown only on a terminal, and never with ``--quiet``; redrawn at most a few times a second.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sim.i18n import _, number
+
+if TYPE_CHECKING:
+    from sim.experiments.runner import Plan
 
 _REDRAW_SECONDS = 0.2
 _WIDTH = 24
 
 
-class Progress:
+class ProgressBar:
     """Count finished runs against a total that may grow (precision adds batches).
 
     Args:
@@ -33,18 +37,28 @@ class Progress:
         self._drawn = 0.0
 
     @classmethod
-    def for_terminal(cls, *, quiet: bool) -> Progress:
+    def for_terminal(cls, *, quiet: bool) -> ProgressBar:
         """Return a progress bar that draws only when stderr is a terminal and not quiet."""
         return cls(enabled=not quiet and sys.stderr.isatty())
 
-    def note(self, text: str) -> None:
-        """Say something once, on its own line (what is about to run, and how big it is)."""
-        if self.enabled:
-            self.stream.write(f"{text}\n")
+    def expect(self, runs: int, plan: Plan) -> None:
+        """Add ``runs`` to the total to do; say once what is about to run, and how big it is."""
+        if runs and self.enabled:
+            size = (
+                _("summarised as they finish")
+                if plan.kept_bytes is None
+                else _("about {size} MiB of results").format(size=number(plan.kept_bytes / 1024**2))
+            )
+            said = _(
+                "{variants} variant(s) x {replications} replications: {runs} runs to do, {size}"
+            ).format(
+                variants=number(plan.variants),
+                replications=number(plan.replications),
+                runs=number(runs),
+                size=size,
+            )
+            self.stream.write(f"{said}\n")
             self.stream.flush()
-
-    def expect(self, runs: int) -> None:
-        """Add ``runs`` to the total to do."""
         self.total += runs
         self._draw()
 

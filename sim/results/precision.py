@@ -6,10 +6,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from babel.numbers import get_decimal_symbol
-
-from sim.i18n import _, locale
-
 
 @dataclass(frozen=True)
 class Precision:
@@ -59,21 +55,3 @@ class PrecisionReport:
             "replications": self.replications,
             "reached": self.reached,
         }
-
-    def describe(self) -> str:
-        """Say it in a sentence."""
-        got = _("n/a") if self.half_width is None else _short(f"{self.half_width:.4g}")
-        said = (
-            _("precision ±{target} reached (±{got}) with {n} replications")
-            if self.reached
-            else _(
-                "precision ±{target} NOT reached: ±{got} after {n} replications (the "
-                "--max-replications cap)"
-            )
-        )
-        return said.format(target=_short(f"{self.target:g}"), got=got, n=self.replications)
-
-
-def _short(text: str) -> str:
-    """``0.2082`` as Python wrote it, with the current language's decimal mark (``0,2082``)."""
-    return text.replace(".", get_decimal_symbol(locale()))

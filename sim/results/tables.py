@@ -1,22 +1,20 @@
 """Results of a run: tidy tables and the summary document (``sim.write`` turns them into files).
 
-Tables carry scenario, seed and replication on every row; the summary records the scenario,
-its digest, the seed, the number of replications and the package version that produced it.
+Tables carry scenario, seed and replication on every row; the document is headed by what
+produced it (``sim.results.documents.provenance``).
 """
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from sim._version import __version__
 from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.engine.shipments import LINE_FIELDS
-from sim.i18n import current
+from sim.results.documents import Documented, provenance
 from sim.results.metrics import (
     NON_NEGATIVE,
     SHARE,
@@ -29,11 +27,11 @@ from sim.results.metrics import (
     summarize_products,
 )
 from sim.results.precision import PrecisionReport
+from sim.results.scopes import estimates, per_replication
 from sim.scenario.schema import Scenario
-from sim.scenario.yamlio import to_yaml
 
 
-class Results:
+class Results(Documented):
     """What a run produced, as tables (pandas) and as a summary document (dict).
 
     Attributes:
@@ -41,6 +39,8 @@ class Results:
         seed: The seed it was run with.
         replications: How many replications.
     """
+
+    kind: ClassVar[str] = "run"
 
     def __init__(
         self,
@@ -144,8 +144,24 @@ class Results:
         return line_kpis(self.shipments, by or [])
 
     @cached_property
-    def summary(self) -> dict[str, Any]:
-        """The summary document: every statistic as ``{"mean": x, "ci95": [lo, hi]}``."""
+    def table(self) -> pd.DataFrame:
+        """One row per scope x KPI: ``buyer``, ``product`` (``all``: every one), mean, 95% CI."""
+        return estimates(per_replication(self))
+
+    def document(self) -> dict[str, Any]:
+        """The summary document, as summary.json holds it: provenance, then every statistic.
+
+        Each statistic is ``{"mean": x, "ci95": [lo, hi]}``: overall, per buyer and per
+        buyer x product; the packs per product; the cash, with finance.
+        """
+        return {
+            "kind": self.kind,
+            **provenance(self.scenario, self.seed, self.replications, self.precision),
+            **self._statistics,
+        }
+
+    @cached_property
+    def _statistics(self) -> dict[str, Any]:
         buyers: dict[str, Any] = {}
         per_buyer = self.kpis(["buyer"])
         per_line = self.kpis(["buyer", "product"])
@@ -165,7 +181,6 @@ class Results:
                 days = self.contracts.loc[self.contracts.buyer == buyer.name, "cancelled_day"]
                 buyers[buyer.name]["contract"] = contract_summary(days.to_numpy())
         document = {
-            **self.provenance,
             **summarize_kpis(self.kpis()),
             "buyers": buyers,
             "products": summarize_products(self.products, PRODUCT_FIELDS),
@@ -174,30 +189,6 @@ class Results:
             unpaid = [o.unpaid_days for o in self._outcomes]
             document["cash"] = cash_summary(self.cash, np.array(unpaid))
         return document
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Return what produced these results: scenario, its digest, seed, version."""
-        document = provenance(self.scenario, self.seed, self.replications)
-        if self.precision is not None:
-            document["precision"] = self.precision.as_dict()
-        return document
-
-    def to_json(self) -> str:
-        """Return the summary as a JSON document."""
-        return json.dumps(self.summary, indent=2, allow_nan=False)
-
-    def scenario_yaml(self) -> str:
-        """Return the resolved scenario, with this run's seed and replications, as YAML."""
-        resolved = self.scenario.model_copy(
-            update={"seed": self.seed, "replications": self.replications}
-        )
-        header = (
-            f"# Resolved scenario written by umkm-sim {__version__}"
-            f" from {self.scenario.source or 'a Python object'}.\n"
-            f"# Re-run it with: umkm-sim run scenario.yaml\n"
-        )
-        return header + to_yaml(resolved)
 
 
 def kpi_per_replication(
@@ -213,20 +204,6 @@ def kpi_per_replication(
     shipments = Results(scenario, seed, outcomes).shipments
     values: np.ndarray = scope_kpis(shipments, buyer, product)[kpi].to_numpy(dtype=float)
     return values
-
-
-def provenance(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
-    """Return what produced a result: the scenario, its file and digest, seed, version, language."""
-    return {
-        "scenario": scenario.name,
-        "scenario_file": scenario.source,
-        "scenario_sha256": scenario.digest(),
-        "seed": seed,
-        "replications": replications,
-        "horizon_days": scenario.horizon_days,
-        "version": __version__,
-        "language": current(),  # of the figures and sentences written with it
-    }
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:

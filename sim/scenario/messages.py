@@ -11,7 +11,7 @@ from typing import Any
 
 import pydantic
 
-from sim.i18n import _, current
+from sim.i18n import Message, _, current
 from sim.scenario.fields import Path
 from sim.scenario.limits import MAX_PROBLEMS, MAX_SHOWN
 from sim.scenario.schema import Scenario
@@ -20,17 +20,29 @@ Lines = dict[Path, int]
 
 
 class ScenarioError(Exception):
-    """A scenario that cannot be used; ``problems`` are user-facing, one per line."""
+    """A scenario or a question that cannot be used; ``problems`` are user-facing, one per line.
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        """Collect the problems; the message is all of them, one per line."""
-        found = [printable(p) for p in itertools.islice(problems, MAX_PROBLEMS + 1)]
+    A problem may be a ``Message``: it is said in the language of whoever reads it.
+    """
+
+    def __init__(self, problems: Iterable[str | Message]) -> None:
+        """Collect the problems (at most ``MAX_PROBLEMS``, then a line saying there are more)."""
+        found: list[str | Message] = list(itertools.islice(problems, MAX_PROBLEMS + 1))
         if len(found) > MAX_PROBLEMS:
-            found[-1] = _("... and more problems: fix these first ({shown} shown)").format(
-                shown=MAX_PROBLEMS
+            found[-1] = Message(
+                "... and more problems: fix these first ({shown} shown)", shown=MAX_PROBLEMS
             )
-        self.problems = found
-        super().__init__("\n".join(self.problems))
+        self._problems = found
+        super().__init__(*found)
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem in one line, in the current language."""
+        return [printable(str(p)) for p in self._problems]
+
+    def __str__(self) -> str:
+        """All of the problems, one per line, in the current language."""
+        return "\n".join(self.problems)
 
 
 def validation_problems(exc: pydantic.ValidationError, data: Any, prefix: str) -> list[str]:
@@ -248,6 +260,16 @@ def show(value: Any, limit: int = MAX_SHOWN) -> str:
 def printable(text: str) -> str:
     """Replace control characters (terminal escapes among them) with ``?``."""
     return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
+
+
+def one_of(flag: str, choices: Iterable[Any], got: Any) -> Message:
+    """Say that ``flag`` takes one of ``choices``, and what it got instead."""
+    return Message(
+        "{flag}: one of {choices}, got {value}",
+        flag=flag,
+        choices=", ".join(map(str, choices)),
+        value=show(got),
+    )
 
 
 def join(names: Iterable[Any], most: int = 12) -> str:

@@ -1,26 +1,34 @@
-"""What a fit says: a summary in words, and a YAML fragment ready to paste into a scenario.
+"""A fit to records: what was found, with CIs, and a YAML fragment to paste into a scenario.
 
 Every value in the fragment carries its estimate and 95% confidence interval as a comment, so
-whoever pastes it sees how well the records pin it down.
+whoever pastes it sees how well the records pin it down. The values are YAML, the same in every
+language; the words and comments are in the current one.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from sim._version import __version__
 from sim.i18n import _, number, plain, significant
 from sim.inputs.counts import LEVEL, CountFit
-from sim.inputs.fit import OutputFit
+from sim.inputs.fit import Estimate, OutputFit, TransitFit
+from sim.reporting.html_parts import html_table, paragraph
+from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
+
+
+def said(estimate: Estimate, digits: int = 3) -> str:
+    """``23.4 (95% CI 22.1 to 24.8)``."""
+    return _("{value} (95% CI {low} to {high})").format(
+        value=significant(estimate.value, digits),
+        low=significant(estimate.low, digits),
+        high=significant(estimate.high, digits),
+    )
 
 
 def fragment(fit: OutputFit) -> str:
-    """Return the ``kitchens:`` (and ``products:``) YAML for the fitted inputs.
-
-    The values are YAML, the same in every language; the comments are in the current one.
-    """
+    """The ``kitchens:`` (and ``products:``) YAML for the fitted inputs, commented."""
     g = fit.grid
     header = _(
         "# Fitted by umkm-sim {version} from {source}: {kitchens} kitchens, {first} to {last} "
@@ -64,7 +72,7 @@ def fragment(fit: OutputFit) -> str:
         ]
         if group["daily_output"] is None:
             lines[-1] += _("  # mean {mean}, cv {cv}").format(
-                mean=fit.mean.said(), cv=fit.cv.said(2)
+                mean=said(fit.mean), cv=said(fit.cv, 2)
             )
         delivered = _("share of kitchen-days delivered: {shares}").format(shares=shares)
         lines.append(f"    working_days: [{days}]  # {delivered}")
@@ -73,15 +81,15 @@ def fragment(fit: OutputFit) -> str:
     return "\n".join(lines) + "\n"
 
 
-def transit_fragment(source: str, fit: CountFit) -> str:
-    """Return the ``transit_days`` line for a buyer, with the fit it came from."""
-    x = fit.counts
+def transit_fragment(transit: TransitFit) -> str:
+    """The ``transit_days`` line for a buyer, with the fit it came from."""
+    x = transit.fit.counts
     header = _(
         "# Fitted by umkm-sim {version} from {source}: {shipments} shipments, {shortest} to "
         "{longest} days (mean {mean})."
     ).format(
         version=__version__,
-        source=source,
+        source=transit.source,
         shipments=len(x),
         shortest=x.min(),
         longest=x.max(),
@@ -91,7 +99,7 @@ def transit_fragment(source: str, fit: CountFit) -> str:
         [
             header,
             _("# Paste under the buyer whose shipments these were."),
-            f"transit_days: {_flow(fit.chosen.spec())}",
+            f"transit_days: {_flow(transit.fit.chosen.spec())}",
             "",
         ]
     )
@@ -109,10 +117,10 @@ def _absence(fit: OutputFit) -> list[str]:
         if fit.chain_p < LEVEL
         else _("one long-run rate fits as well as spells (chain test p {p})")
     )
-    said = _("share absent {share}, mean spell {spell} days; {chain}").format(
-        share=fit.absence.said(2), spell=fit.spell.said(2), chain=chain.format(p=_p(fit.chain_p))
+    line = _("share absent {share}, mean spell {spell} days; {chain}").format(
+        share=said(fit.absence, 2), spell=said(fit.spell, 2), chain=chain.format(p=_p(fit.chain_p))
     )
-    return [f"    absence: {_flow(spec)}", f"    # {said}"]
+    return [f"    absence: {_flow(spec)}", f"    # {line}"]
 
 
 def _monthly(fit: OutputFit, product: str) -> list[str]:
@@ -147,8 +155,8 @@ def _monthly(fit: OutputFit, product: str) -> list[str]:
     ]
 
 
-def describe(fit: OutputFit) -> str:
-    """Say what was fitted, in sentences, with the candidates' table."""
+def _findings(fit: OutputFit) -> list[str]:
+    """What was fitted, in sentences."""
     g, c = fit.grid, fit.output
     zeros = (
         " "
@@ -169,7 +177,7 @@ def describe(fit: OutputFit) -> str:
     kitchens = _("Kitchens differ (ANOVA of their daily output): p {p}").format(
         p=_p(fit.kitchens_p)
     )
-    said = [
+    return [
         _(
             "{source}: {kitchens} kitchens over {days} days ({first} to {last}); working days "
             "{working}{closed}."
@@ -187,9 +195,9 @@ def describe(fit: OutputFit) -> str:
             "(CIs: bootstrap over {resampled})."
         ).format(
             distribution=c.chosen.name,
-            parameters=_said(c.chosen.spec()),
-            mean=fit.mean.said(),
-            cv=fit.cv.said(2),
+            parameters=_parameters(c.chosen.spec()),
+            mean=said(fit.mean),
+            cv=said(fit.cv, 2),
             resampled=_("kitchens") if fit.resampled == "kitchens" else _("days"),
         ),
         _("Over-dispersed against a Poisson: {answer} (likelihood-ratio p {p}).").format(
@@ -198,14 +206,23 @@ def describe(fit: OutputFit) -> str:
         _(
             "Absent: {share} of working days, in spells of {spell} days (chain against single "
             "days: p {p})."
-        ).format(share=fit.absence.said(2), spell=fit.spell.said(2), p=_p(fit.chain_p))
+        ).format(share=said(fit.absence, 2), spell=said(fit.spell, 2), p=_p(fit.chain_p))
         + zeros,
         kitchens + (_("; suggested groups: {groups}.").format(groups=groups) if groups else "."),
     ]
-    return "\n".join([*said, "", candidates_text(c)])
 
 
-def candidates_text(c: CountFit) -> str:
+def text(fit: OutputFit) -> str:
+    """What was fitted, the candidates' table, and the fragment to paste."""
+    return "\n".join([*_findings(fit), "", candidates(fit.output), "", fragment(fit)])
+
+
+def transit_text(transit: TransitFit) -> str:
+    """The candidates for the days in transit, and the line to paste."""
+    return "\n".join([candidates(transit.fit), "", transit_fragment(transit)])
+
+
+def candidates(c: CountFit) -> str:
     """The candidates, best AIC first, with their goodness of fit."""
     distribution, parameters, chi = _("distribution"), _("parameters"), _("chi-square p")
     rows = [f"{distribution:<21}{parameters:<26}{'AIC':>11}{'BIC':>11}  {chi}"]
@@ -222,33 +239,6 @@ def candidates_text(c: CountFit) -> str:
     return "\n".join(rows)
 
 
-def as_dict(fit: OutputFit) -> dict[str, Any]:
-    """The fit as a JSON-ready document."""
-    document: dict[str, Any] = json.loads(
-        json.dumps(
-            {
-                "kind": "fit",
-                "source": fit.source,
-                "version": __version__,
-                "kitchens": len(fit.grid.kitchens),
-                "days": len(fit.grid.days),
-                "working_days": fit.working_days,
-                "closed_days": fit.closed,
-                "chosen": fit.output.chosen.spec(),
-                "overdispersion_p": fit.output.overdispersion_p,
-                **{name: vars(getattr(fit, name)) for name in ("mean", "cv", "absence", "spell")},
-                "chain_p": fit.chain_p,
-                "monthly_p": fit.monthly_p,
-                "kitchens_p": fit.kitchens_p,
-                "groups": fit.groups,
-                "candidates": fit.output.table().to_dict("records"),
-            },
-            default=float,
-        ).replace("NaN", "null")
-    )
-    return document
-
-
 def _p(p: float) -> str:
     """A p-value to two digits; below 0.0001, said so."""
     if math.isnan(p):
@@ -260,5 +250,65 @@ def _flow(spec: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in spec.items()) + "}"
 
 
-def _said(spec: dict[str, Any]) -> str:
+def _parameters(spec: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in spec.items() if k != "distribution")
+
+
+def section(document: dict[str, Any]) -> list[str]:
+    """The report's section: the distribution chosen, the estimates, the candidates."""
+    table = [
+        [
+            r["distribution"],
+            r["parameters"],
+            number(r["aic"], 1, grouped=False),
+            "" if r["p_value"] is None else significant(r["p_value"], 2),
+        ]
+        for r in document["candidates"]
+    ]
+    chosen = _("Daily output on days worked: {distribution} ({parameters}).").format(
+        distribution=document["chosen"]["distribution"],
+        parameters=_parameters(document["chosen"]),
+    )
+    header = [_("distribution"), _("parameters"), "AIC", _("chi-square p")]
+    return [paragraph([chosen]), html_table(header, table)]
+
+
+FIT: Kind = Kind(
+    name="fit",
+    result=OutputFit,
+    document="fit.json",
+    files={
+        "fragment.yaml": lambda f: text_file(fragment(f)),
+        "fit.json": lambda f: json_file(FIT.published(f)),
+        "candidates.csv": lambda f: csv_file(f.table),
+        "counts.png": lambda f: figure("fit_plots", "plot_rootogram", f.output),
+        "profiles.png": lambda f: figure("fit_plots", "plot_profiles", f),
+    },
+    text=text,
+    section=section,
+    captions={
+        "counts.png": lambda: _("How well the distribution fits the daily output"),
+        "profiles.png": lambda: _("Output by weekday and month"),
+    },
+    summary=lambda: _("fit kitchens' inputs to a cooperative's records"),
+    description=lambda: _(
+        "Fit a kitchen group's inputs (daily output, absences, working days, months) to "
+        "records. Prints what was found with confidence intervals, and a YAML fragment to "
+        "paste into a scenario; --transit fits a buyer's transit_days to shipment dates; "
+        "--out writes the fragment, the candidates' table and figures."
+    ),
+)
+TRANSIT: Kind = Kind(
+    name="transit",
+    result=TransitFit,
+    document="transit.json",
+    files={
+        "transit.yaml": lambda t: text_file(transit_fragment(t)),
+        "transit.json": lambda t: json_file(TRANSIT.published(t)),
+        "transit-candidates.csv": lambda t: csv_file(t.table),
+        "transit.png": lambda t: figure("fit_plots", "plot_transit", t.fit),
+    },
+    text=transit_text,
+    section=section,
+    captions={"transit.png": lambda: _("How well the distribution fits the days in transit")},
+)

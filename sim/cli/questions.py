@@ -1,0 +1,182 @@
+"""Each experiment's flags, read into its question: a function that runs it, checked first.
+
+``QUESTIONS[name](args, scenario)`` reads and checks the flags of one kind of experiment against
+the scenario and returns ``ask(**execution)``, which runs it. Every problem is raised here, before
+a folder is made or anything runs; ``sim.cli.experiments`` does the rest, the same for every kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from sim.i18n import Message
+from sim.scenario.overrides import parse_assignment
+from sim.scenario.schema import Scenario
+
+Ask = Callable[..., Any]
+"""``ask(**execution)``: run the question, return its result."""
+
+
+def run(args: argparse.Namespace, scenario: Scenario) -> Ask:  # noqa: ARG001 (no flags of its own)
+    """A run of the scenario."""
+    from sim.experiments.runner import run as run_replications  # noqa: PLC0415
+
+    return lambda **execution: run_replications(scenario, **execution)
+
+
+def compare(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """The policies against the baseline, or ranking and selection among them (``--select``)."""
+    from sim.cli.session import UsageError  # noqa: PLC0415
+    from sim.experiments.compare import compare as compare_policies  # noqa: PLC0415
+    from sim.experiments.compare import policy_variants  # noqa: PLC0415
+
+    if not scenario.policies:
+        said = Message("{scenario}: no policies: section to compare", scenario=args.scenario)
+        raise UsageError(said)
+    policy_variants(scenario)  # every policy must be valid before anything runs
+    if args.select is not None:
+        return _select(args, scenario)
+    return lambda **execution: compare_policies(scenario, **execution)
+
+
+def _select(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    from sim.cli.session import UsageError  # noqa: PLC0415
+    from sim.experiments.select import check_settings, select  # noqa: PLC0415
+
+    settings = {
+        "procedure": args.select,
+        "kpi": args.kpi,
+        "buyer": args.buyer,
+        "product": args.product,
+        "delta": args.delta,
+        "alpha": args.alpha,
+    }
+    if args.precision is not None:
+        said = Message("--precision: not with --select, which decides its own replications")
+        raise UsageError(said)
+    check_settings(scenario, **settings)
+    cap = args.max_replications
+    return lambda **execution: select(scenario, **settings, max_replications=cap, **execution)
+
+
+def sweep(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """Every point of a sweep design (the flags', else the scenario's)."""
+    from sim.experiments.sweep import as_sweep, design, sweep_variants  # noqa: PLC0415
+    from sim.experiments.sweep import sweep as sweep_levers  # noqa: PLC0415
+
+    levers = dict(_lever(text) for text in args.levers) or None
+    plan = as_sweep(scenario, levers, args.samples, "--sweep" if levers else "--samples")
+    seed = scenario.seed if args.seed is None else args.seed
+    sweep_variants(scenario, design(plan, seed))  # every point valid before anything runs
+    return lambda **execution: sweep_levers(scenario, plan, **execution)
+
+
+def target(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """The lever value that just meets a goal."""
+    from sim.experiments.bisection import search_range  # noqa: PLC0415
+    from sim.experiments.target import Goal  # noqa: PLC0415
+    from sim.experiments.target import target as find_target  # noqa: PLC0415
+
+    at_most = args.at_most is not None
+    goal = Goal(
+        args.metric,
+        args.at_most if at_most else args.at_least,
+        at_most,
+        args.buyer,
+        args.product,
+        args.conservative,
+    )
+    bounds = {"low": args.low, "high": args.high, "resolution": args.resolution}
+    search_range(scenario, args.lever, goal, **bounds)
+    return lambda **execution: find_target(scenario, args.lever, goal, **bounds, **execution)
+
+
+def cheapest(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """The least costly candidate that meets a constraint with a stated confidence."""
+    from sim.experiments.cheapest import candidate_variants  # noqa: PLC0415
+    from sim.experiments.cheapest import cheapest as find_cheapest  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
+
+    where = Criterion.parse(args.where, args.buyer)
+    seed = scenario.seed if args.seed is None else args.seed
+    candidate_variants(scenario, where, args.confidence, args.candidates, seed)
+    settings = {"confidence": args.confidence, "candidates": args.candidates}
+    return lambda **execution: find_cheapest(scenario, where, **settings, **execution)
+
+
+def sensitivity(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """Each lever moved down and up, one at a time."""
+    from sim.experiments.sensitivity import plan_levers  # noqa: PLC0415
+    from sim.experiments.sensitivity import sensitivity as move_levers  # noqa: PLC0415
+
+    plan_levers(scenario, args.levers, args.change, args.metric)
+    levers, change, kpi = args.levers or None, args.change, args.metric
+    return lambda **execution: move_levers(scenario, levers, change, kpi, **execution)
+
+
+def explore(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """Every policy in many futures drawn from the scenario's uncertainties."""
+    from sim.experiments.explore import design_futures, future_variants  # noqa: PLC0415
+    from sim.experiments.explore import explore as explore_futures  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
+
+    criterion = Criterion.parse(args.target, args.buyer)
+    seed = scenario.seed if args.seed is None else args.seed
+    futures = design_futures(scenario, args.futures, args.sampler, seed)
+    future_variants(scenario, futures)  # every future and policy valid before anything runs
+    return lambda **execution: explore_futures(
+        scenario, futures, args.sampler, target=criterion, **execution
+    )
+
+
+def gsa(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """Global sensitivity indices of a KPI to the scenario's uncertainties."""
+    from sim.experiments.gsa import check_settings  # noqa: PLC0415
+    from sim.experiments.gsa import gsa as analyse  # noqa: PLC0415
+
+    check_settings(scenario, args.method, args.n, args.kpi, args.buyer)
+    return lambda **execution: analyse(
+        scenario, args.method, args.n, kpi=args.kpi, buyer=args.buyer, **execution
+    )
+
+
+QUESTIONS: dict[str, Callable[[argparse.Namespace, Scenario], Ask]] = {
+    "run": run,
+    "compare": compare,
+    "sweep": sweep,
+    "target": target,
+    "cheapest": cheapest,
+    "sensitivity": sensitivity,
+    "explore": explore,
+    "gsa": gsa,
+}
+"""Each experiment command -> how its flags become its question."""
+
+
+def _lever(text: str) -> tuple[str, Any]:
+    """Read ``--sweep PATH=V1,V2`` (values), ``PATH=LOW..HIGH/STEP`` or ``PATH=LOW..HIGH``."""
+    from sim.cli.session import UsageError  # noqa: PLC0415
+
+    path, sep, spec = text.partition("=")
+    if not sep or not path or not spec:
+        said = Message(
+            "--sweep {lever}: expected PATH=V1,V2,... or PATH=LOW..HIGH[/STEP]", lever=text
+        )
+        raise UsageError(said)
+    if ".." in spec:
+        bounds, __, step = spec.partition("/")
+        low, __, high = bounds.partition("..")
+        try:
+            numbers = [_number(v) for v in (low, high, *([step] if step else []))]
+        except ValueError:
+            said = Message("--sweep {lever}: LOW, HIGH and STEP must be numbers", lever=text)
+            raise UsageError(said) from None
+        return path, dict(zip(("low", "high", "step"), numbers, strict=False))
+    return path, [parse_assignment(f"v={v}")[1] for v in spec.split(",")]
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value

@@ -1,0 +1,128 @@
+"""A comparison: each policy against the baseline, paired by common random numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.experiments.compare import BASELINE, Comparison
+from sim.i18n import _, interval, number, percent, signed
+from sim.reporting.html_parts import bullet_list, html_table
+from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
+from sim.reporting.words import (
+    bracketed,
+    estimate,
+    kpi_format,
+    kpi_name,
+    rate_with_ci,
+    with_precision,
+)
+from sim.results.metrics import KPIS
+from sim.results.scopes import ALL
+from sim.scenario.yamlio import to_yaml
+
+
+def text(comparison: Comparison) -> str:
+    """Each KPI per policy with its 95% CI, and the paired difference from the baseline."""
+    table = comparison.table
+    document = comparison.document()
+    title = _(
+        "{scenario}: {policies} policies against the baseline, {replications} replications "
+        "each, seed {seed}"
+    ).format(
+        scenario=document["scenario"],
+        policies=len(comparison.results) - 1,
+        replications=number(comparison.replications),
+        seed=document["seed"],
+    )
+    out = [
+        f"{title} (umkm-sim {document['version']})",
+        _("Common random numbers: replication r of every policy sees the same random draws."),
+        _("Estimates: mean [95% CI]. * marks a difference whose 95% CI excludes zero."),
+    ]
+    scopes = [(kpi, ALL) for kpi in KPIS]
+    scopes += [("quota_miss_rate", b.name) for b in comparison.scenario.buyers]
+    said, difference = _("estimate"), _("difference from baseline")
+    everyone = _("all buyers")
+    for kpi, buyer in scopes:
+        rows = table[(table.kpi == kpi) & (table.buyer == buyer) & (table["product"] == ALL)]
+        label = f"{kpi_name(kpi)}, {everyone if buyer == ALL else buyer}"
+        out += ["", f"{label:<33} {said:<28}{difference}"]
+        out.extend(_row(r, kpi) for r in rows.itertuples())
+    return with_precision("\n".join(out), document)
+
+
+def _row(row: Any, kpi: str) -> str:
+    show, scale, unit = kpi_format(kpi)
+    said = f"{show(row.mean)} {bracketed(row.ci_lo, row.ci_hi, show)}"
+    line = f"  {row.policy:<32}{said:<28}"
+    if row.policy != BASELINE:
+        diff = [signed(row.diff * scale, 2), signed(row.diff_lo * scale, 2)]
+        line += f"{diff[0]} {interval(diff[1], signed(row.diff_hi * scale, 2))}{unit}"
+        line += " *" if row.significant else ""
+    return line.rstrip()
+
+
+def section(document: dict[str, Any]) -> list[str]:
+    """The report's section: how much each policy moves the miss rate, and how sure that is."""
+    rows = [
+        r
+        for r in document["table"]
+        if r["kpi"] == "quota_miss_rate" and r["buyer"] == ALL and r["product"] == ALL
+    ]
+    base = next(r for r in rows if r["policy"] == BASELINE)
+    lines = [
+        _("As it is, {share} of shipment lines miss their quota.").format(
+            share=percent(base["mean"], 0)
+        )
+    ]
+    for r in rows:
+        if r["policy"] == BASELINE:
+            continue
+        said = (
+            _("Policy {policy} lowers it by {points} percentage points (95% CI {low} to {high})")
+            if r["diff"] < 0
+            else _(
+                "Policy {policy} raises it by {points} percentage points (95% CI {low} to {high})"
+            )
+        )
+        line = said.format(
+            policy=r["policy"],
+            points=number(abs(100 * r["diff"]), 1),
+            low=signed(100 * r["diff_lo"], 1),
+            high=signed(100 * r["diff_hi"], 1),
+        )
+        sure = "" if r["significant"] else " " + _("(not distinguishable from no change)")
+        lines.append(f"{line}{sure}.")
+    points = _("pts")
+    table = [
+        [
+            r["policy"],
+            rate_with_ci(estimate(r)),
+            "" if r["policy"] == BASELINE else f"{signed(100 * r['diff'], 1)} {points}",
+        ]
+        for r in rows
+    ]
+    header = [_("policy"), _("quota miss rate"), _("difference")]
+    return [bullet_list(lines), html_table(header, table)]
+
+
+KIND: Kind = Kind(
+    name="compare",
+    result=Comparison,
+    document="comparison.json",
+    files={
+        "comparison.json": lambda c: json_file(KIND.published(c)),
+        "forest.png": lambda c: figure("plots", "plot_forest", c),
+        "comparison.csv": lambda c: csv_file(c.table),
+        "shipments.csv": lambda c: csv_file(c.shipments()),
+        "scenario.yaml": lambda c: text_file(to_yaml(c.scenario)),
+    },
+    text=text,
+    section=section,
+    summary=lambda: _("compare the scenario's policies with the baseline"),
+    description=lambda: _(
+        "Compare the baseline with every policy of the scenario, with common random "
+        "numbers. Prints each KPI with its 95% CI and the paired difference from the baseline."
+    ),
+    captions={"forest.png": lambda: _("Policies against the baseline")},
+)

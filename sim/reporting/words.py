@@ -1,0 +1,180 @@
+"""The words every kind of result shares: KPI names, estimates with their intervals, goals.
+
+In the current language; no more digits than the data support.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sim.i18n import Message, _, interval, number, percent, plain, significant
+from sim.results.metrics import KPIS
+
+RATES = frozenset({"quota_miss_rate", "fill_rate"})
+"""KPIs that are shares, said in percent (their differences in points)."""
+
+
+def kpi_name(kpi: str) -> str:
+    """A KPI's name in words of the current language."""
+    return {
+        "quota_miss_rate": _("quota miss rate"),
+        "fill_rate": _("fill rate"),
+        "mean_shortfall": _("mean shortfall"),
+        "longest_miss_run": _("longest miss run"),
+    }.get(kpi, kpi.replace("_", " "))
+
+
+def kpi_headings() -> tuple[str, ...]:
+    """The KPIs' short names, as column headings (in ``KPIS`` order)."""
+    return (_("miss rate"), _("fill rate"), _("mean shortfall"), _("longest miss run"))
+
+
+def product_field(field: str) -> str:
+    """A product total's name (``sold_locally``) in words of the current language."""
+    words = {
+        "initial_stock": _("initial stock"),
+        "made": _("made"),
+        "sold_locally": _("sold locally"),
+        "unpaid": _("unpaid"),
+        "rejected": _("rejected"),
+        "overflow": _("overflow"),
+        "shipped": _("shipped"),
+        "spoiled": _("spoiled"),
+        "cleared": _("cleared"),
+        "on_hand_end": _("on hand end"),
+        "undelivered_end": _("undelivered end"),
+    }
+    return words.get(field, field.replace("_", " "))
+
+
+def one_decimal(x: float) -> str:
+    """``1.5`` / ``1,5``."""
+    return number(x, 1)
+
+
+def kpi_format(kpi: str) -> tuple[Callable[[float], str], float, str]:
+    """How a KPI's estimate is shown, the scale of its difference, and the difference's unit."""
+    formats: dict[str, tuple[Callable[[float], str], float, str]] = {
+        "quota_miss_rate": (percent, 100, " " + _("pts")),
+        "fill_rate": (percent, 100, " " + _("pts")),
+        "mean_shortfall": (number, 1, " " + _("packs")),
+        "longest_miss_run": (lambda x: number(x, 2), 1, ""),
+    }
+    return formats[kpi]
+
+
+def kpi_value(kpi: str, x: float) -> str:
+    """A KPI's value: a rate in percent, anything else to three significant digits."""
+    return percent(x) if kpi in RATES else significant(x)
+
+
+def plus_minus(stat: Mapping[str, Any], show: Callable[[float], str]) -> str:
+    """``mean ± half-width`` of a ``{"mean", "ci95"}`` estimate."""
+    mean = stat["mean"]
+    lo, hi = stat["ci95"]
+    if mean is None:
+        return _("n/a")
+    if lo is None:
+        return show(mean)
+    return f"{show(mean)} ± {show((hi - lo) / 2)}"
+
+
+def kpi_cells(stats: Mapping[str, Any]) -> list[str]:
+    """Each KPI of a scope as ``mean ± half-width``."""
+    formats: dict[str, Callable[[float], str]] = {
+        "quota_miss_rate": percent,
+        "fill_rate": percent,
+        "mean_shortfall": number,
+        "longest_miss_run": one_decimal,
+    }
+    return [plus_minus(stats[kpi], formats[kpi]) for kpi in KPIS]
+
+
+def row(label: str, cells: Any, width: int = 20) -> str:
+    """A text-table row: the label, then right-aligned cells at least one space apart."""
+    return f"{label:<28}" + "".join(f" {cell:>{width - 1}}" for cell in cells).rstrip()
+
+
+def bracketed(lo: float | None, hi: float | None, show: Callable[[float], str]) -> str:
+    """``[lo, hi]`` in the current language; empty where the interval is unknown."""
+    if lo is None or hi is None or math.isnan(lo):
+        return ""
+    return interval(show(lo), show(hi))
+
+
+def with_ci(stat: Mapping[str, Any], show: Callable[[float], str], unit: str = "") -> str:
+    """``23% (95% CI 21-25%)``: an estimate, and its interval where the digits tell them apart."""
+    mean, (lo, hi) = stat["mean"], stat["ci95"]
+    if mean is None:
+        return _("not known")
+    if lo is None or show(lo) == show(hi):
+        return f"{show(mean)}{unit}"
+    ci = _("95% CI")
+    return f"{show(mean)}{unit} ({ci} {show(lo)}\N{EN DASH}{show(hi)}{unit})"
+
+
+def rate_with_ci(stat: Mapping[str, Any]) -> str:
+    """A rate in whole percent, with its interval: ``23% (95% CI 21-25%)``."""
+    return with_ci(stat, lambda x: number(100 * x), "%")
+
+
+def estimate(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A table row's ``mean``, ``ci_lo``, ``ci_hi`` as an estimate ``{"mean", "ci95"}``."""
+    return {"mean": row["mean"], "ci95": [row["ci_lo"], row["ci_hi"]]}
+
+
+def goal_words(goal: Mapping[str, Any]) -> str:
+    """A target's goal (``TargetResult.goal`` as a dict) in words."""
+    scope = ", ".join(x for x in (goal["buyer"], goal["product"]) if x) or _("all buyers")
+    way = (_("at most {x}") if goal["at_most"] else _("at least {x}")).format(
+        x=plain(goal["bound"])
+    )
+    strict = " " + _("(whole 95% CI)") if goal["conservative"] else ""
+    return f"{goal['metric']} ({scope}) {way}{strict}"
+
+
+def criterion_words(criterion: Mapping[str, Any]) -> str:
+    """A criterion (``Criterion`` as a dict) as a formula: ``fill_rate (zurich) >= 0.9``."""
+    scope = Message("all buyers") if criterion["buyer"] == "all" else criterion["buyer"]
+    return str(
+        Message(
+            "{kpi} ({scope}) {op} {bound:plain}",
+            kpi=criterion["kpi"],
+            scope=scope,
+            op=criterion["op"],
+            bound=criterion["bound"],
+        )
+    )
+
+
+def precision_words(report: Mapping[str, Any] | None) -> str:
+    """How a precision target went, in a sentence (empty when none was set)."""
+    if report is None:
+        return ""
+    got = report["half_width"]
+    said = (
+        _("precision ±{target} reached (±{got}) with {n} replications")
+        if report["reached"]
+        else _(
+            "precision ±{target} NOT reached: ±{got} after {n} replications (the "
+            "--max-replications cap)"
+        )
+    )
+    return said.format(
+        target=significant(report["target_half_width"], 6),
+        got=_("n/a") if got is None else significant(got, 4),
+        n=report["replications"],
+    )
+
+
+def with_precision(text: str, document: Mapping[str, Any]) -> str:
+    """``text``, and under it how a precision target went, if one was set."""
+    said = precision_words(document.get("precision"))
+    return f"{text}\n\n{said}" if said else text
+
+
+def listed(names: list[str]) -> str:
+    """``a and b`` / ``a, b, c``."""
+    return _(" and ").join(names) if len(names) <= 2 else ", ".join(names)  # noqa: PLR2004

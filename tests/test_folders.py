@@ -1,0 +1,105 @@
+"""Output folders: never lost, never mixed; one owner of the rules (``sim.reporting.folders``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.reporting.folders import INCOMPLETE, Folder, OutputError, previous
+
+from conftest import ROOT, cli
+
+POISSON = ROOT / "scenarios" / "teaching-poisson.yaml"
+
+
+def complete_folder(out, text="old"):
+    """A finished results folder holding one file of ours."""
+    with Folder.prepare(out) as folder:
+        (folder.path / "summary.json").write_text(text)
+        folder.complete()
+
+
+def test_a_refused_resume_leaves_a_finished_folder_as_it_was(tmp_path):
+    """--resume of another experiment is refused before anything in the folder changes."""
+    out = tmp_path / "o"
+    args = ("run", POISSON, "--replications", "3", "--workers", "1", "--out", out)
+    assert cli(*args, "--seed", "1").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "runs.sqlite-shm"}
+    refused = cli(*args, "--seed", "2", "--resume")
+    assert refused.returncode == 2
+    assert "with seed 1" in refused.stderr
+    assert "with seed 2" in refused.stderr
+    assert not (out / INCOMPLETE).exists()
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "runs.sqlite-shm"}
+    assert after.keys() == before.keys()
+    assert after["summary.json"] == before["summary.json"]
+    assert cli("report", out).returncode == 0
+
+
+def test_resuming_a_compare_folder_with_select_is_another_experiment(tmp_path):
+    """The claim holds the command's flags: --select best is not the plain comparison."""
+    out = tmp_path / "o"
+    args = ("compare", ROOT / "scenarios" / "balikpapan.yaml", "--replications", "2")
+    args += ("--workers", "1", "--set", "horizon_days=28", "--out", out)
+    assert cli(*args).returncode == 0
+    refused = cli(*args, "--select", "best", "--resume")
+    assert refused.returncode == 2
+    assert "--select best" in refused.stderr
+    assert not (out / "selection.json").exists()
+    assert not (out / INCOMPLETE).exists()
+
+
+def killed_while_replacing(out):
+    """An --overwrite into ``out`` that is killed before its results are whole."""
+    with Folder.prepare(out, overwrite=True):
+        assert (previous(out) / "summary.json").read_text() == "old"
+        raise KeyboardInterrupt
+
+
+def test_a_killed_overwrite_keeps_the_last_complete_result_through_a_second(tmp_path):
+    """Killed twice while replacing a folder: the old complete result is never deleted first."""
+    out = tmp_path / "o"
+    complete_folder(out)
+    for _attempt in range(2):  # each attempt dies before its results are whole
+        with pytest.raises(KeyboardInterrupt):
+            killed_while_replacing(out)
+        assert (previous(out) / "summary.json").read_text() == "old"
+        assert (out / INCOMPLETE).exists()
+    with Folder.prepare(out, overwrite=True) as folder:
+        (folder.path / "summary.json").write_text("new")
+        folder.complete()
+    assert (out / "summary.json").read_text() == "new"
+    assert not previous(out).exists()
+
+
+def test_without_overwrite_a_killed_replacement_gets_its_old_result_back(tmp_path):
+    """The new folder never came to be: the old one is put back, and the name is refused."""
+    out = tmp_path / "o"
+    complete_folder(out)
+    out.rename(previous(out))
+    with pytest.raises(OutputError, match="already exists"), Folder.prepare(out):
+        pass
+    assert (out / "summary.json").read_text() == "old"
+
+
+def test_a_second_writer_is_refused_not_merged(tmp_path):
+    """While one command writes a folder, another writing the same folder is refused."""
+    out = tmp_path / "o"
+    with Folder.prepare(out) as first:
+        with pytest.raises(OutputError, match="being written by another"), Folder.prepare(out):
+            pass
+        with pytest.raises(OutputError, match="being written by another"), Folder.existing(out):
+            pass
+        first.complete()
+    assert not out.with_name(f".{out.name}.lock").exists()
+    with Folder.existing(out):  # free again
+        pass
+
+
+def test_a_failed_new_run_puts_back_what_overwrite_moved_aside(tmp_path):
+    """A failure (not an interruption) while replacing restores the old folder."""
+    out = tmp_path / "o"
+    complete_folder(out)
+    with pytest.raises(RuntimeError), Folder.prepare(out, overwrite=True):
+        raise RuntimeError
+    assert (out / "summary.json").read_text() == "old"
+    assert not previous(out).exists()
