@@ -40,7 +40,12 @@ TRANSIT = {"distribution": "gamma", "mean": 30, "cv": 0.15}
 
 
 def kitchen_rows(seed: int = 2025) -> list[dict[str, object]]:
-    """One row per kitchen and day it delivered (days without a delivery have no row)."""
+    """One row per kitchen and day it delivered (days without a delivery have no row).
+
+    A day a kitchen worked but made 0 packs has no row either, as in most books: what
+    ``umkm-sim fit`` assumes by default (``--zero-days omitted``). With mean 40 such days are
+    rare (P(0) about 7e-6), so the fit says they are too rare to matter.
+    """
     scenario = sim.Scenario.model_validate(
         {
             "name": "synthetic-records",

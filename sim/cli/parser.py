@@ -290,6 +290,16 @@ def _fit_options(fit_cmd: argparse.ArgumentParser) -> None:
     fit_cmd.add_argument("--product", metavar="P", help=_("only this product's rows"))
     fit_cmd.add_argument("--product-column", default="product", metavar="NAME")
     fit_cmd.add_argument(
+        "--zero-days",
+        choices=("omitted", "recorded"),
+        default="omitted",
+        help=_(
+            "a day a kitchen worked but made 0 packs: omitted (the default) if it has no row, "
+            "so a missing row is an absence or such a day; recorded if it has a row with 0 "
+            "packs, so a missing row is an absence"
+        ),
+    )
+    fit_cmd.add_argument(
         "--transit", metavar="SHIPMENTS.csv", type=Path, help=_("fit transit_days to shipments")
     )
     fit_cmd.add_argument("--departure-column", default="departed", metavar="NAME")

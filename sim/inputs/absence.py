@@ -48,15 +48,6 @@ class Transitions:
         back = self.ap / (self.ap + self.aa) if self.ap + self.aa else math.nan
         return leave, back
 
-    def fraction_and_spell(self) -> tuple[float, float]:
-        """Return the chain's long-run share of days absent and its mean spell (days)."""
-        leave, back = self.rates()
-        if not leave > 0:
-            return 0.0, math.nan
-        if not back > 0:
-            return math.nan, math.nan
-        return leave / (leave + back), 1 / back
-
     def chain_test(self) -> float:
         """P-value of the chain against independent days at one rate (likelihood ratio)."""
         from scipy import stats  # noqa: PLC0415 (slow to import)
@@ -79,3 +70,29 @@ class Transitions:
 
 def _xlogy(n: int, p: float) -> float:
     return 0.0 if n == 0 else n * math.log(p)
+
+
+def net_of_zero_days(moves: np.ndarray, zero: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Return the chain's (leave, back) from moves between days with and without a row.
+
+    ``moves`` holds the counts (pp, pa, ap, aa) on its last axis, "a" meaning a day without a
+    row; ``zero`` is the share of days worked that leave no row either (days with no output,
+    where those are not recorded). Such days are taken to fall singly and independently of
+    absences, each with probability ``zero`` on a day worked: a missing row is then an absence
+    or, on a day worked, a zero. Of the moment equations of that hidden chain, the share of days
+    without a row, ``m = a + (1 - a) zero``, gives the share absent ``a``, and the covariance of
+    consecutive days without a row, ``(1 - zero)^2 rho a (1 - a)``, the chain's persistence
+    ``rho = 1 - leave - back``; so ``leave = a (1 - rho)`` and ``back = (1 - a) (1 - rho)``.
+    With ``zero = 0``, ``back`` is the observed share of returns (``Transitions.rates``), and
+    ``leave`` the one that makes ``a`` the chain's long-run share. Where nobody was absent,
+    ``leave`` is 0 and ``back`` is ``nan``.
+    """
+    pp, pa, ap, aa = np.moveaxis(np.asarray(moves, dtype=float), -1, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        missing = (ap + aa) / (pp + pa + ap + aa)  # the first day of a pair has no row
+        stay = aa / (ap + aa)  # no row on the next day either
+        absent = (missing - zero) / (1 - zero)
+        persistence = (missing * stay - missing**2) / ((1 - zero) ** 2 * absent * (1 - absent))
+        leave = np.where(absent > 0, absent * (1 - persistence), 0.0)
+        back = np.where(absent > 0, (1 - absent) * (1 - persistence), np.nan)
+    return leave, back

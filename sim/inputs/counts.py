@@ -12,6 +12,10 @@ freedom reduced by the parameters fitted (Cochran 1954; with maximum likelihood 
 ungrouped data the reduction is slightly liberal, Chernoff & Lehmann 1954). Whether counts are
 over-dispersed is the likelihood-ratio test of the negative binomial against the Poisson, its
 p-value halved since the Poisson sits on the boundary (Cameron & Trivedi 2013, section 3.4).
+
+Counts that cannot be 0 because a 0 leaves no record (days worked, where a day without output
+has no row) are fitted zero-truncated instead, by ``sim.inputs.truncated``; the choice among the
+candidates is the same.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.inputs import truncated
 
 CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal", "empirical")
 LEVEL = 0.05  # of the tests: over-dispersion, goodness of fit
@@ -41,7 +47,11 @@ class Candidate:
         log_likelihood: Of the counts, on the whole-pack scale.
         k: Parameters fitted.
         chi2, df, p_value: Pearson's goodness of fit, after the parameters fitted.
-        probabilities: P(count = 0, 1, ..., max observed + 1), for pictures.
+        probabilities: P(count = 0, 1, ..., max observed + 1) of the counts as recorded (for
+            zero-truncated counts P(0) is 0 and the rest sum to 1), for tests and pictures.
+        zero: P(0) of the distribution itself (what the engine draws from): for zero-truncated
+            counts the share of days with no output that left no record; ``nan`` where
+            unknown (the empirical counts of a zero-truncated sample).
     """
 
     name: str
@@ -53,6 +63,7 @@ class Candidate:
     p_value: float
     probabilities: np.ndarray
     table: dict[str, list[int]] | None = None  # empirical: the values and their weights
+    zero: float = math.nan
 
     def aic(self) -> float:
         """Akaike's information criterion."""
@@ -83,12 +94,15 @@ class CountFit:
             are over-dispersed at ``LEVEL``, and the counts themselves (``empirical``) replace
             a choice that fails the goodness-of-fit test at ``MISFIT``.
         overdispersion_p: The over-dispersion test's p-value (``nan`` if it cannot be made).
+        zero_truncated: Whether the counts were fitted as zero-truncated (a 0 left no record);
+            the candidates' parameters are then those of the untruncated distribution.
     """
 
     counts: np.ndarray
     candidates: list[Candidate]
     chosen: Candidate
     overdispersion_p: float
+    zero_truncated: bool = False
 
     def table(self) -> pd.DataFrame:
         """One row per candidate: parameters, log-likelihood, AIC, BIC, goodness of fit."""
@@ -116,18 +130,30 @@ class CountFit:
         return bool(self.overdispersion_p < LEVEL)
 
 
-def fit_counts(counts: np.ndarray) -> CountFit:
+def fit_counts(counts: np.ndarray, *, zero_truncated: bool = False) -> CountFit:
     """Fit every candidate to non-negative whole ``counts``; rank them; choose one.
 
+    With ``zero_truncated``, the counts are those of at least 1 (a 0 left no record): each
+    candidate is fitted to them by maximum likelihood of its zero-truncated form
+    (``sim.inputs.truncated``), and keeps the parameters of the distribution before truncation.
+
     Raises:
-        ValueError: Fewer than ten counts, or all the same (nothing to fit).
+        ValueError: Fewer than ten counts, or all the same (nothing to fit); a 0 among
+            zero-truncated counts.
     """
     x = np.asarray(counts, dtype=np.int64)
     if len(x) < 10 or x.min() == x.max():  # noqa: PLR2004
         raise ValueError("needs at least ten counts, not all equal")
+    if zero_truncated and x.min() < 1:
+        raise ValueError("zero-truncated counts are at least 1")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fitted = [f for f in (_poisson(x), _negative_binomial(x), *_continuous(x)) if f is not None]
+        found = (
+            [_zero_truncated(x, name) for name in truncated.FAMILIES]
+            if zero_truncated
+            else (_poisson(x), _negative_binomial(x), *_continuous(x))
+        )
+        fitted = [f for f in found if f is not None]
     fitted.sort(key=Candidate.aic)
     by_name = {c.name: c for c in fitted}
     p_over = _overdispersion(by_name.get("poisson"), by_name.get("negative_binomial"))
@@ -137,14 +163,17 @@ def fit_counts(counts: np.ndarray) -> CountFit:
         chosen = discrete[0]  # counts: a count model unless a continuous one is clearly better
     if chosen.name == "negative_binomial" and not p_over < LEVEL:
         chosen = by_name["poisson"]
-    empirical = _empirical(x)
+    empirical = _empirical(x, zero_truncated=zero_truncated)
     if chosen.p_value < MISFIT:  # no distribution of ours fits: the counts themselves
         chosen = empirical
-    return CountFit(x, [*fitted, empirical], chosen, p_over)
+    return CountFit(x, [*fitted, empirical], chosen, p_over, zero_truncated)
 
 
-def _empirical(x: np.ndarray) -> Candidate:
-    """The observed counts as they are: chosen only when every parametric candidate fails."""
+def _empirical(x: np.ndarray, *, zero_truncated: bool = False) -> Candidate:
+    """The observed counts as they are: chosen only when every parametric candidate fails.
+
+    Of zero-truncated counts they say nothing of the days with 0 (``zero`` is ``nan``).
+    """
     values, counts = np.unique(x, return_counts=True)
     shares = counts / counts.sum()
     probabilities = np.zeros(int(x.max()) + 2)
@@ -153,9 +182,26 @@ def _empirical(x: np.ndarray) -> Candidate:
     table = {"values": [int(v) for v in values], "weights": [int(c) for c in counts]}
     mean = {"mean": float(x.mean())}
     k = len(values) - 1
+    zero = math.nan if zero_truncated else float(probabilities[0])
     return Candidate(
-        "empirical", mean, log_likelihood, k, math.nan, 0, math.nan, probabilities, table
+        "empirical", mean, log_likelihood, k, math.nan, 0, math.nan, probabilities, table, zero
     )
+
+
+def _zero_truncated(x: np.ndarray, name: str) -> Candidate | None:
+    """Family ``name`` fitted to counts of at least 1 as zero-truncated (``sim.inputs.truncated``).
+
+    Scored on the counts as recorded (P(0) = 0, the rest scaled up to sum to 1), it keeps the
+    parameters and P(0) of the distribution before truncation.
+    """
+    values, weights = np.unique(x, return_counts=True)
+    fitted = truncated.fit(name, values, weights)
+    if fitted is None:
+        return None
+    untruncated = fitted.probabilities(int(x.max()) + 1)
+    zero = float(untruncated[0])
+    recorded = np.concatenate([[0.0], untruncated[1:] / (1 - zero)])
+    return scored(x, name, fitted.parameters, recorded, fitted.k, zero=zero)
 
 
 def _poisson(x: np.ndarray) -> Candidate:
@@ -250,13 +296,31 @@ def _candidate(
         probabilities = np.diff(np.concatenate([[0.0], upper]))
     else:
         probabilities = dist.pmf(support)
+    return scored(x, name, parameters, probabilities, k, zero=float(probabilities[0]))
+
+
+def scored(
+    x: np.ndarray,
+    name: str,
+    parameters: dict[str, float],
+    probabilities: np.ndarray,
+    k: int,
+    *,
+    zero: float,
+) -> Candidate:
+    """A candidate from its probabilities of 0 to max(x) + 1: likelihood and chi-square.
+
+    What the probabilities leave above the largest count goes into their last cell.
+    """
     tail = max(0.0, 1.0 - float(probabilities.sum()))
     probabilities = probabilities.copy()
     probabilities[-1] += tail  # everything above the largest count, in the last cell
     floor = np.finfo(float).tiny
     log_likelihood = float(np.log(np.maximum(probabilities[x], floor)).sum())
     chi2, df, p_value = _pearson(x, probabilities, k)
-    return Candidate(name, parameters, log_likelihood, k, chi2, df, p_value, probabilities)
+    return Candidate(
+        name, parameters, log_likelihood, k, chi2, df, p_value, probabilities, None, zero
+    )
 
 
 def _pearson(x: np.ndarray, probabilities: np.ndarray, k: int) -> tuple[float, int, float]:

@@ -27,17 +27,21 @@ def plot_rootogram(fit: CountFit, *, transit: bool = False) -> Figure:
     Left: square roots of the observed frequencies hang as bars from the chosen candidate's
     expected frequencies (a curve), so misfit shows as bars that miss the zero line; the next
     best candidates are dashed. Right: the empirical against each candidate's fitted
-    cumulative probability at every count: a good fit lies on the diagonal.
+    cumulative probability at every count: a good fit lies on the diagonal. Zero-truncated
+    counts (days with a delivery) start at 1.
     """
     x = fit.counts
     what = _("days in transit") if transit else _("packs a day on days worked")
+    if fit.zero_truncated:
+        what = _("packs a day on days with a delivery")
+    first = 1 if fit.zero_truncated else 0
     observed = np.bincount(x, minlength=len(fit.chosen.probabilities)).astype(float)
     # The last cell of each candidate holds its whole upper tail: not drawn.
-    observed = observed[: len(fit.chosen.probabilities) - 1]
-    support = np.arange(len(observed))
+    observed = observed[first : len(fit.chosen.probabilities) - 1]
+    support = np.arange(first, first + len(observed))
     fig = Figure(figsize=(10, 4), layout="constrained")
     hang, pp = fig.subplots(1, 2, width_ratios=(2, 1))
-    expected = np.sqrt(fit.chosen.probabilities[: len(support)] * len(x))
+    expected = np.sqrt(fit.chosen.probabilities[support] * len(x))
     hang.bar(
         support,
         np.sqrt(observed),
@@ -51,7 +55,7 @@ def plot_rootogram(fit: CountFit, *, transit: bool = False) -> Figure:
     hang.axhline(0, color="black", linewidth=0.8)
     shown = fit.candidates[:_SHOWN]
     for c, style in zip(shown, LINES, strict=False):
-        curve = np.sqrt(c.probabilities[: len(support)] * len(x))
+        curve = np.sqrt(c.probabilities[support] * len(x))
         width = 1.6 if c is fit.chosen else 1.0
         hang.plot(support, curve, linestyle=style, color="black", linewidth=width, label=c.name)
     hang.set_xlabel(what)
@@ -61,7 +65,7 @@ def plot_rootogram(fit: CountFit, *, transit: bool = False) -> Figure:
     empirical = np.cumsum(observed) / len(x)
     for c, style in zip(shown, LINES, strict=False):
         pp.plot(
-            np.cumsum(c.probabilities[: len(support)]),
+            np.cumsum(c.probabilities[support]),
             empirical,
             linestyle=style,
             color="black",
@@ -72,12 +76,15 @@ def plot_rootogram(fit: CountFit, *, transit: bool = False) -> Figure:
     pp.set_xlabel(_("fitted cumulative probability"))
     pp.set_ylabel(_("observed cumulative share"))
     pp.set_title(_("P-P plot"))
-    footnote(
-        fig,
-        _("{counts} counts; candidates by AIC, maximum likelihood (SciPy)").format(
-            counts=number(len(x))
-        ),
+    note = (
+        _(
+            "{counts} days with a delivery (a day with 0 packs has no row); candidates by AIC, "
+            "maximum likelihood zero-truncated"
+        )
+        if fit.zero_truncated
+        else _("{counts} counts; candidates by AIC, maximum likelihood (SciPy)")
     )
+    footnote(fig, note.format(counts=number(len(x))))
     return fig
 
 

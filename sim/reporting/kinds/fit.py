@@ -13,7 +13,8 @@ from typing import Any
 from sim._version import __version__
 from sim.i18n import _, number, plain, significant
 from sim.inputs.counts import LEVEL, CountFit
-from sim.inputs.fit import Estimate, OutputFit, TransitFit
+from sim.inputs.estimates import Estimate
+from sim.inputs.fit import OutputFit, TransitFit
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 
@@ -44,6 +45,7 @@ def fragment(fit: OutputFit) -> str:
     lines = [
         header,
         _("# Paste under kitchens: (the supply under products:); names and counts are yours."),
+        *_zero_note(fit),
         "kitchens:",
     ]
     product = fit.product or "PRODUCT"
@@ -58,9 +60,9 @@ def fragment(fit: OutputFit) -> str:
             else _("one group per half of them by mean output")
         )
         lines.append(
-            _(
-                "  # Kitchens differ more than one distribution allows (ANOVA p = {p}): {split}."
-            ).format(p=significant(fit.kitchens_p, 2), split=split)
+            _("  # Kitchens differ (compared day by day, p {p}): {split}.").format(
+                p=_p(fit.kitchens_p), split=split
+            )
         )
     for group in groups:
         spec = group["daily_output"] or fit.output.chosen.spec()
@@ -105,8 +107,25 @@ def transit_fragment(transit: TransitFit) -> str:
     )
 
 
+def _zero_note(fit: OutputFit) -> list[str]:
+    """What the fragment assumes about days worked with no output, where the records omit them."""
+    if fit.split in ("fitted", "unclear"):
+        note = _(
+            "# Days worked with no output have no row in the records: daily_output includes "
+            "them (P(0) {zero}, fitted zero-truncated), absence leaves them out."
+        )
+        return [note.format(zero=significant(fit.zero_share.value, 2))]
+    none = _(
+        "# Days worked with no output have no row and cannot be told from absences: absence "
+        "includes them, daily_output has no 0."
+    )
+    return [none] if fit.split == "none" else []
+
+
 def _absence(fit: OutputFit) -> list[str]:
     if not fit.absence.value > 0 or math.isnan(fit.spell.value):
+        if fit.split in ("fitted", "unclear"):
+            return [_("    # no absences beyond the days worked with no output")]
         return [_("    # no absences in the records")]
     spec = {
         "fraction": float(f"{fit.absence.value:.3g}"),
@@ -158,15 +177,6 @@ def _monthly(fit: OutputFit, product: str) -> list[str]:
 def _findings(fit: OutputFit) -> list[str]:
     """What was fitted, in sentences."""
     g, c = fit.grid, fit.output
-    zeros = (
-        " "
-        + _(
-            "About {days} of the days without a delivery could be ordinary low output rather "
-            "than absence."
-        ).format(days=number(fit.ordinary_zeros))
-        if fit.ordinary_zeros >= 1
-        else ""
-    )
     closed = (
         _("; {days} days nobody delivered (closed: holidays?)").format(days=len(fit.closed))
         if fit.closed
@@ -174,7 +184,7 @@ def _findings(fit: OutputFit) -> list[str]:
     )
     groups = ", ".join(gr["name"] for gr in fit.groups)
     over = _("yes") if c.overdispersed else _("no")
-    kitchens = _("Kitchens differ (ANOVA of their daily output): p {p}").format(
+    kitchens = _("Kitchens differ (their daily output compared day by day): p {p}").format(
         p=_p(fit.kitchens_p)
     )
     return [
@@ -199,7 +209,9 @@ def _findings(fit: OutputFit) -> list[str]:
             mean=said(fit.mean),
             cv=said(fit.cv, 2),
             resampled=_("kitchens") if fit.resampled == "kitchens" else _("days"),
-        ),
+        )
+        + " "
+        + _zero_days(fit),
         _("Over-dispersed against a Poisson: {answer} (likelihood-ratio p {p}).").format(
             answer=over, p=_p(c.overdispersion_p)
         ),
@@ -207,9 +219,73 @@ def _findings(fit: OutputFit) -> list[str]:
             "Absent: {share} of working days, in spells of {spell} days (chain against single "
             "days: p {p})."
         ).format(share=said(fit.absence, 2), spell=said(fit.spell, 2), p=_p(fit.chain_p))
-        + zeros,
+        + _split(fit),
         kitchens + (_("; suggested groups: {groups}.").format(groups=groups) if groups else "."),
     ]
+
+
+def _zero_days(fit: OutputFit) -> str:
+    """How the records show a day worked with no output, and what the fit made of it."""
+    if fit.zero_days == "recorded":
+        return _(
+            "Days worked with no output are recorded (--zero-days recorded): {days} rows of 0 "
+            "packs, {share} of days worked; a day without a row is an absence."
+        ).format(days=number(fit.zero_days_expected), share=significant(fit.zero_share.value, 2))
+    if fit.split == "none":
+        return _(
+            "Days with no output leave no row (--zero-days omitted), and the empirical output "
+            "holds only days with a delivery."
+        )
+    if fit.split == "negligible":
+        return _(
+            "Days with no output leave no row (--zero-days omitted); under the fitted "
+            "distribution they are too rare to matter (P(0) {zero})."
+        ).format(zero=_p(fit.zero_share.value).removeprefix("= "))
+    return _(
+        "Days with no output leave no row (--zero-days omitted): fitted zero-truncated to the "
+        "days with a delivery; mean, cv and P(0) {zero} are those before truncation, days "
+        "with no output included."
+    ).format(zero=said(fit.zero_share, 2))
+
+
+def _split(fit: OutputFit) -> str:
+    """How absences were told from days worked with no output, where the records omit those."""
+    missing, sentences = significant(fit.missing_share, 2), []
+    if fit.split == "fitted":
+        sentences.append(
+            _(
+                "Of the working kitchen-days without a row ({missing}), about {days} would be "
+                "days worked with no output, the rest absences. The records cannot show this "
+                "split: it rests on the fitted distribution's P(0), and the spells on days with "
+                "no output coming singly, independently of absences."
+            ).format(missing=missing, days=number(fit.zero_days_expected))
+        )
+    elif fit.split == "unclear":
+        low, high = (significant(v, 2) for v in (fit.absence.low, fit.absence.high))
+        sentences.append(
+            _(
+                "The records cannot tell absences from days worked with no output here: of the "
+                "working kitchen-days without a row ({missing}), the fitted P(0) leaves the share "
+                "absent anywhere from {low} to {high}. Record days with 0 packs and fit with "
+                "--zero-days recorded to tell them apart."
+            ).format(missing=missing, low=low, high=high)
+        )
+    elif fit.split == "none":
+        sentences.append(
+            _(
+                "No distribution of ours fits the output, so absences cannot be told from days "
+                "worked with no output: every working day without a row ({missing}) is counted "
+                "as absent."
+            ).format(missing=missing)
+        )
+    if not fit.spell_net:
+        sentences.append(
+            _(
+                "Nor can the spells be told from days with no output: the spell given is that "
+                "of runs of days without a row."
+            )
+        )
+    return "".join(" " + sentence for sentence in sentences)
 
 
 def text(fit: OutputFit) -> str:
@@ -269,8 +345,13 @@ def section(document: dict[str, Any]) -> list[str]:
         distribution=document["chosen"]["distribution"],
         parameters=_parameters(document["chosen"]),
     )
+    truncation = _(
+        "Days with no output leave no row in these records: each distribution was fitted "
+        "zero-truncated, and its parameters are those before truncation."
+    )
+    words = [chosen, truncation] if document.get("zero_truncated") else [chosen]
     header = [_("distribution"), _("parameters"), "AIC", _("chi-square p")]
-    return [paragraph([chosen]), html_table(header, table)]
+    return [paragraph(words), html_table(header, table)]
 
 
 FIT: Kind = Kind(
