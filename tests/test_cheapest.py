@@ -37,9 +37,13 @@ def test_costs_add_up_over_the_horizon():
 
 
 def test_the_cheapest_that_surely_meets_it_is_chosen_and_the_rest_explained():
-    """2 kitchens (140 a week) always miss; 3 and 4 never do: 3 is chosen, 4 is the runner-up."""
+    """2 kitchens (140 a week) always miss; 3 and 4 never do: 3 is chosen, 4 is the runner-up.
+
+    No miss in any of 60 replications bounds the rate at 1 - 0.05**(1/60) = 4.9% with 95%
+    confidence, however the lines cluster: enough to meet 5% (5 replications would not be).
+    """
     policies = {f"k{n}": {"kitchens.k.count": n} for n in (2, 3, 4)}
-    answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=5, workers=1)
+    answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=60, workers=1)
     assert answer.chosen == "k3"
     why = dict(zip(answer.table.candidate, published(answer)["why"], strict=True))
     assert why["k3"].startswith("CHOSEN")
@@ -84,7 +88,7 @@ def test_the_command_answers_on_the_balikpapan_scenario_and_refuses_without_cost
         "cheapest",
         ROOT / "scenarios" / "balikpapan.yaml",
         "--where",
-        "quota_miss_rate<=0.15",
+        "quota_miss_rate<=0.35",
         "--replications",
         "100",
         "--out",
@@ -100,3 +104,12 @@ def test_the_command_answers_on_the_balikpapan_scenario_and_refuses_without_cost
     refused = cli("cheapest", plain)
     assert refused.returncode == 2
     assert "no costs: section" in refused.stderr
+
+
+def test_no_miss_in_too_few_replications_is_not_enough_to_be_sure():
+    """5 replications without a miss bound the rate at 45%, not 0: no candidate is chosen."""
+    policies = {f"k{n}": {"kitchens.k.count": n} for n in (3, 4)}
+    answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=5, workers=1)
+    assert answer.chosen is None
+    assert set(answer.table.outcome) == {"not sure"}
+    assert answer.table.bound.min() == pytest.approx(1 - 0.05 ** (1 / 5))

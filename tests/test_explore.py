@@ -93,6 +93,8 @@ def hand_made(values: dict[str, list[list[float]]]) -> Exploration:
             "product": "all",
             **dict.fromkeys(["fill_rate", "mean_shortfall", "longest_miss_run"], 0.0),
             "quota_miss_rate": v,
+            "lost_to_cancellation": 0.0,
+            "lines": 52,
         }
         for p, futures in values.items()
         for f, reps in enumerate(futures)
@@ -143,16 +145,17 @@ def test_common_random_numbers_make_regret_sharper_than_independent_runs():
     The same exploration with the policy's runs taken from another seed (independent draws)
     must give wider bootstrap intervals for the regret.
     """
-    # One future, and a policy close to the baseline (a slightly smaller quota): what moves the
-    # regret is then replication noise alone, which CRN cancels.
+    # Twelve futures alike, and a policy close to the baseline (a slightly smaller quota): what
+    # moves the regret from one future to the next is then replication noise alone, which CRN
+    # cancels within each future.
     s = uncertain(policies={"one-more": {"buyers.weekly-buyer.quota.peyek": 660}})
-    world = pd.DataFrame({"kitchens.four-kitchens.daily_output.mean": [25.0]})  # P(miss) 0.22
-    crn = explore(s, world, "lhs", replications=60, seed=1, executor=Serial())
-    other = explore(s, crn.futures, "lhs", replications=60, seed=2, executor=Serial())
+    world = pd.DataFrame({"kitchens.four-kitchens.daily_output.mean": [25.0] * 12})  # P(miss) 0.22
+    crn = explore(s, world, "lhs", replications=10, seed=1, executor=Serial())
+    other = explore(s, crn.futures, "lhs", replications=10, seed=2, executor=Serial())
     mixed = crn.per_replication[crn.per_replication.policy == "baseline"]
     mixed = pd.concat([mixed, other.per_replication[other.per_replication.policy == "one-more"]])
     independent = Exploration(
-        s, 1, "lhs", crn.futures, crn.policies, 60, mixed.reset_index(drop=True), crn.criterion
+        s, 1, "lhs", crn.futures, crn.policies, 10, mixed.reset_index(drop=True), crn.criterion
     )
 
     def width(e: Exploration) -> float:
@@ -173,7 +176,7 @@ def test_explore_from_the_command_line_resumes_and_matches_dask(tmp_path):
     written = {p.name for p in (tmp_path / "a").iterdir()}
     assert {"experiments.csv", "experiments.json", "robustness.csv"} <= written
     table = pd.read_csv(tmp_path / "a" / "experiments.csv")
-    assert len(table) == 4 * 2 * 2 * 4  # futures x policies x scopes (all, the buyer) x KPIs
+    assert len(table) == 4 * 2 * 2 * 5  # futures x policies x scopes (all, the buyer) x KPIs
     again = cli(*args, "--workers", "1", "--out", tmp_path / "a", "--resume")
     assert again.returncode == 0, again.stderr
     assert pd.read_csv(tmp_path / "a" / "experiments.csv").equals(table)

@@ -189,11 +189,23 @@ def test_transit_and_due_date_decide_arrival_on_time():
 
 
 def test_a_buyer_cancels_after_missed_shipments_in_a_row_and_stops_shipping():
-    """Quota 80 against 70 a week: missed every time; cancelled after the second, on day 14."""
+    """Quota 80 against 70 a week: missed every time; cancelled after the second, on day 14.
+
+    The third line, on day 21, is lost to the cancellation: missed, nothing shipped, no
+    departure; the miss rate counts it, the longest run of the kitchens' misses does not.
+    """
     s = scenario({"buyers.b.quota.p": 80, "buyers.b.cancel_after_misses": 2})
     results = run(s)
-    assert results.shipments["day"].tolist() == [7, 14]
+    lines = results.shipments
+    assert lines["day"].tolist() == [7, 14, 21]
+    assert lines["cancelled"].tolist() == [False, False, True]
+    assert lines["shipped"].tolist() == [70, 70, 0]
+    assert lines["departure_day"].isna().tolist() == [False, False, True]
+    assert lines["missed"].all()
     assert results.contracts["cancelled_day"].tolist() == [14]
+    kpis = results.kpis()
+    assert kpis["lost_to_cancellation"].tolist() == [1 / 3]
+    assert kpis["longest_miss_run"].tolist() == [2]
     contract = results.document()["buyers"]["b"]["contract"]
     assert contract["survival"]["mean"] == 0
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
-from sim.results.metrics import line_kpis, mean_ci
+import sim
+from sim.results.intervals import mean_ci
+from sim.results.metrics import line_kpis
+
+from conftest import ROOT
 
 
 def lines(rows: list[tuple]) -> pd.DataFrame:
@@ -21,6 +26,7 @@ def lines(rows: list[tuple]) -> pd.DataFrame:
         day=df["shipment"],
         departure_day=df["shipment"],
         on_time=pd.array([pd.NA] * len(df), dtype="boolean"),
+        cancelled=False,
     )
 
 
@@ -94,3 +100,38 @@ def test_an_interval_never_leaves_the_values_a_quantity_can_take():
     assert ci["ci95"][1] < 1.0
     unbounded = mean_ci([0.0, 0.0, 0.3])
     assert unbounded["ci95"][0] < 0
+
+
+def test_lines_lost_to_a_cancellation_are_missed_but_no_run_of_misses():
+    """Lost lines are missed, and no run of the kitchens' misses.
+
+    Two lines shipped (one missed), two lost to the cancellation: missed 3 of 4, lost 2 of 4,
+    the longest run the one missed while the contract ran.
+    """
+    table = lines([(0, "a", "x", s, 10, q) for s, q in enumerate([10, 5, 0, 0])])
+    table["cancelled"] = [False, False, True, True]
+    kpis = line_kpis(table, [])
+    assert kpis.loc[0, "quota_miss_rate"] == 0.75
+    assert kpis.loc[0, "lost_to_cancellation"] == 0.5
+    assert kpis.loc[0, "fill_rate"] == 15 / 40
+    assert kpis.loc[0, "longest_miss_run"] == 1
+    assert kpis.loc[0, "lines"] == 4
+
+
+def test_the_headline_is_the_share_of_shipments_csv_lines_missed(tmp_path):
+    """One definition: the share of shipments.csv's lines missed is summary.json's miss rate.
+
+    Pandas' missed.mean(), overall and per buyer x product, cancelled contracts' lost lines
+    included.
+    """
+    scenario = sim.load_scenario(ROOT / "scenarios" / "balikpapan.yaml")
+    out = sim.write(sim.run(scenario, replications=12, seed=5, workers=1), tmp_path / "run")
+    lines = pd.read_csv(out / "shipments.csv")
+    summary = json.loads((out / "summary.json").read_text())
+    assert lines["cancelled"].any()  # Shanghai walks away in some years: its lines are there
+    assert lines["missed"].mean() == pytest.approx(summary["quota_miss_rate"]["mean"], abs=1e-12)
+    for (buyer, product), block in lines.groupby(["buyer", "product"]):
+        said = summary["buyers"][buyer]["products"][product]
+        assert block["missed"].mean() == pytest.approx(said["quota_miss_rate"]["mean"], abs=1e-12)
+        lost = block["cancelled"].mean()
+        assert lost == pytest.approx(said["lost_to_cancellation"]["mean"], abs=1e-12)

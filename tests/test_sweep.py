@@ -62,10 +62,10 @@ def test_each_point_is_exactly_a_run_with_those_overrides():
 
 
 def test_table_is_tidy_one_row_per_point_scope_and_kpi():
-    """3 points x (all + 1 buyer + 1 buyer-product) scopes x 4 KPIs."""
+    """3 points x (all + 1 buyer + 1 buyer-product) scopes x 5 KPIs."""
     s = scenario({"kitchens.k.daily_output": {"distribution": "poisson", "mean": 10}})
     result = sweep(s, {"kitchens.k.count": [1, 2, 3]}, replications=4, workers=1)
-    assert len(result.table) == 3 * 3 * 4
+    assert len(result.table) == 3 * 3 * 5
     assert {
         "point",
         "kitchens.k.count",

@@ -87,7 +87,11 @@ def test_at_least_and_scopes():
 
 
 def test_conservative_goal_uses_the_confidence_bound():
-    """Noisy output: the whole CI must meet the target, so the answer is never smaller."""
+    """Noisy output: the whole CI must meet the target, so the answer is never smaller.
+
+    80 replications: enough for the CI of a value that never misses to end below 5%
+    (1 - 0.025**(1/80) = 4.5%).
+    """
     s = scenario(
         {
             "kitchens.k.daily_output": {"distribution": "poisson", "mean": 10},
@@ -95,7 +99,7 @@ def test_conservative_goal_uses_the_confidence_bound():
         },
         horizon_days=91,
     )
-    kwargs = {"low": 1, "high": 10, "replications": 10, "seed": 3, "workers": 1}
+    kwargs = {"low": 1, "high": 10, "replications": 80, "seed": 3, "workers": 1}
     plain = target(s, "kitchens.k.count", MISS_5, **kwargs)
     strict = target(
         s,
@@ -180,7 +184,7 @@ def test_the_answer_comes_with_a_confidence_interval_in_the_levers_units():
         lo, hi = answer.interval
         assert lo <= exact <= hi
         assert lo <= answer.value <= hi
-        assert answer.open_ends == (False, False)
+        assert not answer.open_ends[1]  # the quotas that surely fail end it above
     assert many.interval[1] - many.interval[0] < (few.interval[1] - few.interval[0]) / 2
     assert "(95% CI " in sim.say(many)
     covered = sum(

@@ -50,6 +50,8 @@ EXPLORE_BOOTSTRAP = "explore/bootstrap"
 """The bootstrap of ``explore``'s ranking of policies."""
 GSA_SALIB = "gsa/salib"
 """The seed handed to SALib's sampler in global sensitivity analysis."""
+EXPLORE_FUTURE = "explore/future"
+"""Each future's own seed in ``explore``: its replications share no draws with another's."""
 
 
 def stream(seed: int, replication: int, name: str) -> np.random.Generator:
@@ -63,3 +65,13 @@ def stream(seed: int, replication: int, name: str) -> np.random.Generator:
     """
     key = (replication, zlib.crc32(name.encode()))
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def part_seed(seed: int, name: str, number: int) -> int:
+    """Return a seed of its own for a numbered part of an experiment (``EXPLORE_FUTURE``, 3).
+
+    Drawn from the experiment's seed, the part's name and number: the same every time, in
+    ``[0, 2**63)`` like every seed, and independent of every other part's.
+    """
+    sequence = np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()), number))
+    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))

@@ -10,7 +10,6 @@ t over replications: for ``quota_miss_rate<=0.05`` at 95%, the upper 95% bound m
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Unpack
 
@@ -28,8 +27,9 @@ from sim.experiments.runner import (
 from sim.experiments.sweep import design, sweep_variants
 from sim.i18n import Message
 from sim.results.documents import Documented, provenance
+from sim.results.intervals import kpi_bound
 from sim.results.scopes import ALL
-from sim.results.tables import kpi_per_replication
+from sim.results.tables import kpi_per_replication, scheduled_lines
 from sim.scenario.costs import cost_of
 from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
@@ -160,15 +160,17 @@ def candidate_variants(
 def _judge(
     variant: Variant, outcomes: list[Any], seed: int, where: Criterion, confidence: float
 ) -> dict[str, Any]:
-    """One candidate's cost, mean, one-sided bound, and whether it qualifies."""
-    from scipy import stats  # noqa: PLC0415 (slow to import)
+    """One candidate's cost, mean, one-sided bound, and whether it qualifies.
 
+    The bound is made as ``sim.results.intervals`` makes every interval (never at the estimate
+    itself where no spread was seen); where it cannot be known, the candidate does not qualify.
+    """
     buyer = None if where.buyer == ALL else where.buyer
     values = kpi_per_replication(variant.scenario, seed, outcomes, where.kpi, buyer=buyer)
     n = len(values)
     mean = float(values.mean())
-    half = float(stats.t.ppf(confidence, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    bound = mean + half if where.op == "<=" else mean - half
+    lines = scheduled_lines(variant.scenario, buyer)
+    bound = kpi_bound(where.kpi, values, lines, confidence, upper=where.op == "<=")
     return {
         "candidate": variant.name,
         **{f"set {k}": v for k, v in variant.settings.items()},
@@ -176,5 +178,5 @@ def _judge(
         "mean": mean,
         "bound": bound,
         "replications": n,
-        "qualifies": bool(where.holds(np.array([bound]))[0]),
+        "qualifies": bound is not None and bool(where.holds(np.array([bound]))[0]),
     }

@@ -23,7 +23,8 @@ from sim.experiments.runner import (
     run_variants,
 )
 from sim.results.documents import Documented, provenance
-from sim.results.metrics import mean_ci
+from sim.results.intervals import difference_ci
+from sim.results.metrics import KPIS
 from sim.results.precision import PrecisionReport
 from sim.results.scopes import SCOPE, estimates, per_replication
 from sim.results.tables import Results
@@ -107,26 +108,30 @@ class Comparison(Documented):
         """One row per policy x scope x KPI: estimate, CI, and paired difference from baseline.
 
         ``significant`` marks differences whose 95% CI excludes zero. Rows by scope and KPI
-        (sorted), then policy.
+        (sorted), then policy. The intervals are ``sim.results.intervals``'.
         """
         keys = [*SCOPE, "kpi"]
         table = estimates(self.per_replication, ["policy"])
-        long = self.per_replication.melt(
-            id_vars=["policy", "replication", *SCOPE], value_vars=None, var_name="kpi"
-        )
-        values = long.pivot(  # noqa: PD010 (reshape only, nothing to aggregate)
-            index=[*keys, "replication"], columns="policy", values="value"
-        )
+        base_digest = self.results[BASELINE].scenario.digest()
+        same = {n: r.scenario.digest() == base_digest for n, r in self.results.items()}
         diffs = []
-        for scope, block in values.groupby(level=keys, sort=False, observed=True):
-            base = block[BASELINE].to_numpy()
-            for name in self.results:
-                diff: dict[str, Any] = {"mean": np.nan, "ci95": [np.nan, np.nan]}
-                if name != BASELINE:
-                    diff = mean_ci(block[name].to_numpy() - base)
-                row = dict(zip(keys, scope, strict=True)) | {"policy": name, "diff": diff["mean"]}
-                row["diff_lo"], row["diff_hi"] = diff["ci95"]
-                diffs.append(row)
+        scopes = self.per_replication.groupby(SCOPE, sort=True, observed=True)
+        for scope, block in scopes:
+            wide = block.set_index(["policy", "replication"])
+            units = float(block["lines"].mean())
+            for kpi in sorted(KPIS):
+                base: np.ndarray = np.asarray(wide.loc[BASELINE, kpi], dtype=float)
+                for name in self.results:
+                    diff: dict[str, Any] = {"mean": np.nan, "ci95": [np.nan, np.nan]}
+                    if name != BASELINE and same[name]:  # the very same simulation: exactly 0
+                        diff = {"mean": 0.0, "ci95": [0.0, 0.0]}
+                    elif name != BASELINE:
+                        own: np.ndarray = np.asarray(wide.loc[name, kpi], dtype=float)
+                        diff = difference_ci(kpi, own, base, units)
+                    row = dict(zip(keys, (*scope, kpi), strict=True))
+                    row |= {"policy": name, "diff": diff["mean"]}
+                    row["diff_lo"], row["diff_hi"] = diff["ci95"]
+                    diffs.append(row)
         table = pd.DataFrame(diffs).merge(table, on=["policy", *keys], how="left", sort=False)
         table["significant"] = (table["diff_lo"] > 0) | (table["diff_hi"] < 0)
         order = ["policy", *keys, "mean", "ci_lo", "ci_hi"]

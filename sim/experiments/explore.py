@@ -3,7 +3,9 @@
 A *future* is one value of each of the scenario's ``uncertainties`` (what we cannot know), drawn
 by Latin hypercube, Sobol or plain Monte Carlo; the baseline and every policy (what we choose) run
 in each future with common random numbers: future ``f``, replication ``r`` sees the same draws
-under every policy. This is exploratory modelling as in Robust Decision Making (Lempert, Popper
+under every policy, and draws of its own, shared with no other future (so that replications of
+two futures are independent, as the bootstrap of the robustness figures takes them). This is
+exploratory modelling as in Robust Decision Making (Lempert, Popper
 & Bankes 2003; Kwakkel's EMA Workbench): the question is not which policy is best in one guess of
 the world, but which performs acceptably in the most futures, and how much it can regret.
 
@@ -23,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.replication import Replication
-from sim.engine.streams import EXPLORE_BOOTSTRAP, EXPLORE_FUTURES, stream
+from sim.engine.streams import (
+    EXPLORE_BOOTSTRAP,
+    EXPLORE_FUTURE,
+    EXPLORE_FUTURES,
+    part_seed,
+    stream,
+)
 from sim.experiments.compare import policy_variants
 from sim.experiments.robustness import DEFAULT_TARGET, Criterion, Verdict, rank, verdict
 from sim.experiments.runner import (
@@ -89,17 +97,21 @@ def future_variants(
     scenario: Scenario,
     futures: pd.DataFrame,
     policies: Mapping[str, Mapping[str, Any]] | None = None,
+    seed: int | None = None,
 ) -> list[Variant]:
     """Return the baseline and every policy in every future, named ``f{i}/{policy}``.
 
     A future's values are set first, then the policy's: what we choose is applied to the world
-    as it turned out.
+    as it turned out. With ``seed``, each future draws from streams of its own (``part_seed``),
+    shared by its policies: common random numbers across policies within a future, independent
+    replications from one future to the next. Without, every future shares the experiment's.
     """
     paths = {p: expand(scenario, p, f"uncertainties.{p}") for p in futures.columns}
     choices = policy_variants(scenario, policies)
     variants = []
     for i, row in enumerate(futures.to_dict("records")):
         world = {path: _plain(row[p]) for p in futures.columns for path in paths[p]}
+        own = None if seed is None else part_seed(seed, EXPLORE_FUTURE, i)
         for choice in choices:
             name = f"f{i}/{choice.name}"
 
@@ -107,7 +119,7 @@ def future_variants(
                 return f"future {name}: {path}={show(value)}"
 
             overrides = {**world, **choice.settings}
-            variants.append(Variant(name, derive(scenario, overrides, blame), overrides))
+            variants.append(Variant(name, derive(scenario, overrides, blame), overrides, own))
     return variants
 
 
@@ -139,7 +151,7 @@ def explore(
         if isinstance(futures, pd.DataFrame)
         else design_futures(scenario, futures, sampler, seed)
     )
-    variants = future_variants(scenario, design, policies)
+    variants = future_variants(scenario, design, policies, seed)
     with runner_for(seed, execution) as runner:
         # Only the KPIs are kept: whole results of every future would not fit in memory.
         frames = runner.summarise(variants, n, partial(_kpis, seed=seed))
@@ -231,8 +243,7 @@ class Exploration(Documented):
 
     def _judge(self, criterion: Criterion) -> Verdict:
         values = self.values(criterion.kpi, criterion.buyer)
-        rng = stream(self.seed, 0, EXPLORE_BOOTSTRAP)
-        return verdict(values, self.policies, self.robustness(criterion), criterion, rng)
+        return verdict(values, self.policies, self.robustness(criterion), criterion)
 
     def document(self) -> dict[str, Any]:
         """The exploration as a JSON-ready document: provenance, futures, robustness, table."""

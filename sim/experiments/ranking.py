@@ -36,16 +36,24 @@ def kn(
     """
     k = len(variants)
     x = observe(variants, first)
+    # Two policies whose differences never varied (both never missed, say) cannot be told
+    # apart by a variance of 0: the first stage grows until they vary, or to the cap.
+    digests = np.array([v.key(0) if v.scenario is not None else v.name for v in variants])
+    same = digests[:, None] == digests[None, :]
+    while _unseen_spread(x, same) and first < cap:
+        first = min(cap, 2 * first)
+        x = observe(variants, first)
     h2 = 2 * kn_eta(alpha, k, first) * (first - 1)
     diffs = x[:, None, :first] - x[None, :, :first]
     s2 = diffs.var(axis=2, ddof=1)  # pairwise variance of differences: where CRN helps
+    s2[(s2 == 0) & ~same] = np.inf  # still none at the cap: never told apart
     alive = np.ones(k, dtype=bool)
     reps = np.full(k, first)
     sums = x.sum(axis=1)
     r = first
     while True:
         ids = np.flatnonzero(alive)
-        n_max = int(np.floor(h2 * s2[np.ix_(ids, ids)] / delta**2).max(initial=0))
+        n_max = int(min(cap, np.floor(h2 * s2[np.ix_(ids, ids)] / delta**2).max(initial=0)))
         means = sums / reps
         if len(ids) > 1:
             slack = np.maximum(0.0, delta / (2 * r) * (h2 * s2 / delta**2 - r))
@@ -76,6 +84,12 @@ def kn(
             "within_delta": closed & ~alive,
         }
     )
+
+
+def _unseen_spread(x: np.ndarray, same: np.ndarray) -> bool:
+    """Whether two different policies' differences did not vary at all so far."""
+    s2 = (x[:, None, :] - x[None, :, :]).var(axis=2, ddof=1)
+    return bool(((s2 == 0) & ~same).any())
 
 
 def kn_eta(alpha: float, k: int, first: int) -> float:

@@ -3,9 +3,21 @@
 Figures per policy from a KPI's values per policy, future and replication: the share of futures
 where the policy is acceptable, the KPI's percentiles across futures, and its regret (the gap to
 the best policy in the same future; Savage's minimax regret, as the EMA Workbench reports it).
-Their confidence intervals come from a two-level bootstrap, futures then replications within
-each, the same draws for every policy so that common random numbers carry into differences
-(Davison & Hinkley 1997, *Bootstrap Methods and their Application*, section 3.8).
+Each future has streams of its own (``sim.experiments.explore``), so futures are independent, each
+with its replication noise inside: resampling the futures alone carries both sources of
+uncertainty (resampling replications too would count their noise twice: Davison & Hinkley 1997,
+*Bootstrap Methods and their Application*, section 3.8). The share of futures where a policy is
+acceptable is a proportion of independent futures: its interval is ``sim.results.intervals``'
+(Clopper-Pearson, exact where none or all are acceptable), and the difference of two policies'
+shares, paired future by future, Newcombe's (MOVER). The percentiles and regrets get percentile
+bootstrap intervals, the same resampled futures for every policy so that common random numbers
+carry into their comparison. This takes the futures as drawn independently: exact for Monte
+Carlo futures. A Latin
+hypercube varies no more than independent draws (its variance is at most N/(N - 1) times theirs:
+Owen 1997, "Monte Carlo variance of scrambled net quadrature", SIAM J. Numer. Anal. 34(5)), so
+for it the intervals are conservative: wider than they need be, never too narrow; scrambled
+Sobol' points usually vary less still, though no bound promises it. Where a stated coverage
+matters more than width, sample with ``mc``.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import Message
+from sim.results.intervals import difference_ci, share_ci
 from sim.results.metrics import KPIS
 from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
@@ -27,6 +40,7 @@ from sim.scenario.messages import ScenarioError, show
 DEFAULT_TARGET = "quota_miss_rate<=0.1"
 HIGHER_IS_BETTER = frozenset({"fill_rate"})
 _BOOTSTRAP = 1000
+_FEWEST_FUTURES = 5  # below this, resampling futures tells nothing: no interval
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
@@ -119,16 +133,19 @@ def _stats(values: np.ndarray, criterion: Criterion) -> dict[str, np.ndarray]:
 def _bootstrap(
     values: np.ndarray, criterion: Criterion, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
-    """Resample futures, then replications within each (the same for every policy)."""
-    _policies, futures, reps = values.shape
+    """Resample futures, the same for every policy (see the module)."""
+    futures = values.shape[1]
     found: dict[str, list[np.ndarray]] = {}
     for _draw in range(_BOOTSTRAP):
-        f = rng.integers(futures, size=futures)
-        r = rng.integers(reps, size=(futures, reps))
-        resampled = values[:, f[:, None], r]  # type: ignore[index]
+        resampled = values[:, rng.integers(futures, size=futures), :]
         for name, stat in _stats(resampled, criterion).items():
             found.setdefault(name, []).append(stat)
     return {name: np.stack(stats) for name, stats in found.items()}
+
+
+def _acceptable(values: np.ndarray, criterion: Criterion) -> np.ndarray:
+    """Per policy and future: 1 where the policy is acceptable there, else 0."""
+    return criterion.holds(values.mean(axis=2)).astype(float)
 
 
 def rank(
@@ -143,11 +160,16 @@ def rank(
     """
     point = _stats(values, criterion)
     draws = _bootstrap(values, criterion, rng)
+    acceptable = _acceptable(values, criterion)
     rows = []
     for i, policy in enumerate(policies):
         row: dict[str, Any] = {"policy": policy}
         for name, value in point.items():
             lo, hi = np.percentile(draws[name][:, i], [2.5, 97.5])
+            if values.shape[1] < _FEWEST_FUTURES:  # too few futures to resample
+                lo = hi = np.nan
+            if name == "share":
+                lo, hi = share_ci(acceptable[i])["ci95"]
             row |= {name: value[i], f"{name}_lo": lo, f"{name}_hi": hi}
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -178,18 +200,19 @@ def verdict(
     policies: list[str],
     ranked: pd.DataFrame,
     criterion: Criterion,
-    rng: np.random.Generator,
 ) -> Verdict:
     """Tell whether the policy ranked first is more robust than the next, beyond the noise.
 
-    The data cannot tell when the bootstrap CI of the best two's difference in share holds 0.
+    The data cannot tell when the 95% CI of the best two's difference in share, paired future
+    by future, holds 0.
     """
     first = ranked.iloc[0]
     if len(ranked) == 1:
         return Verdict(first.policy)
     second = ranked.iloc[1]
     a, b = policies.index(first.policy), policies.index(second.policy)
-    diff = _bootstrap(values[[a, b]], criterion, rng)
-    lo, hi = np.percentile(diff["share"][:, 0] - diff["share"][:, 1], [2.5, 97.5])
+    acceptable = _acceptable(values[[a, b]], criterion)
+    found = difference_ci("share", acceptable[0], acceptable[1])
+    lo, hi = found["ci95"]
     gap = float(first.share - second.share)
     return Verdict(first.policy, second.policy, gap, float(lo), float(hi), not lo <= 0 <= hi)

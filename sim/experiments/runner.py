@@ -18,7 +18,7 @@ from sim.experiments.executors import Chunk, Engine, Executor, make_executor
 from sim.experiments.size import check_size
 from sim.experiments.store import RunStore
 from sim.i18n import Message
-from sim.results.metrics import mean_ci
+from sim.results.intervals import kpi_ci
 from sim.results.precision import Precision, PrecisionReport
 from sim.results.tables import Results
 from sim.scenario.schema import Scenario
@@ -31,11 +31,20 @@ _MIN_BATCH_CHUNK = 100  # ... and a chunk of the batched engine at least, where 
 
 @dataclass(frozen=True)
 class Variant:
-    """A scenario to run in an experiment, named, with the overrides that made it."""
+    """A scenario to run in an experiment, named, with the overrides that made it.
+
+    ``seed``: its own streams' seed, where its replications must not share the experiment's
+    draws (each future of an exploration); ``None``: the experiment's (common random numbers).
+    """
 
     name: str
     scenario: Scenario
     settings: Mapping[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+
+    def key(self, seed: int) -> str:
+        """What its replications are, in an experiment of ``seed``: the scenario and streams."""
+        return f"{self.scenario.digest()}/{seed if self.seed is None else self.seed}"
 
 
 class Progress(Protocol):
@@ -122,7 +131,7 @@ class Runner:
         self.executor = executor or make_executor()
         self.store = store
         self.progress: Progress = progress or _Silent()
-        self._done: dict[str, dict[int, Replication]] = {}  # by scenario digest
+        self._done: dict[str, dict[int, Replication]] = {}  # by Variant.key
 
     def run(self, variants: Sequence[Variant], replications: int) -> dict[str, list[Replication]]:
         """Make sure replications ``0..replications-1`` of every variant are done; return them.
@@ -133,8 +142,7 @@ class Runner:
         needed = check_size([v.scenario for v in variants], replications)
         self._execute(Plan(len(variants), replications, needed), variants)
         return {
-            v.name: [self._done[v.scenario.digest()][r] for r in range(replications)]
-            for v in variants
+            v.name: [self._done[v.key(self.seed)][r] for r in range(replications)] for v in variants
         }
 
     def summarise(
@@ -151,7 +159,7 @@ class Runner:
         """
         by_key: dict[str, list[Variant]] = {}
         for v in variants:
-            by_key.setdefault(v.scenario.digest(), []).append(v)
+            by_key.setdefault(v.key(self.seed), []).append(v)
         summaries: dict[str, T] = {}
 
         def complete(key: str) -> None:
@@ -178,7 +186,7 @@ class Runner:
         try:
             for chunk, outcomes in self.executor.run(chunks):
                 if self.store is not None:
-                    self.store.put(chunk.key, self.seed, outcomes)
+                    self.store.put(chunk.scenario.digest(), chunk.seed, outcomes)
                 done = self._done[chunk.key]
                 done.update((o.replication, o) for o in outcomes)
                 finished += len(outcomes)
@@ -213,20 +221,21 @@ class Runner:
         replications: int,
         complete: Callable[[str], None] | None = None,
     ) -> list[Chunk]:
-        missing: dict[str, tuple[Scenario, list[int]]] = {}
+        missing: dict[str, tuple[Scenario, int, list[int]]] = {}
         for variant in variants:
-            key = variant.scenario.digest()
+            key = variant.key(self.seed)
             if key in missing:  # two variants that simulate the same thing run once
                 continue
+            seed = self.seed if variant.seed is None else variant.seed
             done = self._done.setdefault(key, {})
             wanted = [r for r in range(replications) if r not in done]
             if self.store is not None and wanted:
-                done.update(self.store.get(variant.scenario, self.seed, wanted))
+                done.update(self.store.get(variant.scenario, seed, wanted))
                 wanted = [r for r in wanted if r not in done]
-            missing[key] = (variant.scenario, wanted)
+            missing[key] = (variant.scenario, seed, wanted)
             if complete is not None and not wanted:
                 complete(key)
-        total = sum(len(reps) for __, reps in missing.values())
+        total = sum(len(planned[2]) for planned in missing.values())
         parts = self.executor.workers * self.executor.chunks_per_worker
         size = min(_MAX_CHUNK, -(-total // parts))
         if self.engine.name == "batched":
@@ -241,8 +250,8 @@ class Runner:
             )
         size = max(1, size)
         return [
-            Chunk(key, scenario, self.seed, tuple(reps[i : i + size]), self.engine)
-            for key, (scenario, reps) in missing.items()
+            Chunk(key, scenario, seed, tuple(reps[i : i + size]), self.engine)
+            for key, (scenario, seed, reps) in missing.items()
             for i in range(0, len(reps), size)
         ]
 
@@ -253,8 +262,9 @@ def max_half_width(
     """Return the widest 95% CI half-width of the headline KPI across variants."""
     widths = []
     for v in variants:
-        lo, hi = mean_ci(Results(v.scenario, seed, outcomes[v.name]).kpis()[HEADLINE])["ci95"]
-        if lo is None:
+        kpis = Results(v.scenario, seed, outcomes[v.name]).kpis()
+        lo, hi = kpi_ci(HEADLINE, kpis[HEADLINE], float(kpis["lines"].mean()))["ci95"]
+        if lo is None or hi is None:
             return None
         widths.append((hi - lo) / 2)
     return float(max(widths))

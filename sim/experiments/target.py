@@ -24,9 +24,10 @@ from sim.experiments.runner import (
     runner_for,
 )
 from sim.results.documents import Documented, provenance
-from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.intervals import kpi_ci
+from sim.results.metrics import KPIS
 from sim.results.precision import Precision
-from sim.results.tables import kpi_per_replication
+from sim.results.tables import kpi_per_replication, scheduled_lines
 from sim.scenario.loading import derive
 from sim.scenario.schema import Scenario
 
@@ -61,6 +62,8 @@ class Goal:
         lo, hi = estimate["ci95"]
         if side != "estimate" and lo is not None:
             value = hi if (side == "pessimistic") == self.at_most else lo
+            if value is None:  # that end is unknown: it may meet the goal, it is not sure to
+                return side == "optimistic"
         return bool(value <= self.bound if self.at_most else value >= self.bound)
 
 
@@ -204,9 +207,10 @@ def _estimate(
             buyer=goal.buyer,
             product=goal.product,
         )
-        found = mean_ci(values, bounds=bounds_of(goal.metric))
+        lines = scheduled_lines(variant.scenario, goal.buyer, goal.product)
+        found = kpi_ci(goal.metric, values, lines)
         lo, hi = found["ci95"]
-        width = None if lo is None else (hi - lo) / 2
+        width = None if lo is None or hi is None else (hi - lo) / 2
         if precision is None or n >= precision.max_replications:
             return {**found, "n": n}
         if width is not None and width <= precision.half_width:

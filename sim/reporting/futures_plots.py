@@ -104,7 +104,7 @@ def plot_box(discovery: Discovery) -> Figure:
     dims = list(discovery.limits.index)[:_MAX_PAIRS]
     x, failed = discovery.sample, discovery.failed
     k = max(1, len(dims) - 1)
-    fig = Figure(figsize=(2.6 * k + 1.6, 2.6 * k + 1.2), layout="constrained")
+    fig = Figure(figsize=(max(6.5, 2.6 * k + 1.6), 2.6 * k + 1.2), layout="constrained")
     axes = np.atleast_2d(fig.subplots(k, k, squeeze=False))
     for i in range(k):
         for j in range(k):

@@ -12,8 +12,10 @@ from typing import Any
 from sim.i18n import Message, _, interval, number, percent, plain, significant
 from sim.results.metrics import KPIS
 
-RATES = frozenset({"quota_miss_rate", "fill_rate"})
+RATES = frozenset({"quota_miss_rate", "fill_rate", "lost_to_cancellation"})
 """KPIs that are shares, said in percent (their differences in points)."""
+COLUMNS = KPIS[:4]
+"""The KPIs a text table has a column for (the lines lost to cancellations are said apart)."""
 
 
 def kpi_name(kpi: str) -> str:
@@ -23,11 +25,12 @@ def kpi_name(kpi: str) -> str:
         "fill_rate": _("fill rate"),
         "mean_shortfall": _("mean shortfall"),
         "longest_miss_run": _("longest miss run"),
+        "lost_to_cancellation": _("lines lost to cancellation"),
     }.get(kpi, kpi.replace("_", " "))
 
 
 def kpi_headings() -> tuple[str, ...]:
-    """The KPIs' short names, as column headings (in ``KPIS`` order)."""
+    """The KPIs' short names, as column headings (in ``COLUMNS`` order)."""
     return (_("miss rate"), _("fill rate"), _("mean shortfall"), _("longest miss run"))
 
 
@@ -61,6 +64,7 @@ def kpi_format(kpi: str) -> tuple[Callable[[float], str], float, str]:
         "fill_rate": (percent, 100, " " + _("pts")),
         "mean_shortfall": (number, 1, " " + _("packs")),
         "longest_miss_run": (lambda x: number(x, 2), 1, ""),
+        "lost_to_cancellation": (percent, 100, " " + _("pts")),
     }
     return formats[kpi]
 
@@ -71,13 +75,21 @@ def kpi_value(kpi: str, x: float) -> str:
 
 
 def plus_minus(stat: Mapping[str, Any], show: Callable[[float], str]) -> str:
-    """``mean ± half-width`` of a ``{"mean", "ci95"}`` estimate."""
+    """``mean ± half-width`` of a ``{"mean", "ci95"}`` estimate; ``[lo, hi]`` when lopsided.
+
+    An interval of a share near 0 or 1 is not symmetric: it is shown whole, ``0.0% [0.0%,
+    1.8%]``. An end that cannot be known (every replication gave 0) is a ``?``.
+    """
     mean = stat["mean"]
     lo, hi = stat["ci95"]
     if mean is None:
         return _("n/a")
     if lo is None:
         return show(mean)
+    if hi is None:
+        return f"{show(mean)} {interval(show(lo), '?')}"
+    if show(hi - mean) != show(mean - lo):
+        return f"{show(mean)} {interval(show(lo), show(hi))}"
     return f"{show(mean)} ± {show((hi - lo) / 2)}"
 
 
@@ -89,7 +101,7 @@ def kpi_cells(stats: Mapping[str, Any]) -> list[str]:
         "mean_shortfall": number,
         "longest_miss_run": one_decimal,
     }
-    return [plus_minus(stats[kpi], formats[kpi]) for kpi in KPIS]
+    return [plus_minus(stats[kpi], formats[kpi]) for kpi in COLUMNS]
 
 
 def row(label: str, cells: Any, width: int = 20) -> str:
@@ -98,10 +110,14 @@ def row(label: str, cells: Any, width: int = 20) -> str:
 
 
 def bracketed(lo: float | None, hi: float | None, show: Callable[[float], str]) -> str:
-    """``[lo, hi]`` in the current language; empty where the interval is unknown."""
-    if lo is None or hi is None or math.isnan(lo):
+    """``[lo, hi]`` in the current language; ``?`` for an end that cannot be known.
+
+    Empty where neither end is known (a single replication).
+    """
+    ends = [None if v is None or math.isnan(v) else v for v in (lo, hi)]
+    if ends == [None, None]:
         return ""
-    return interval(show(lo), show(hi))
+    return interval(*("?" if v is None else show(v) for v in ends))
 
 
 def with_ci(stat: Mapping[str, Any], show: Callable[[float], str], unit: str = "") -> str:
@@ -109,10 +125,10 @@ def with_ci(stat: Mapping[str, Any], show: Callable[[float], str], unit: str = "
     mean, (lo, hi) = stat["mean"], stat["ci95"]
     if mean is None:
         return _("not known")
-    if lo is None or show(lo) == show(hi):
+    if lo is None or (hi is not None and show(lo) == show(hi)):  # narrower than its digits
         return f"{show(mean)}{unit}"
-    ci = _("95% CI")
-    return f"{show(mean)}{unit} ({ci} {show(lo)}\N{EN DASH}{show(hi)}{unit})"
+    ci, high = _("95% CI"), "?" if hi is None else show(hi)
+    return f"{show(mean)}{unit} ({ci} {show(lo)}\N{EN DASH}{high}{unit})"
 
 
 def rate_with_ci(stat: Mapping[str, Any]) -> str:

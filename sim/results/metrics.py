@@ -1,57 +1,38 @@
 """KPIs as pure functions of the result tables, each a mean across replications with a 95% CI.
 
-A shipment *line* is one buyer x product x shipment. Per replication: the quota miss rate is
-the fraction of lines missed, the fill rate is packs shipped / packs contracted, the mean
-shortfall is the mean of (owed - shipped) per line, and the longest miss run counts consecutive
-missed lines of a buyer x product, or consecutive shipments of a buyer with any line missed.
-Replications are independent, so a Student-t interval over their values is honest.
+A shipment *line* is one buyer x product x shipment the contracts scheduled over the horizon:
+every replication has the same lines, those a cancelled contract would have shipped included
+(they count as missed: the buyer wanted them). Per replication:
+
+- ``quota_miss_rate``: the share of the lines not delivered in full (within the buyer's
+  tolerance). Every replication has the same number of lines, so the mean across replications
+  is also the share of all lines missed: what ``shipments.csv``'s ``missed.mean()`` gives.
+- ``fill_rate``: packs shipped / packs contracted, over the same lines.
+- ``mean_shortfall``: the mean of (owed - shipped) per line (a lost line owes its quota).
+- ``longest_miss_run``: consecutive missed lines of a buyer x product, or consecutive shipments
+  of a buyer with any line missed, while the contract ran (lines lost to a cancellation are not
+  a run of the kitchens' misses).
+- ``lost_to_cancellation``: the share of the lines a cancelled contract would have shipped.
+
+Their confidence intervals are made in ``sim.results.intervals``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # inverse Student-t CDF; scipy.stats is slow to import
 
-KPIS = ("quota_miss_rate", "fill_rate", "mean_shortfall", "longest_miss_run")
-SHARES = frozenset({"quota_miss_rate", "fill_rate", "on_time_rate"})
+from sim.results.intervals import NON_NEGATIVE, kpi_ci, mean_ci, share_ci
 
-Bounds = tuple[float | None, float | None]
-SHARE: Bounds = (0.0, 1.0)
-NON_NEGATIVE: Bounds = (0.0, None)
-
-
-def bounds_of(kpi: str) -> Bounds:
-    """Return the values a KPI can take: a share lies in [0, 1], the others are >= 0."""
-    return SHARE if kpi in SHARES else NON_NEGATIVE
-
-
-def mean_ci(values: Any, level: float = 0.95, bounds: Bounds = (None, None)) -> dict[str, Any]:
-    """Return ``{"mean": m, "ci95": [lo, hi]}``: Student-t interval of independent values.
-
-    Missing values (NaN) are left out. With a single value the interval is unknown:
-    ``[None, None]``; with none, the mean is too (``None``). ``bounds`` are the values the
-    quantity can take (a share: 0 and 1): the interval is cut to them, since with few
-    replications a t-interval of a share near 0 can reach below it.
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]  # replications where it is undefined (e.g. nothing shipped) are left out
-    n = x.size
-    if n == 0:
-        return {"mean": None, "ci95": [None, None]}
-    mean = float(x.mean())
-    if n < 2:  # noqa: PLR2004 (a spread needs two values)
-        return {"mean": mean, "ci95": [None, None]}
-    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
-    lo, hi = mean - half, mean + half
-    if bounds[0] is not None:
-        lo = max(lo, bounds[0])
-    if bounds[1] is not None:
-        hi = min(hi, bounds[1])
-    return {"mean": mean, "ci95": [lo, hi]}
+KPIS = (
+    "quota_miss_rate",
+    "fill_rate",
+    "mean_shortfall",
+    "longest_miss_run",
+    "lost_to_cancellation",
+)
 
 
 def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -59,8 +40,10 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
     Args:
         shipments: The shipment-line table (``replication, buyer, product, shipment,
-            contract_quota, quota, shipped, missed``).
+            contract_quota, quota, shipped, missed, cancelled``).
         by: Extra grouping columns: ``[]``, ``["buyer"]`` or ``["buyer", "product"]``.
+
+    Also ``lines``, the lines each replication's KPIs are over (the same in every one).
     """
     keys = ["replication", *by]
     sent = shipments["shipped"] > 0
@@ -78,9 +61,12 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
             "mean_shortfall": grouped["shortfall"].mean(),
             "mean_delay_days": grouped["delay"].mean(),
             "on_time_rate": grouped["arrived_on_time"].mean().astype(float),
+            "lost_to_cancellation": grouped["cancelled"].mean(),
+            "lines": grouped.size(),
         }
     )
-    kpis["longest_miss_run"] = _longest_miss_run(shipments, by).reindex(kpis.index, fill_value=0)
+    shipped = shipments[~shipments["cancelled"]]
+    kpis["longest_miss_run"] = _longest_miss_run(shipped, by).reindex(kpis.index, fill_value=0)
     return kpis
 
 
@@ -144,7 +130,7 @@ def contract_summary(cancelled_day: np.ndarray) -> dict[str, Any]:
         {f"p{q}": float(np.percentile(ended, q)) for q in (10, 50, 90)} if ended.size else {}
     )
     return {
-        "survival": mean_ci(np.isnan(days).astype(float), bounds=SHARE),
+        "survival": share_ci(np.isnan(days).astype(float)),
         "cancellations": int(ended.size),
         "cancelled_day": {**mean_ci(ended, bounds=NON_NEGATIVE), **quantiles},
     }
@@ -160,8 +146,9 @@ def cash_summary(cash: np.ndarray, unpaid_days: np.ndarray) -> dict[str, Any]:
 
 
 def summarize_kpis(per_replication: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Return ``{kpi: {"mean", "ci95"}}`` from one row per replication."""
-    return {kpi: mean_ci(per_replication[kpi], bounds=bounds_of(kpi)) for kpi in KPIS}
+    """Return ``{kpi: {"mean", "ci95"}}`` from one row per replication (``line_kpis``)."""
+    units = float(per_replication["lines"].mean())
+    return {kpi: kpi_ci(kpi, per_replication[kpi], units) for kpi in KPIS}
 
 
 def summarize_products(products: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]:

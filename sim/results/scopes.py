@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.results.metrics import KPIS, bounds_of, mean_ci
+from sim.results.intervals import kpi_ci
+from sim.results.metrics import KPIS
 
 if TYPE_CHECKING:
     from sim.results.tables import Results
@@ -30,7 +31,8 @@ def per_replication(
 ) -> pd.DataFrame:
     """Return KPIs per replication and scope: ``labels``, replication, buyer, product, KPIs.
 
-    ``labels`` become columns first (``policy="baseline"``), so variants can be stacked.
+    Also ``lines``, the lines each replication's KPIs are over. ``labels`` become columns first
+    (``policy="baseline"``), so variants can be stacked.
     """
     frames = []
     for by in scopes:
@@ -39,7 +41,7 @@ def per_replication(
             kpis[column] = kpis[column].astype(str) if column in kpis else ALL
         frames.append(kpis)
     table = pd.concat(frames, ignore_index=True)
-    table = table[["replication", *SCOPE, *KPIS]]
+    table = table[["replication", *SCOPE, *KPIS, "lines"]]
     for i, (name, value) in enumerate(labels.items()):
         table.insert(i, name, [value] * len(table))
     return table
@@ -48,15 +50,16 @@ def per_replication(
 def estimates(per_rep: pd.DataFrame, keys: Sequence[str] = ()) -> pd.DataFrame:
     """Return one row per ``keys`` x scope x KPI: mean, 95% CI (``ci_lo``, ``ci_hi``).
 
-    Rows keep the order in which variants and scopes first appear, KPIs in ``KPIS`` order. A
-    share's interval is cut to [0, 1] and the others' to >= 0 (``sim.results.metrics``).
+    Rows keep the order in which variants and scopes first appear, KPIs in ``KPIS`` order.
+    Each interval is made as ``sim.results.intervals`` says for its KPI.
     """
     groups = [*keys, *SCOPE]
     rows = []
     for key, block in per_rep.groupby(groups, sort=False, observed=True):
         named = dict(zip(groups, key if isinstance(key, tuple) else (key,), strict=True))
+        units = float(block["lines"].mean())
         for kpi in KPIS:
-            estimate = mean_ci(block[kpi], bounds=bounds_of(kpi))
+            estimate = kpi_ci(kpi, block[kpi], units)
             lo, hi = estimate["ci95"]
             rows.append(named | {"kpi": kpi, "mean": estimate["mean"], "ci_lo": lo, "ci_hi": hi})
     return pd.DataFrame(rows)

@@ -15,13 +15,11 @@ import pandas as pd
 from sim.engine.replication import PRODUCT_FIELDS, Replication
 from sim.engine.shipments import LINE_FIELDS
 from sim.results.documents import Documented, provenance
+from sim.results.intervals import NON_NEGATIVE, kpi_ci, mean_ci
 from sim.results.metrics import (
-    NON_NEGATIVE,
-    SHARE,
     cash_summary,
     contract_summary,
     line_kpis,
-    mean_ci,
     scope_kpis,
     summarize_kpis,
     summarize_products,
@@ -70,14 +68,25 @@ class Results(Documented):
         (scheduled), departure_day, delay_days (a closed port), arrival_day (after transit),
         contract_quota (the contract's quota), quota (what the shipment owed: the contract
         quota plus any backlog), shipped, shortfall (quota - shipped), missed, on_time (arrived
-        by the due date; missing where the contract has none).
+        by the due date; missing where the contract has none), cancelled (a line the contract
+        would have shipped had the buyer not cancelled: missed, nothing shipped, no departure).
+
+        Every replication has every line the contracts scheduled, so ``missed.mean()`` is the
+        quota miss rate, overall or per buyer x product.
         """
-        rows = np.concatenate([o.lines for o in self._outcomes])
-        counts = [len(o.lines) for o in self._outcomes]
-        reps = np.repeat([o.replication for o in self._outcomes], counts)
+        blocks = [np.concatenate([o.lines, self._lost(o)]) for o in self._outcomes]
+        rows = np.concatenate(blocks)
+        reps = np.repeat([o.replication for o in self._outcomes], [len(b) for b in blocks])
+        lost = np.concatenate(
+            [np.arange(len(b)) >= len(o.lines) for o, b in zip(self._outcomes, blocks, strict=True)]
+        )
         c = dict(zip(LINE_FIELDS, rows.T, strict=True))
         on_time = pd.array(c["on_time"] == 1, dtype="boolean")
         on_time[c["on_time"] < 0] = pd.NA
+        departure = pd.array(c["departure_day"], dtype="Int64")
+        departure[lost] = pd.NA
+        arrival = pd.array(c["arrival_day"], dtype="Int64")
+        arrival[lost] = pd.NA
         return pd.DataFrame(
             {
                 "scenario": self.scenario.name,
@@ -87,17 +96,44 @@ class Results(Documented):
                 "product": _names(c["product"], self.scenario.product_names),
                 "shipment": c["shipment"],
                 "day": c["day"],
-                "departure_day": c["departure_day"],
-                "delay_days": c["departure_day"] - c["day"],
-                "arrival_day": c["arrival_day"],
+                "departure_day": departure,
+                "delay_days": departure - c["day"],
+                "arrival_day": arrival,
                 "contract_quota": c["contract_quota"],
                 "quota": c["quota"],
                 "shipped": c["shipped"],
                 "shortfall": c["quota"] - c["shipped"],
                 "missed": c["missed"].astype(bool),
                 "on_time": on_time,
+                "cancelled": lost,
             }
         )
+
+    def _lost(self, outcome: Replication) -> np.ndarray:
+        """The lines a cancelled contract would have shipped after it ended, in its order.
+
+        Each owes its contract quota, ships nothing and is missed; its departure and arrival
+        are unknown (-1 here, missing in the table).
+        """
+        lost = []
+        horizon = self.scenario.horizon_days
+        for b, buyer in enumerate(self.scenario.buyers):
+            if outcome.cancelled[b] < 0:
+                continue
+            days = np.asarray(buyer.shipment_days(horizon))
+            sent = outcome.lines[outcome.lines[:, 0] == b, 2]
+            after = np.arange(int(sent.max()) + 1 if sent.size else 0, len(days))
+            for name, packs in buyer.quota.items():
+                product = self.scenario.product_names.index(name)
+                line = np.tile([b, product, 0, 0, -1, -1, packs, packs, 0, 1, -1], (len(after), 1))
+                line[:, 2], line[:, 3] = after, days[after]
+                lost.append(line)
+        if not lost:
+            return np.zeros((0, len(LINE_FIELDS)), dtype=np.int64)
+        # in the order the contract would have shipped them: by shipment, then the buyer's
+        # products in its quota's order
+        block = np.concatenate(lost)
+        return block[np.lexsort((np.arange(len(block)), block[:, 2], block[:, 0]))]
 
     @cached_property
     def products(self) -> pd.DataFrame:
@@ -176,7 +212,10 @@ class Results(Documented):
                 },
             }
             if buyer.due_days is not None:
-                buyers[buyer.name]["on_time_rate"] = mean_ci(rows["on_time_rate"], bounds=SHARE)
+                sent = float(rows["lines"].mean())
+                buyers[buyer.name]["on_time_rate"] = kpi_ci(
+                    "on_time_rate", rows["on_time_rate"], sent
+                )
             if buyer.cancel_after_misses is not None:
                 days = self.contracts.loc[self.contracts.buyer == buyer.name, "cancelled_day"]
                 buyers[buyer.name]["contract"] = contract_summary(days.to_numpy())
@@ -189,6 +228,19 @@ class Results(Documented):
             unpaid = [o.unpaid_days for o in self._outcomes]
             document["cash"] = cash_summary(self.cash, np.array(unpaid))
         return document
+
+
+def scheduled_lines(
+    scenario: Scenario, buyer: str | None = None, product: str | None = None
+) -> int:
+    """The shipment lines the contracts schedule over the horizon, for one buyer and/or product."""
+    return sum(
+        len(b.shipment_days(scenario.horizon_days))
+        for b in scenario.buyers
+        if buyer in (None, b.name)
+        for name in b.quota
+        if product in (None, name)
+    )
 
 
 def kpi_per_replication(

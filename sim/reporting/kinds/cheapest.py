@@ -84,9 +84,11 @@ def _reasons(document: dict[str, Any]) -> list[str]:
     chosen = document["chosen"]
     said = []
     for row in document["table"]:
-        bound = significant(row["bound"])
+        bound = _bound(row["bound"])
         outcome = row.get("outcome") or ("not sure" if not row["qualifies"] else "costs more")
-        if outcome == "not sure":
+        if outcome == "not sure" and row["bound"] is None:
+            said.append(_("ruled out: not enough replications to be sure (no spread seen)"))
+        elif outcome == "not sure":
             said.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
         elif row["candidate"] == chosen:
             said.append(_("CHOSEN (bound {bound})").format(bound=bound))
@@ -97,6 +99,10 @@ def _reasons(document: dict[str, Any]) -> list[str]:
             more = _("meets it (bound {bound}), but costs more than {chosen}")
             said.append(more.format(bound=bound, chosen=chosen))
     return said
+
+
+def _bound(value: float | None) -> str:
+    return "?" if value is None else significant(value)
 
 
 def _round3(amount: float) -> float:
@@ -118,7 +124,7 @@ def section(document: dict[str, Any]) -> list[str]:
         "target, not just the estimate."
     ).format(where=said["where"], confidence=percent(document["confidence"], 0))
     table = [
-        [r["candidate"], rupiah(r["cost"]), significant(r["mean"]), significant(r["bound"]), why]
+        [r["candidate"], rupiah(r["cost"]), significant(r["mean"]), _bound(r["bound"]), why]
         for r, why in zip(document["table"], said["why"], strict=True)
     ]
     header = [_("candidate"), _("cost"), _("estimate"), _("bound"), _("outcome")]

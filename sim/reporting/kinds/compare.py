@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from sim.experiments.compare import BASELINE, Comparison
-from sim.i18n import _, interval, number, percent, signed
+from sim.i18n import _, number, percent, signed
 from sim.reporting.html_parts import bullet_list, html_table
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 from sim.reporting.words import (
@@ -56,10 +58,15 @@ def _row(row: Any, kpi: str) -> str:
     said = f"{show(row.mean)} {bracketed(row.ci_lo, row.ci_hi, show)}"
     line = f"  {row.policy:<32}{said:<28}"
     if row.policy != BASELINE:
-        diff = [signed(row.diff * scale, 2), signed(row.diff_lo * scale, 2)]
-        line += f"{diff[0]} {interval(diff[1], signed(row.diff_hi * scale, 2))}{unit}"
+        ends = [row.diff_lo, row.diff_hi]
+        said = "?" if pd.isna(ends[0]) else bracketed(ends[0] * scale, ends[1] * scale, _points)
+        line += f"{signed(row.diff * scale, 2)} {said}{unit}"
         line += " *" if row.significant else ""
     return line.rstrip()
+
+
+def _points(x: float) -> str:
+    return signed(x, 2)
 
 
 def section(document: dict[str, Any]) -> list[str]:

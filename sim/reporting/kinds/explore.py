@@ -33,7 +33,10 @@ def text(exploration: Exploration) -> str:
         replications=e.replications,
         seed=e.seed,
     )
-    acceptable = _("acceptable: {target}; 95% CIs from a bootstrap over futures and replications")
+    acceptable = _(
+        "acceptable: {target}; 95% CIs with the futures taken as independent draws "
+        "(exact for mc, conservative for lhs)"
+    )
     columns = (_("policy"), _("acceptable in"), kpi + " p10 / p50 / p90", _("regret p90 [95% CI]"))
     lines = [
         title,

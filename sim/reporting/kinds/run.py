@@ -23,6 +23,8 @@ from sim.reporting.words import (
 from sim.results.tables import Results
 from sim.scenario.yamlio import to_yaml
 
+_KPI_WIDTH = 23  # "44.3% [35.0%, 54.0%]" and its space
+
 
 def text(results: Results) -> str:
     """The summary as a text table for a terminal: each estimate ± the half-width of its CI."""
@@ -35,15 +37,19 @@ def text(results: Results) -> str:
     )
     out = [
         f"{title} (umkm-sim {summary['version']})",
-        _("Each figure: mean across replications ± half-width of its 95% confidence interval."),
+        _(
+            "Each figure: mean across replications, and its 95% confidence interval (± half its "
+            "width, or [low, high] where it is lopsided)."
+        ),
         "",
-        row(_("Quota (per shipment line)"), kpi_headings()),
-        row(_("all buyers"), kpi_cells(summary)),
+        row(_("Quota (per shipment line)"), kpi_headings(), width=_KPI_WIDTH),
+        row(_("all buyers"), kpi_cells(summary), width=_KPI_WIDTH),
     ]
     for buyer, stats in summary["buyers"].items():
-        out.append(row(buyer, kpi_cells(stats)))
+        out.append(row(buyer, kpi_cells(stats), width=_KPI_WIDTH))
         out.extend(
-            row(f"  {product}", kpi_cells(line)) for product, line in stats["products"].items()
+            row(f"  {product}", kpi_cells(line), width=_KPI_WIDTH)
+            for product, line in stats["products"].items()
         )
     out += _buyer_notes(summary["buyers"])
     products = summary["products"]
@@ -85,6 +91,8 @@ def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
             if contract["cancellations"]:
                 day = number(contract["cancelled_day"]["p50"])
                 said += _(", ends on day {day} (median) if it ends").format(day=day)
+                lost = plus_minus(stats["lost_to_cancellation"], percent)
+                said += "; " + _("lines lost to it {share} (counted as missed)").format(share=lost)
             parts.append(said)
         if parts:
             notes.append(f"{name}: " + "; ".join(parts))
@@ -110,6 +118,10 @@ def section(summary: dict[str, Any]) -> list[str]:
             said += " " + _(
                 "Its contract lasts the whole period in {share} of the simulated years."
             ).format(share=rate_with_ci(block["contract"]["survival"]))
+            said += " " + _(
+                "Counted as missed: the shipments it would have taken after it cancelled, "
+                "{share} of them."
+            ).format(share=rate_with_ci(block["lost_to_cancellation"]))
         if "on_time_rate" in block:
             said += " " + _("Its shipments arrive on time in {share} of cases.").format(
                 share=rate_with_ci(block["on_time_rate"])
