@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -181,9 +181,18 @@ def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
     from babel.numbers import format_decimal  # noqa: PLC0415 (Babel only once numbers are said)
 
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
-    if math.isnan(value):  # Babel would write NaN.00
+    if isinstance(value, float) and math.isnan(value):  # Babel would write NaN.00
         return "NaN"
-    return format_decimal(_exact(value), format=pattern, locale=locale())
+    if isinstance(value, int) and abs(value) >= _HUGE:  # a number typed by a hand gone wrong
+        digits = str(abs(value))
+        return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+    exact = _exact(value)
+    with localcontext() as context:  # enough digits for any value (Babel rounds in this context)
+        context.prec = max(context.prec, len(exact.as_tuple().digits) + decimals + 2)
+        return format_decimal(exact, format=pattern, locale=locale())
+
+
+_HUGE = 10**18  # whole numbers at least this large are said in scientific notation
 
 
 def percent(share: float, decimals: int = 1) -> str:
@@ -191,9 +200,12 @@ def percent(share: float, decimals: int = 1) -> str:
     from babel.numbers import format_percent  # noqa: PLC0415 (Babel only once numbers are said)
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    if math.isnan(share):
+    if isinstance(share, float) and math.isnan(share):
         return "NaN"
-    return format_percent(_exact(share), format=pattern, locale=locale())
+    exact = _exact(share)
+    with localcontext() as context:
+        context.prec = max(context.prec, len(exact.as_tuple().digits) + decimals + 4)
+        return format_percent(exact, format=pattern, locale=locale())
 
 
 def _exact(value: float) -> Decimal:
@@ -218,7 +230,7 @@ def significant(value: float, digits: int = 3) -> str:
 
 def signed(value: float, decimals: int = 0) -> str:
     """``+2.59`` / ``-0,74``: with its sign, in the current language."""
-    if math.isnan(value):
+    if isinstance(value, float) and math.isnan(value):
         return "NaN"
     return ("+" if value >= 0 else "-") + number(abs(value), decimals)
 

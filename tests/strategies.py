@@ -305,3 +305,102 @@ _HOSTILE_SETS = [
     "kitchens.four-kitchens.name=\x1b[2J",
     "warehouse.capacity=-5",
 ]
+
+
+QUESTIONS = """\
+name: fuzz-questions
+horizon_days: 56
+products: {peyek: {}}
+kitchens:
+  - {name: four-kitchens, count: 4, product: peyek, daily_output: {distribution: poisson, mean: 25}}
+warehouse: {leftover: clear}
+buyers:
+  - {name: weekly-buyer, every_days: 7, quota: {peyek: 680}}
+policies:
+  five: {kitchens.four-kitchens.count: 5}
+costs:
+  kitchen_per_year: {four-kitchens: 1000000}
+uncertainties:
+  kitchens.four-kitchens.daily_output.mean: {low: 22, high: 28}
+  buyers.weekly-buyer.quota.peyek: {low: 600, high: 700}
+"""
+"""A small scenario with every section the questions need (policies, costs, uncertainties)."""
+
+
+def hostile_question_argv(
+    scenario: str, out: str, explored: str, records: str
+) -> st.SearchStrategy[list[str]]:
+    """The questions beyond a run, with hostile flag values.
+
+    explore, discover, gsa, cheapest, compare --select, fit and report.
+    """
+    number = st.sampled_from(
+        ["0", "-1", "1", "2", "0.5", "1.5", "nan", "inf", "-inf", "1e999", "1e-300", "x", "9" * 400]
+    )
+    kpi = st.sampled_from(["quota_miss_rate", "fill_rate", "lost_to_cancellation", "nope", ""])
+    where = st.sampled_from(
+        ["quota_miss_rate<=0.1", "fill_rate>=2", "x<1", "quota_miss_rate<=nan", "<=", "a" * 300]
+    )
+    commands = {
+        "explore": [
+            ("--futures", number),
+            ("--sampler", st.sampled_from(["lhs", "sobol", "mc", "x"])),
+            ("--target", where),
+            ("--buyer", st.sampled_from(["weekly-buyer", "nobody"])),
+        ],
+        "gsa": [
+            ("--n", number),
+            ("--method", st.sampled_from(["sobol", "morris", "x"])),
+            ("--kpi", kpi),
+            ("--buyer", st.sampled_from(["weekly-buyer", "nobody"])),
+        ],
+        "cheapest": [
+            ("--where", where),
+            ("--confidence", number),
+            ("--candidates", st.sampled_from(["policies", "sweep", "x"])),
+        ],
+        "compare": [
+            ("--select", st.sampled_from(["best", "subset", "x"])),
+            ("--delta", number),
+            ("--alpha", number),
+            ("--kpi", kpi),
+            ("--max-replications", number),
+        ],
+        "discover": [
+            ("--where", where),
+            ("--box", number),
+            ("--threshold", number),
+            ("--policy", st.sampled_from(["baseline", "five", "nobody"])),
+        ],
+        "fit": [
+            ("--product", st.sampled_from(["peyek", "x"])),
+            ("--zero-days", st.sampled_from(["omitted", "recorded", "x"])),
+        ],
+        "report": [],
+    }
+
+    def argv(command: str, flags: list[tuple[str, str]]) -> list[str]:
+        pairs = [v for pair in flags for v in pair]
+        if command == "discover":
+            return [command, explored, *pairs]
+        if command == "report":
+            return [command, explored]
+        if command == "fit":
+            return [command, records, *pairs, "--out", out]
+        small = {"explore": {"--futures": "4"}, "gsa": {"--n": "4", "--method": "morris"}}
+        given = {f for f, __ in flags}
+        # Unless drawn, a small design: the limits are for hostile values, not for real work.
+        for flag, value in small.get(command, {}).items():
+            pairs += [] if flag in given else [flag, value]
+        return [command, scenario, *pairs, "--out", out, "--replications", "2"]
+
+    return st.sampled_from(sorted(commands)).flatmap(
+        lambda command: (
+            st.lists(
+                st.one_of([st.tuples(st.just(f), values) for f, values in commands[command]]),
+                max_size=3,
+            )
+            if commands[command]
+            else st.just([])
+        ).map(lambda flags: argv(command, flags))
+    )

@@ -148,7 +148,7 @@ BAD_RUNS = [
     (["sweep", "{scenario}", "--sweep", "kitchens.k.count=1..4"], "needs a step for a grid"),
     (
         ["sweep", "{scenario}", "--sweep", "kitchens.k.count=-1,2"],
-        "sweep point 0: kitchens.k.count=-1",
+        "--sweep kitchens.k.count: kitchens[k].count: must be >= 0, got -1",
     ),
     (
         ["target", "{scenario}", "--lever", "kitchens.k.count"],
@@ -285,3 +285,38 @@ def test_overwrite_never_deletes_files_it_did_not_write(tmp_path, write_yaml, ca
     assert main([*args, "--overwrite"]) == 2
     assert "holds files umkm-sim did not write (thesis.docx)" in capsys.readouterr().err
     assert (out / "thesis.docx").read_text() == "months of work"
+
+
+def test_stopping_umkm_sim_app_stops_its_server(tmp_path):
+    """SIGTERM to ``umkm-sim app`` (as a service manager sends it): its server goes too."""
+    pytest.importorskip("streamlit", reason="the app extra: pip install 'umkm-sim[app]'")
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    from sim.app import free_port  # noqa: PLC0415
+
+    port = free_port()
+    scenario = str(ROOT / "scenarios" / "balikpapan.yaml")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "sim", "app", scenario, "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except OSError:
+            assert app.poll() is None, "the app did not start"
+            assert time.monotonic() < deadline, "the app did not start in time"
+            time.sleep(0.5)
+    app.send_signal(signal.SIGTERM)
+    app.wait(timeout=30)
+    time.sleep(1)
+    with pytest.raises(OSError, match="refused"):  # nothing serves on the port any more
+        urllib.request.urlopen(url, timeout=2)

@@ -33,7 +33,7 @@ from sim.engine.shipments import LINE_FIELDS
 from sim.experiments.store import _load
 
 from conftest import ROOT
-from strategies import hostile_argv, hostile_yaml
+from strategies import QUESTIONS, hostile_argv, hostile_question_argv, hostile_yaml
 
 EXAMPLES = int(os.environ.get("UMKM_FUZZ_EXAMPLES", "40"))
 SECONDS, MEMORY = 20, 2 * 1024**3
@@ -387,3 +387,30 @@ def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array)
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def questions(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """A scenario with every section, an exploration of it, and records to fit."""
+    folder = tmp_path_factory.mktemp("questions")
+    scenario = folder / "questions.yaml"
+    scenario.write_text(QUESTIONS, encoding="utf-8")
+    explored = folder / "explored"
+    done = hostile("explore", scenario, "--futures", "8", "--replications", "2", "--out", explored)
+    assert done.returncode == 0, done.stderr
+    records = folder / "records.csv"
+    rows = [f"K{k},2025-01-{d:02d},{(7 * k + 3 * d) % 30}" for k in range(5) for d in range(1, 29)]
+    records.write_text("kitchen,date,packs\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return scenario, explored, records
+
+
+@given(data=st.data())
+@settings(max_examples=max(EXAMPLES // 4, 5), deadline=None)
+def test_a_hostile_question_ends_well(data, tmp_path_factory, questions):
+    """Every question with hostile flag values: exit 0, or 2 in one line, within the limits.
+
+    explore, discover, gsa, cheapest, compare --select, fit and report; never a traceback.
+    """
+    scenario, explored, records = questions
+    out = tmp_path_factory.mktemp("fuzz") / "o"
+    hostile(*data.draw(hostile_question_argv(str(scenario), str(out), str(explored), str(records))))

@@ -8,12 +8,16 @@ import every other part of ``sim``.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from sim.i18n import _
+from sim.scenario.limits import MAX_FILE_BYTES
 
 __all__ = ["INSTALL", "PAGE", "MissingAppError", "command", "free_port", "serve"]
 
@@ -50,6 +54,8 @@ def command(scenario: str | Path | None = None, port: int | None = None) -> list
         f"--server.port={chosen}",
         "--server.headless=true",
         "--server.fileWatcherType=none",
+        # Uploads no larger than the command line reads (a scenario file, in whole MB).
+        f"--server.maxUploadSize={max(1, MAX_FILE_BYTES // 1024**2)}",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
         "--client.toolbarMode=viewer",
@@ -58,17 +64,47 @@ def command(scenario: str | Path | None = None, port: int | None = None) -> list
 
 
 def serve(scenario: str | Path | None = None, port: int | None = None) -> int:
-    """Serve the app until interrupted; return the server's exit status."""
+    """Serve the app until interrupted; return the server's exit status.
+
+    The server runs in a process group of its own, stopped with this process however it is
+    stopped (Ctrl-C, SIGTERM from a service manager or ``kill``): never left serving alone.
+    """
     args = command(scenario, port)
     address = next(a for a in args if a.startswith("--server.port=")).split("=")[1]
     print(
         _("umkm-sim app: {url}  (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{address}"),
         flush=True,
     )
+    server = subprocess.Popen(args, start_new_session=True)  # noqa: S603 (our own interpreter)
+    before = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return subprocess.call(args)  # noqa: S603 (our own interpreter and flags)
+        return server.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        _stop(server)
+
+
+def _interrupt(signum: int, frame: object) -> None:  # noqa: ARG001 (a signal handler's)
+    """SIGTERM as Ctrl-C: stop the server, then end."""
+    raise KeyboardInterrupt
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server's whole process group: politely, then for sure."""
+    if server.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+_GRACE_SECONDS = 10
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ def positive(text: str) -> int:
     """A whole number of at least 1."""
     value = integer(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(_("must be >= 1, got {value}").format(value=value))
+        raise argparse.ArgumentTypeError(_("must be >= 1, got {value}").format(value=show(value)))
     return value
 
 
@@ -30,7 +30,7 @@ def workers(text: str) -> int:
     if value > cores:
         raise argparse.ArgumentTypeError(
             _("at most {cores} (this machine's cores), got {value}").format(
-                cores=cores, value=value
+                cores=cores, value=show(value)
             )
         )
     return value
@@ -41,7 +41,9 @@ def seed(text: str) -> int:
     value = non_negative(text)
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(
-            _("must be <= {limit} (2**63 - 1), got {value}").format(limit=MAX_SEED, value=value)
+            _("must be <= {limit} (2**63 - 1), got {value}").format(
+                limit=MAX_SEED, value=show(value)
+            )
         )
     return value
 
@@ -52,7 +54,7 @@ def replications(text: str) -> int:
     if value > MAX_REPLICATIONS:
         raise argparse.ArgumentTypeError(
             _("must be <= {limit}, got {value}").format(
-                limit=number(MAX_REPLICATIONS), value=number(value)
+                limit=number(MAX_REPLICATIONS), value=show(value)
             )
         )
     return value
@@ -63,7 +65,7 @@ def max_replications(text: str) -> int:
     value = replications(text)
     if value < 2:  # noqa: PLR2004 (a CI needs two)
         raise argparse.ArgumentTypeError(
-            _("must be >= 2 (a CI needs two replications), got {value}").format(value=value)
+            _("must be >= 2 (a CI needs two replications), got {value}").format(value=show(value))
         )
     return value
 
@@ -72,7 +74,7 @@ def non_negative(text: str) -> int:
     """A whole number of at least 0."""
     value = integer(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(_("must be >= 0, got {value}").format(value=value))
+        raise argparse.ArgumentTypeError(_("must be >= 0, got {value}").format(value=show(value)))
     return value
 
 

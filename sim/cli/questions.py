@@ -2,12 +2,15 @@
 
 ``QUESTIONS[name](args, scenario)`` reads and checks the flags of one kind of experiment against
 the scenario and returns ``ask(**execution)``, which runs it. Every problem is raised here, before
-a folder is made or anything runs; ``sim.cli.experiments`` does the rest, the same for every kind.
+a folder is made or anything runs, the experiment's size among them (what it would keep in
+memory, at the most replications it may reach); ``sim.cli.experiments`` does the rest, the same
+for every kind.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +22,26 @@ Ask = Callable[..., Any]
 """``ask(**execution)``: run the question, return its result."""
 
 
-def run(args: argparse.Namespace, scenario: Scenario) -> Ask:  # noqa: ARG001 (no flags of its own)
+def run(args: argparse.Namespace, scenario: Scenario) -> Ask:
     """A run of the scenario."""
     from sim.experiments.runner import run as run_replications  # noqa: PLC0415
 
+    _fits([scenario], args, scenario)
     return lambda **execution: run_replications(scenario, **execution)
+
+
+def _most(args: argparse.Namespace, scenario: Scenario) -> int:
+    """The most replications a variant may reach: asked for, or the --precision cap."""
+    asked = args.replications or scenario.replications
+    return max(asked, args.max_replications) if getattr(args, "precision", None) else asked
+
+
+def _fits(scenarios: list[Scenario], args: argparse.Namespace, scenario: Scenario) -> None:
+    """Refuse, before anything runs, results that would not fit in memory."""
+    from sim.experiments.size import check_size  # noqa: PLC0415
+
+    flags = "--max-replications" if getattr(args, "precision", None) else "--replications"
+    check_size(scenarios, _most(args, scenario), flags)
 
 
 def compare(args: argparse.Namespace, scenario: Scenario) -> Ask:
@@ -35,15 +53,18 @@ def compare(args: argparse.Namespace, scenario: Scenario) -> Ask:
     if not scenario.policies:
         said = Message("{scenario}: no policies: section to compare", scenario=args.scenario)
         raise UsageError(said)
-    policy_variants(scenario)  # every policy must be valid before anything runs
+    variants = policy_variants(scenario)  # every policy must be valid before anything runs
     if args.select is not None:
         return _select(args, scenario)
+    _fits([v.scenario for v in variants], args, scenario)
     return lambda **execution: compare_policies(scenario, **execution)
 
 
 def _select(args: argparse.Namespace, scenario: Scenario) -> Ask:
     from sim.cli.session import UsageError  # noqa: PLC0415
+    from sim.experiments.compare import policy_variants  # noqa: PLC0415
     from sim.experiments.select import check_settings, select  # noqa: PLC0415
+    from sim.experiments.size import check_size  # noqa: PLC0415
 
     settings = {
         "procedure": args.select,
@@ -58,6 +79,7 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> Ask:
         raise UsageError(said)
     check_settings(scenario, **settings)
     cap = args.max_replications
+    check_size([v.scenario for v in policy_variants(scenario)], cap, "--max-replications")
     return lambda **execution: select(scenario, **settings, max_replications=cap, **execution)
 
 
@@ -69,7 +91,8 @@ def sweep(args: argparse.Namespace, scenario: Scenario) -> Ask:
     levers = dict(_lever(text) for text in args.levers) or None
     plan = as_sweep(scenario, levers, args.samples, "--sweep" if levers else "--samples")
     seed = scenario.seed if args.seed is None else args.seed
-    sweep_variants(scenario, design(plan, seed))  # every point valid before anything runs
+    points = sweep_variants(scenario, design(plan, seed))  # every point valid before it runs
+    _fits([v.scenario for v in points], args, scenario)
     return lambda **execution: sweep_levers(scenario, plan, **execution)
 
 
@@ -89,7 +112,10 @@ def target(args: argparse.Namespace, scenario: Scenario) -> Ask:
         args.conservative,
     )
     bounds = {"low": args.low, "high": args.high, "resolution": args.resolution}
-    search_range(scenario, args.lever, goal, **bounds)
+    low, high, step, __ = search_range(scenario, args.lever, goal, **bounds)
+    # Three bisections (the answer, each end of its interval), every value's runs kept.
+    values = 3 * (2 + math.ceil(math.log2(max(2.0, (high - low) / step))))
+    _fits([scenario] * values, args, scenario)
     return lambda **execution: find_target(scenario, args.lever, goal, **bounds, **execution)
 
 
@@ -101,7 +127,8 @@ def cheapest(args: argparse.Namespace, scenario: Scenario) -> Ask:
 
     where = Criterion.parse(args.where, args.buyer)
     seed = scenario.seed if args.seed is None else args.seed
-    candidate_variants(scenario, where, args.confidence, args.candidates, seed)
+    candidates = candidate_variants(scenario, where, args.confidence, args.candidates, seed)
+    _fits([v.scenario for v in candidates], args, scenario)
     settings = {"confidence": args.confidence, "candidates": args.candidates}
     return lambda **execution: find_cheapest(scenario, where, **settings, **execution)
 
@@ -111,20 +138,26 @@ def sensitivity(args: argparse.Namespace, scenario: Scenario) -> Ask:
     from sim.experiments.sensitivity import plan_levers  # noqa: PLC0415
     from sim.experiments.sensitivity import sensitivity as move_levers  # noqa: PLC0415
 
-    plan_levers(scenario, args.levers, args.change, args.metric)
+    plan = plan_levers(scenario, args.levers, args.change, args.metric)
+    _fits([scenario] * (1 + 2 * len(plan)), args, scenario)
     levers, change, kpi = args.levers or None, args.change, args.metric
     return lambda **execution: move_levers(scenario, levers, change, kpi, **execution)
 
 
 def explore(args: argparse.Namespace, scenario: Scenario) -> Ask:
     """Every policy in many futures drawn from the scenario's uncertainties."""
-    from sim.experiments.explore import design_futures, future_variants  # noqa: PLC0415
+    from sim.experiments.explore import (  # noqa: PLC0415
+        check_explore_size,
+        design_futures,
+        future_variants,
+    )
     from sim.experiments.explore import explore as explore_futures  # noqa: PLC0415
     from sim.experiments.robustness import Criterion  # noqa: PLC0415
 
     criterion = Criterion.parse(args.target, args.buyer)
     seed = scenario.seed if args.seed is None else args.seed
     futures = design_futures(scenario, args.futures, args.sampler, seed)
+    check_explore_size(scenario, len(futures), None, args.replications or scenario.replications)
     future_variants(scenario, futures)  # every future and policy valid before anything runs
     return lambda **execution: explore_futures(
         scenario, futures, args.sampler, target=criterion, **execution
@@ -136,7 +169,8 @@ def gsa(args: argparse.Namespace, scenario: Scenario) -> Ask:
     from sim.experiments.gsa import check_settings  # noqa: PLC0415
     from sim.experiments.gsa import gsa as analyse  # noqa: PLC0415
 
-    check_settings(scenario, args.method, args.n, args.kpi, args.buyer)
+    replications = args.replications or scenario.replications
+    check_settings(scenario, args.method, args.n, args.kpi, args.buyer, replications=replications)
     return lambda **execution: analyse(
         scenario, args.method, args.n, kpi=args.kpi, buyer=args.buyer, **execution
     )

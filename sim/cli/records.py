@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from sim.cli.session import UsageError
-from sim.i18n import Message
+from sim.i18n import Message, _
 
 
 def fit(args: argparse.Namespace) -> int:
@@ -47,4 +47,9 @@ def fit(args: argparse.Namespace) -> int:
             for result in found:
                 write_files(result, folder.path)
             folder.complete()
+        if not args.json:
+            said = _("wrote {folder}/: {files}").format(
+                folder=folder.path, files=" ".join(folder.files())
+            )
+            print("\n" + said)
     return 0

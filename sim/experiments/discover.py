@@ -143,7 +143,7 @@ def discover(
         where: The failure condition (for the record).
         policy: Whose failures (for the record).
         box: Which box of the peeling trajectory; default: the knee, the box nearest to
-            perfect coverage and density.
+            perfect coverage and density among those that restrict something.
         threshold: PRIM stops peeling when a box's density reaches it.
         seed: For the feature scores' trees.
         explored: Which exploration the futures come from (its provenance), for the record.
@@ -172,15 +172,30 @@ def discover(
             )
         )
         raise ScenarioError([said])
+    if not 0 < threshold <= 1:
+        said = Message("--threshold: a density above 0 and at most 1, got {value}", value=threshold)
+        raise ScenarioError([said])
     x = futures.astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         peeled = prim.Prim(x, failed, threshold=threshold).find_box()
         trajectory = peeled.peeling_trajectory.reset_index(drop=True)
-        chosen = _knee(trajectory) if box is None else box
-        if not 0 <= chosen < len(trajectory):
+        restricting = np.flatnonzero(trajectory["res_dim"].to_numpy() > 0)
+        if not restricting.size:
             said = Message(
-                "--box: between 0 and {last}, got {box}", last=len(trajectory) - 1, box=chosen
+                "{policy}: PRIM found no box that sets its failures apart ({where}): they are "
+                "spread over all the futures",
+                policy=policy,
+                where=where,
+            )
+            raise ScenarioError([said])
+        chosen = int(restricting[_knee(trajectory.iloc[restricting])]) if box is None else box
+        if not restricting[0] <= chosen < len(trajectory):
+            said = Message(
+                "--box: between {first} and {last} (the boxes that restrict something), got {box}",
+                first=int(restricting[0]),
+                last=len(trajectory) - 1,
+                box=chosen,
             )
             raise ScenarioError([said])
         limits = _limits(peeled.inspect(chosen, style="data")[0][1])

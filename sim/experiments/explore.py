@@ -40,6 +40,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.experiments.size import SUMMARY_ROW_BYTES, check_summarised
 from sim.i18n import Message
 from sim.results.documents import Documented, provenance
 from sim.results.scopes import ALL, estimates, per_replication
@@ -91,6 +92,23 @@ def design_futures(scenario: Scenario, futures: int, sampler: str, seed: int) ->
     return pd.DataFrame(
         {path: [u.at(x) for x in unit[:, j]] for j, (path, u) in enumerate(uncertain.items())}
     )
+
+
+def check_explore_size(
+    scenario: Scenario,
+    futures: int,
+    policies: Mapping[str, Mapping[str, Any]] | None,
+    replications: int,
+) -> None:
+    """Refuse, before any future is made, an exploration whose KPIs would not fit in memory.
+
+    Raises:
+        DesignTooLargeError: They would not.
+    """
+    choices = 1 + len(scenario.policies if policies is None else policies)
+    scopes = 1 + len(scenario.buyers)  # every buyer, and each
+    each = SUMMARY_ROW_BYTES * scopes
+    check_summarised(futures * choices, replications, each, "--futures or --replications")
 
 
 def future_variants(
@@ -151,6 +169,7 @@ def explore(
         if isinstance(futures, pd.DataFrame)
         else design_futures(scenario, futures, sampler, seed)
     )
+    check_explore_size(scenario, len(design), policies, n)
     variants = future_variants(scenario, design, policies, seed)
     with runner_for(seed, execution) as runner:
         # Only the KPIs are kept: whole results of every future would not fit in memory.

@@ -38,6 +38,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     runner_for,
 )
+from sim.experiments.size import check_summarised
 from sim.i18n import Message
 from sim.results.documents import Documented, provenance
 from sim.results.metrics import KPIS
@@ -146,7 +147,7 @@ def gsa(
     """
     salib = _salib()
     r, seed = replications_and_seed(scenario, execution)
-    problem = check_settings(scenario, method, n, kpi, buyer)
+    problem = check_settings(scenario, method, n, kpi, buyer, replications=r)
     # SALib takes a seed only when it is truthy (0 would fall back to numpy's global state):
     # the experiment's own named stream gives it one that never is.
     salib_seed = int(stream(seed, 0, GSA_SALIB).integers(1, 2**31 - 1))
@@ -196,7 +197,13 @@ def gsa(
 
 
 def check_settings(
-    scenario: Scenario, method: str, n: int, kpi: str, buyer: str | None
+    scenario: Scenario,
+    method: str,
+    n: int,
+    kpi: str,
+    buyer: str | None,
+    *,
+    replications: int | None = None,
 ) -> dict[str, Any]:
     """Check the question; return SALib's problem (each factor on [0, 1], mapped later).
 
@@ -230,6 +237,8 @@ def check_settings(
         )
     if problems:
         raise ScenarioError(problems)
+    if replications is not None:  # each point keeps one value per replication
+        check_summarised(points, replications, 8, "--n or --replications")
     names = list(scenario.uncertainties)
     return {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
 

@@ -20,24 +20,18 @@ class DesignTooLargeError(ScenarioError):
     """An experiment whose results would not fit in memory; said before anything runs."""
 
 
-def check_size(scenarios: Sequence[Scenario], replications: int) -> int:
+def check_size(
+    scenarios: Sequence[Scenario], replications: int, flags: str = "--replications"
+) -> int:
     """Return the bytes an experiment's results will take; refuse past ``MAX_RESULT_BYTES``.
+
+    ``flags`` names what to ask less of.
 
     Raises:
         DesignTooLargeError: It would.
     """
     needed = replications * sum(result_bytes(s) for s in scenarios)
-    if needed > MAX_RESULT_BYTES:
-        message = Message(
-            "{variants:number} variant(s) x {replications:number} replications would keep about "
-            "{needed:number.1} GiB of results in memory, more than the {limit:plain} GiB limit: "
-            "ask for fewer replications or variants",
-            variants=len(scenarios),
-            replications=replications,
-            needed=needed / 1024**3,
-            limit=MAX_RESULT_BYTES / 1024**3,
-        )
-        raise DesignTooLargeError([message])
+    _refuse_past_limit(len(scenarios), replications, needed, flags)
     return needed
 
 
@@ -47,3 +41,34 @@ def result_bytes(scenario: Scenario) -> int:
     lines = sum(len(b.shipment_days(scenario.horizon_days)) * len(b.quota) for b in scenario.buyers)
     cash = days if scenario.finance is not None else 0
     return 8 * (lines * len(LINE_FIELDS) + len(scenario.products) * days + cash) + 1024
+
+
+SUMMARY_ROW_BYTES = 160
+"""Memory one replication's KPIs take in one scope once summarised (a row of a pandas table of
+ten columns, two of them names): what an exploration keeps of a run."""
+
+
+def check_summarised(variants: int, replications: int, each: int, flags: str) -> None:
+    """Refuse an experiment that keeps ``each`` bytes of every run past ``MAX_RESULT_BYTES``.
+
+    ``flags`` names what to ask less of (``--futures or --replications``).
+
+    Raises:
+        DesignTooLargeError: It would keep more.
+    """
+    _refuse_past_limit(variants, replications, variants * replications * each, flags)
+
+
+def _refuse_past_limit(variants: int, replications: int, needed: int, flags: str) -> None:
+    if needed > MAX_RESULT_BYTES:
+        message = Message(
+            "{variants:number} variant(s) x {replications:number} replications would keep about "
+            "{needed:number.1} GiB of results in memory, more than the {limit:plain} GiB limit: "
+            "ask for fewer {flags}",
+            variants=variants,
+            replications=replications,
+            needed=needed / 1024**3,
+            limit=MAX_RESULT_BYTES / 1024**3,
+            flags=flags,
+        )
+        raise DesignTooLargeError([message])

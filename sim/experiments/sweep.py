@@ -29,8 +29,8 @@ from sim.results.documents import Documented, provenance
 from sim.results.precision import PrecisionReport
 from sim.results.scopes import ALL, estimates, per_replication
 from sim.results.tables import Results
-from sim.scenario.designs import Range, Sweep
-from sim.scenario.loading import derive
+from sim.scenario.designs import Range, Sweep, whole
+from sim.scenario.loading import check_varies, derive
 from sim.scenario.messages import ScenarioError, validation_problems
 from sim.scenario.schema import Scenario
 
@@ -39,8 +39,8 @@ def design(sweep: Sweep, seed: int) -> pd.DataFrame:
     """Return the design: one row per point, one column per lever (dotted path).
 
     A full grid of every lever's values; or, with ``samples``, a Latin hypercube over the
-    ranges (whole numbers for integer ranges, repeated points dropped), drawn from its own
-    named stream so that the same seed gives the same design.
+    ranges (whole numbers for integer ranges, each equally likely, repeated points dropped),
+    drawn from its own named stream so that the same seed gives the same design.
     """
     paths = list(sweep.levers)
     if sweep.samples is None:
@@ -53,8 +53,10 @@ def design(sweep: Sweep, seed: int) -> pd.DataFrame:
     columns = {}
     for j, (path, lever) in enumerate(zip(paths, ranges, strict=True)):
         assert isinstance(lever, Range)  # noqa: S101 (the schema guarantees it)
-        scaled = lever.low + unit[:, j] * (lever.high - lever.low)
-        columns[path] = np.rint(scaled).astype(int) if lever.integer else scaled
+        if lever.integer:  # each whole number equally likely (designs.whole)
+            columns[path] = [whole(u, int(lever.low), int(lever.high)) for u in unit[:, j]]
+        else:
+            columns[path] = lever.low + unit[:, j] * (lever.high - lever.low)
     return pd.DataFrame(columns).drop_duplicates().sort_values(paths, ignore_index=True)
 
 
@@ -128,9 +130,18 @@ def as_sweep(
         )
     data = {"levers": dict(levers), "samples": samples}
     try:
-        return Sweep.model_validate(data)
+        plan = Sweep.model_validate(data)
     except pydantic.ValidationError as exc:
         raise ScenarioError(validation_problems(exc, data, source)) from None
+    for path, lever in plan.levers.items():
+        where = f"{source} {path}"
+
+        def blame(_path: str, _value: Any, where: str = where) -> str:
+            return where
+
+        values = lever if isinstance(lever, list) else [lever.low, lever.high]
+        check_varies(scenario, [path], values, where, blame, costs=True)
+    return plan
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,13 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import _, number
-from sim.scenario.limits import MAX_PACKS
-from sim.scenario.messages import ScenarioError, show
+from sim.scenario.limits import MAX_DRAW, MAX_HORIZON_DAYS
+from sim.scenario.messages import ScenarioError, join, show
 
 MAX_RECORD_BYTES = 200 * 1024**2  # a decade of daily rows for a thousand kitchens fits
+MAX_RECORD_CELLS = 20_000_000
+"""Kitchen-days a fit lays out (kitchens x days from the first to the last): a decade of a
+thousand kitchens is 3.7 million; each cell is a few 8-byte numbers in the fit's arrays."""
 _SHOWN = 5  # problems of one kind said, at most
 
 
@@ -42,13 +45,26 @@ def read_deliveries(
     """Return the deliveries: ``kitchen``, ``date`` (a day) and ``packs``, one row each.
 
     Days a kitchen does not appear on are days it delivered nothing. With ``product``, only
-    rows of that product are kept, if the file has a product column.
+    rows of that product are kept, if the file has a product column; a file whose product
+    column holds several products needs it (one fit pools one product's kitchens, never two).
 
     Raises:
         RecordsError: A missing column, a date that is not one, packs that are not a whole
-            number of at least 0, the same kitchen twice on one day, or no rows at all.
+            number of at least 0, the same kitchen twice on one day, several products and no
+            ``product``, or no rows at all.
     """
     rows = _read(path, [columns.kitchen, columns.date, columns.packs])
+    if product is None and columns.product in rows:
+        products = sorted(map(str, rows[columns.product].dropna().unique()))
+        if len(products) > 1:
+            problem = _(
+                "{path}: column {column} holds {n} products ({names}): fit one at a time, "
+                "with --product NAME"
+            )
+            names = join(products, most=5)
+            raise RecordsError(
+                [problem.format(path=path, column=columns.product, n=len(products), names=names)]
+            )
     if product is not None and columns.product in rows:  # else it only names the product
         rows = rows[rows[columns.product] == product]
         if rows.empty:
@@ -63,10 +79,10 @@ def read_deliveries(
             path=path,
             line=line,
             column=columns.packs,
-            most=number(MAX_PACKS),
+            most=number(MAX_DRAW),
             value=show(rows.loc[line, columns.packs]),
         )
-        for line in rows.index[~whole | (packs < 0) | (packs > MAX_PACKS)][:_SHOWN]
+        for line in rows.index[~whole | (packs < 0) | (packs > MAX_DRAW)][:_SHOWN]
     ]
     kitchens = rows[columns.kitchen].str.strip()
     problem = _("{path}:{line}: {column}: a kitchen's name, got nothing")
@@ -91,7 +107,35 @@ def read_deliveries(
                 for line in twice[:_SHOWN]
             ]
         )
+    _check_span(path, table)
     return table.reset_index(drop=True)
+
+
+def _check_span(path: str | Path, table: pd.DataFrame) -> None:
+    """Refuse records whose kitchens x days would not fit the fit's arrays."""
+    days = (table.date.max() - table.date.min()).days + 1
+    cells = days * table.kitchen.nunique()
+    first, last = table.date.min().date(), table.date.max().date()
+    if days > MAX_HORIZON_DAYS:
+        problem = _("{path}: the dates run from {first} to {last}, more than {most} days")
+        most = number(MAX_HORIZON_DAYS)
+        raise RecordsError([problem.format(path=path, first=first, last=last, most=most)])
+    if cells > MAX_RECORD_CELLS:
+        problem = _(
+            "{path}: {kitchens} kitchens over {days} days make {cells} kitchen-days, more than "
+            "the {most} a fit takes: fit a shorter span, or fewer kitchens"
+        )
+        raise RecordsError(
+            [
+                problem.format(
+                    path=path,
+                    kitchens=number(table.kitchen.nunique()),
+                    days=number(days),
+                    cells=number(cells),
+                    most=number(MAX_RECORD_CELLS),
+                )
+            ]
+        )
 
 
 def read_transits(path: str | Path, departure: str, arrival: str) -> np.ndarray:
@@ -116,8 +160,17 @@ def read_transits(path: str | Path, departure: str, arrival: str) -> np.ndarray:
 
 
 def _dates(path: str | Path, rows: pd.DataFrame, column: str) -> pd.Series:
-    """The column as days; every value that is not a date is a problem."""
-    dates = pd.to_datetime(rows[column].str.strip(), errors="coerce", format="ISO8601")
+    """The column as days; every value that is not a date is a problem.
+
+    A date and time with a time zone is its local day (``2025-01-31T08:00+07:00`` is 31 January).
+    """
+    text = rows[column].str.strip()
+    try:
+        dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):  # several time zones in one column: day by day
+        dates = pd.Series([_local_day(v) for v in text], index=text.index, dtype="datetime64[ns]")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
     bad = rows.index[dates.isna()]
     if len(bad):
         problem = _("{path}:{line}: {column}: a date like 2025-01-31, got {value}")
@@ -130,6 +183,15 @@ def _dates(path: str | Path, rows: pd.DataFrame, column: str) -> pd.Series:
             ]
         )
     return dates.dt.normalize()
+
+
+def _local_day(value: str) -> pd.Timestamp | None:
+    """One value as its local day, its time zone dropped (``None``: not a date)."""
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    return day.tz_localize(None) if day.tzinfo is not None else day
 
 
 def _read(path: str | Path, needed: list[str]) -> pd.DataFrame:

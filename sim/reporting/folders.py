@@ -129,8 +129,16 @@ class Folder:
             shutil.rmtree(previous(self.path))
 
     def files(self) -> list[str]:
-        """The names of the files the folder holds (not the hidden ones), sorted."""
-        return sorted(p.name for p in self.path.iterdir() if not p.name.startswith("."))
+        """The files the folder keeps, sorted.
+
+        Not the hidden ones, nor the store's journals (SQLite's ``-wal`` and ``-shm`` go when
+        the store is closed).
+        """
+        return sorted(
+            p.name
+            for p in self.path.iterdir()
+            if not p.name.startswith(".") and not p.name.endswith(("-wal", "-shm"))
+        )
 
 
 def previous(out: Path) -> Path:

@@ -25,6 +25,11 @@ def finite_lever(value: float | None) -> float | None:
     return value
 
 
+def whole(u: float, low: int, high: int) -> int:
+    """The whole number at ``u`` in [0, 1) of ``low..high``, each equally likely."""
+    return min(low + math.floor(u * (high - low + 1)), high)
+
+
 class Range(Section):
     """A lever's range in a sweep: every ``step`` from ``low`` to ``high``, or sampled."""
 
@@ -143,12 +148,18 @@ class Uncertainty(Section):
         return isinstance(self.low, int) and isinstance(self.high, int)
 
     def at(self, u: float) -> Any:
-        """Return the value at ``u`` in [0, 1): scaled into the range, or the u-th of the values."""
+        """Return the value at ``u`` in [0, 1): scaled into the range, or the u-th of the values.
+
+        A whole-number range gives each of its numbers the same share of ``u``: ``{low: 1,
+        high: 3}`` gives 1, 2 and 3 a third each (rounding a scaled ``u`` would give the ends
+        half as much).
+        """
         if self.values is not None:
             return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
-        low, high = float(self.low or 0), float(self.high or 0)  # both set: the validator's
-        value = low + u * (high - low)
-        return round(value) if self.integer else value
+        low, high = self.low or 0, self.high or 0  # both set: the validator's
+        if self.integer:
+            return whole(u, int(low), int(high))
+        return float(low) + u * (float(high) - float(low))
 
     def extremes(self) -> list[Any]:
         """Return the values that bound what it may be: both ends, or every listed value."""

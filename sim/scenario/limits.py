@@ -12,13 +12,16 @@ lists them for users.
 from __future__ import annotations
 
 # --- the file ---------------------------------------------------------------------------------
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""A scenario file; the largest realistic one (thousands of kitchen groups) is well below."""
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""A scenario file; the largest realistic one (thousands of kitchen groups) is well below, and
+the largest allowed is read, checked or refused in seconds."""
 MAX_DEPTH = 32
 """Nesting of YAML mappings and lists; a scenario needs about six."""
-MAX_VALUES = 4_000_000
-"""YAML values, counting each alias once per place it is used: an alias bomb ("billion laughs")
-is refused before it grows. A hundred thousand kitchen groups are 1.3 million."""
+MAX_VALUES = 400_000
+"""YAML values (each key, item and scalar), counting each alias once per place it is used: an
+alias bomb ("billion laughs") is refused before it grows, and a plain file too large to build is
+refused while it is read. Twenty-five thousand kitchen groups are about 400,000 (each key, each
+value and each mapping or list counts); twenty thousand are checked in under 4 seconds."""
 MAX_DIGITS = 100
 """Digits of an integer read from YAML; longer ones are kept as text and refused."""
 MAX_SHOWN = 60

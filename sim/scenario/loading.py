@@ -101,12 +101,17 @@ def _validate(
         ) from None
     scenario._source = source  # noqa: SLF001 (provenance, not part of the scenario's value)
     if check_policies:
-        _check_policies(scenario, source, lines)
-        _check_uncertainties(scenario, source, lines)
+        problems = [
+            *_policy_problems(scenario, source, lines),
+            *_uncertainty_problems(scenario, source, lines),
+            *_sweep_problems(scenario, source, lines),
+        ]
+        if problems:
+            raise ScenarioError(problems)
     return scenario
 
 
-def _check_policies(scenario: Scenario, source: str, lines: Lines) -> None:
+def _policy_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
     """Every policy must turn the scenario into a valid one: report each that does not."""
     found = []
     for name, overrides in scenario.policies.items():
@@ -119,11 +124,10 @@ def _check_policies(scenario: Scenario, source: str, lines: Lines) -> None:
             derive(scenario, overrides, blame)
         except ScenarioError as exc:
             found.extend(exc.problems)
-    if found:
-        raise ScenarioError(found)
+    return found
 
 
-def _check_uncertainties(scenario: Scenario, source: str, lines: Lines) -> None:
+def _uncertainty_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
     """Every uncertain path must exist, and each end of its range make a valid scenario."""
     found = []
     for dotted, uncertainty in scenario.uncertainties.items():
@@ -135,9 +139,61 @@ def _check_uncertainties(scenario: Scenario, source: str, lines: Lines) -> None:
 
         try:
             paths = expand(scenario, dotted, where)
-            for value in uncertainty.extremes():
-                derive(scenario, dict.fromkeys(paths, value), blame)
+            check_varies(scenario, paths, uncertainty.extremes(), where, blame)
         except ScenarioError as exc:
             found.extend(exc.problems)
-    if found:
-        raise ScenarioError(found)
+    return found
+
+
+def _sweep_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
+    """Every lever of the sweep must exist, and move what is simulated (or what it costs)."""
+    if scenario.sweep is None:
+        return []
+    found = []
+    for dotted, lever in scenario.sweep.levers.items():
+        line = lines.get(("sweep", "levers", dotted))
+        where = f"{source}:{line}: sweep.levers.{dotted}" if line else f"{source}: sweep.levers"
+
+        def blame(_path: str, _value: Any, where: str = where) -> str:
+            return where
+
+        values = lever if isinstance(lever, list) else [lever.low, lever.high]
+        try:
+            check_varies(scenario, [dotted], values, where, blame, costs=True)
+        except ScenarioError as exc:
+            found.extend(exc.problems)
+    return found
+
+
+def check_varies(
+    scenario: Scenario,
+    paths: list[str],
+    values: list[Any],
+    where: str,
+    blame: Blame,
+    *,
+    costs: bool = False,
+) -> None:
+    """Refuse what an experiment would vary in vain, and values that make no valid scenario.
+
+    In vain: a path that matches nothing, or values that change nothing simulated (the seed,
+    the name, a policy, the sections listing what experiments vary); with ``costs``, what a
+    candidate costs counts too (a sweep's points are ``cheapest``'s candidates).
+
+    Raises:
+        ScenarioError: Naming ``where``.
+    """
+    if not paths:
+        raise ScenarioError([_("{where}: matches nothing in the scenario").format(where=where)])
+    made = [derive(scenario, dict.fromkeys(paths, value), blame) for value in values]
+
+    def compared(s: Scenario) -> str:
+        cost = s.costs.model_dump_json() if costs and s.costs is not None else ""
+        return s.digest() + cost
+
+    if len({compared(s) for s in [scenario, *made]}) == 1:
+        problem = _(
+            "{where}: changes nothing that is simulated (a scenario's seed, replications, name, "
+            "policies and the sections of its experiments are not varied this way)"
+        )
+        raise ScenarioError([problem.format(where=where)])

@@ -105,13 +105,16 @@ def read_yaml(text: str, source: str) -> tuple[Any, Lines]:
 
 
 def _scan(text: str) -> bool:
-    """Refuse nesting deeper than ``MAX_DEPTH`` from the parser's events, before composing.
+    """Refuse nesting past ``MAX_DEPTH`` and values past ``MAX_VALUES``, before composing.
 
     Composing is recursive (in Python or in C): a document a thousand levels deep must never
     reach it. Return whether the document uses aliases (only then can it grow past its size).
     """
     depth, aliases = 0, False
-    for event in yaml.parse(text, Loader=_Base):
+    for values, event in enumerate(yaml.parse(text, Loader=_Base), 1):
+        if values > MAX_VALUES:  # a plain file too large to build, refused before it is built
+            what = _("more than {most} values").format(most=number(MAX_VALUES))
+            raise _TooBigError(event.start_mark, what)
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -48,9 +48,14 @@ def text(comparison: Comparison) -> str:
     for kpi, buyer in scopes:
         rows = table[(table.kpi == kpi) & (table.buyer == buyer) & (table["product"] == ALL)]
         label = f"{kpi_name(kpi)}, {everyone if buyer == ALL else buyer}"
-        out += ["", f"{label:<33} {said:<28}{difference}"]
+        columns = f" {said:<28}{difference}"
+        fits = len(label) <= _LABEL  # a longer one has a line of its own
+        out += ["", f"{label:<{_LABEL}}{columns}"] if fits else ["", label, " " * _LABEL + columns]
         out.extend(_row(r, kpi) for r in rows.itertuples())
     return with_precision("\n".join(out), document)
+
+
+_LABEL = 33  # characters of a heading's label before its columns
 
 
 def _row(row: Any, kpi: str) -> str:
