@@ -8,7 +8,9 @@ from scipy import stats
 
 from sim.results.intervals import (
     difference_ci,
+    kpi_bound,
     kpi_ci,
+    proportion_ci,
     share_bound,
     share_ci,
     zero_unless_missed_ci,
@@ -70,3 +72,19 @@ def test_no_share_interval_has_zero_width(kpi, value):
     lo, hi = kpi_ci(kpi, x, units=52)["ci95"]
     assert hi - lo > 0
     assert lo <= x.mean() <= hi
+
+
+def test_a_proportion_of_futures_is_clopper_pearson_exact_at_zero_and_one():
+    """Clopper-Pearson (1934): k = 3 of n = 10 from beta quantiles; none of 10: 1 - 0.025**0.1."""
+    ci = proportion_ci([1, 1, 1, 0, 0, 0, 0, 0, 0, 0])["ci95"]
+    assert ci == pytest.approx([stats.beta.ppf(0.025, 3, 8), stats.beta.ppf(0.975, 4, 7)])
+    assert proportion_ci(np.zeros(10))["ci95"] == pytest.approx([0.0, 1 - 0.025**0.1])
+    assert proportion_ci(np.ones(10))["ci95"] == pytest.approx([0.025**0.1, 1.0])
+
+
+def test_a_bound_needs_two_replications_or_a_largest_value():
+    """One replication has no spread to bound by; all-zero shortfalls are bounded as a share."""
+    assert kpi_bound("mean_stock", [12.0], 1, 0.95, upper=True) is None
+    assert kpi_bound("mean_shortfall", [0.0] * 5, 1, 0.95, upper=True) is None
+    bound = kpi_bound("mean_shortfall", [0.0] * 5, 1, 0.95, upper=True, most=40.0)
+    assert bound == pytest.approx(40 * (1 - 0.05 ** (1 / 5)))

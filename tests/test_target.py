@@ -110,6 +110,16 @@ def test_conservative_goal_uses_the_confidence_bound():
     assert strict.value >= plain.value
 
 
+def test_an_unknown_end_of_the_interval_may_meet_the_goal_but_is_not_sure_to():
+    """No spread seen in the shortfall: its upper end is unknown (None), not the mean."""
+    goal = Goal("mean_shortfall", 1.0, at_most=True, conservative=True)
+    unknown = {"mean": 0.0, "ci95": [0.0, None]}
+    assert not goal.met(unknown)
+    assert not goal.met(unknown, "pessimistic")
+    assert goal.met(unknown, "optimistic")
+    assert goal.met(unknown, "estimate")
+
+
 @pytest.mark.parametrize(
     ("lever", "goal", "message"),
     [

@@ -7,9 +7,9 @@ Each future has streams of its own (``sim.experiments.explore``), so futures are
 with its replication noise inside: resampling the futures alone carries both sources of
 uncertainty (resampling replications too would count their noise twice: Davison & Hinkley 1997,
 *Bootstrap Methods and their Application*, section 3.8). The share of futures where a policy is
-acceptable is a proportion of independent futures: its interval is ``sim.results.intervals``'
-(Clopper-Pearson, exact where none or all are acceptable), and the difference of two policies'
-shares, paired future by future, Newcombe's (MOVER). The percentiles and regrets get percentile
+acceptable is a proportion of independent futures: its interval is Clopper-Pearson's, exact
+(``sim.results.intervals.proportion_ci``), and the difference of two policies' shares, paired
+future by future, Newcombe's (MOVER). The percentiles and regrets get percentile
 bootstrap intervals, the same resampled futures for every policy so that common random numbers
 carry into their comparison. This takes the futures as drawn independently: exact for Monte
 Carlo futures. A Latin
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import Message
-from sim.results.intervals import difference_ci, share_ci
+from sim.results.intervals import difference_ci, proportion_ci
 from sim.results.metrics import KPIS
 from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
@@ -169,7 +169,7 @@ def rank(
             if values.shape[1] < _FEWEST_FUTURES:  # too few futures to resample
                 lo = hi = np.nan
             if name == "share":
-                lo, hi = share_ci(acceptable[i])["ci95"]
+                lo, hi = proportion_ci(acceptable[i])["ci95"]
             row |= {name: value[i], f"{name}_lo": lo, f"{name}_hi": hi}
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -183,7 +183,7 @@ class Verdict:
     Attributes:
         first, second: The two policies ranked first (``second`` is ``None`` with one policy).
         gap, gap_lo, gap_hi: The difference in their shares of acceptable futures, with its
-            95% bootstrap CI.
+            95% CI (paired future by future; NaN with a single future).
         decided: Whether that CI excludes 0.
     """
 
@@ -204,7 +204,7 @@ def verdict(
     """Tell whether the policy ranked first is more robust than the next, beyond the noise.
 
     The data cannot tell when the 95% CI of the best two's difference in share, paired future
-    by future, holds 0.
+    by future (Newcombe's, ``sim.results.intervals.difference_ci``), holds 0.
     """
     first = ranked.iloc[0]
     if len(ranked) == 1:
@@ -212,7 +212,8 @@ def verdict(
     second = ranked.iloc[1]
     a, b = policies.index(first.policy), policies.index(second.policy)
     acceptable = _acceptable(values[[a, b]], criterion)
-    found = difference_ci("share", acceptable[0], acceptable[1])
-    lo, hi = found["ci95"]
+    lo, hi = difference_ci("share", acceptable[0], acceptable[1])["ci95"]
     gap = float(first.share - second.share)
+    if lo is None or hi is None:  # a single future: nothing to tell them apart by
+        return Verdict(first.policy, second.policy, gap, decided=False)
     return Verdict(first.policy, second.policy, gap, float(lo), float(hi), not lo <= 0 <= hi)

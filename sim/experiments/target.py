@@ -59,8 +59,8 @@ class Goal:
         """
         side = side or ("pessimistic" if self.conservative else "estimate")
         value = estimate["mean"]
-        lo, hi = estimate["ci95"]
-        if side != "estimate" and lo is not None:
+        if side != "estimate":
+            lo, hi = estimate["ci95"]
             value = hi if (side == "pessimistic") == self.at_most else lo
             if value is None:  # that end is unknown: it may meet the goal, it is not sure to
                 return side == "optimistic"

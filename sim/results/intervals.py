@@ -48,7 +48,8 @@ from scipy.special import betaincinv, ndtri, stdtrit  # scipy.stats is slow to i
 SHARES = frozenset(
     {"quota_miss_rate", "fill_rate", "on_time_rate", "lost_to_cancellation", "survival", "share"}
 )
-"""KPIs that are shares of lines (or of packs, of replications, of futures): in [0, 1]."""
+"""KPIs that are shares of lines (or of packs, of replications, of futures: ``share``, whose
+units are independent and get ``proportion_ci``): in [0, 1]."""
 ZERO_UNLESS_MISSED = frozenset({"mean_shortfall", "longest_miss_run"})
 """KPIs that are 0 in a replication where nothing was missed."""
 
@@ -159,21 +160,49 @@ def share_bound(values: Iterable[float], units: float, confidence: float, *, upp
 
 
 def kpi_bound(
-    kpi: str, values: Iterable[float], units: float, confidence: float, *, upper: bool
+    kpi: str,
+    values: Iterable[float],
+    units: float,
+    confidence: float,
+    *,
+    upper: bool,
+    most: float | None = None,
 ) -> float | None:
     """A one-sided bound of a KPI, below (``upper``) or above which its mean lies.
 
-    With ``confidence``; made as the module says for the KPI. ``None``: it cannot be known
-    (every replication gave 0 of a KPI that is 0 unless something was missed).
+    With ``confidence``; made as the module says for the KPI. A KPI that is 0 unless something
+    was missed and was 0 in every replication is bounded as a share is, scaled by ``most``, the
+    largest value it can take: it is above 0 in a replication at least as often as its mean is a
+    share of ``most``. ``None``: the bound cannot be known (no spread seen and no ``most``; or a
+    single replication).
     """
     x = _finite(values)
     if kpi in SHARES:
         return share_bound(x, _units(kpi, units), confidence, upper=upper)
-    mean = float(x.mean())
-    if kpi in ZERO_UNLESS_MISSED and upper and not x.any():
+    if x.size < 2:  # noqa: PLR2004 (a spread needs two values)
+        return None
+    if kpi in ZERO_UNLESS_MISSED and np.ptp(x) == 0:
+        if upper and not x.any() and most is not None:
+            return float(most * (1 - (1 - confidence) ** (1 / x.size)))
         return None
     half = float(stdtrit(x.size - 1, confidence) * x.std(ddof=1) / math.sqrt(x.size))
+    mean = float(x.mean())
     return mean + half if upper else max(mean - half, 0.0)
+
+
+def proportion_ci(yes: Iterable[float], level: float = 0.95) -> Estimate:
+    """The Clopper-Pearson interval of a proportion of independent yes-or-no units (futures).
+
+    Exact: each end is on the wrong side with at most half the risk (Clopper & Pearson 1934).
+    """
+    x = _finite(yes)
+    n, k = x.size, float(x.sum())
+    if n == 0:
+        return {"mean": None, "ci95": [None, None]}
+    tail = (1 - level) / 2
+    low = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, tail))
+    high = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - tail))
+    return {"mean": k / n, "ci95": [low, high]}
 
 
 def difference_ci(
@@ -192,9 +221,8 @@ def difference_ci(
             found["ci95"] = [None, None]  # no spread seen in the differences: not none exists
         return found
     cap = _units(kpi, units)
-    (p1, (l1, u1)), (p2, (l2, u2)) = (
-        (e["mean"], e["ci95"]) for e in map(share_ci, (x, y), (cap, cap))
-    )
+    each = [proportion_ci(v) if kpi == "share" else share_ci(v, cap) for v in (x, y)]
+    (p1, (l1, u1)), (p2, (l2, u2)) = ((e["mean"], e["ci95"]) for e in each)
     rho = _correlation(x, y)
     low = (p1 - l1) ** 2 - 2 * rho * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
     high = (u1 - p1) ** 2 - 2 * rho * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.explore import Exploration
-from sim.i18n import _, interval, number, percent, signed, significant
+from sim.i18n import _, number, percent, signed, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
-from sim.reporting.words import RATES, criterion_words
+from sim.reporting.words import RATES, bracketed, criterion_words
 from sim.scenario.yamlio import to_yaml
 
 
@@ -46,10 +46,10 @@ def text(exploration: Exploration) -> str:
     ]
     for row in e.ranked.to_dict("records"):
         share = percent(row["share"], 0) + " "
-        share += interval(percent(row["share_lo"], 0), percent(row["share_hi"], 0))
+        share += bracketed(row["share_lo"], row["share_hi"], lambda x: percent(x, 0))
         spread = " / ".join(show(row[q]) for q in ("p10", "p50", "p90"))
         regret = show(row["regret_p90"]) + " "
-        regret += interval(show(row["regret_p90_lo"]), show(row["regret_p90_hi"]))
+        regret += bracketed(row["regret_p90_lo"], row["regret_p90_hi"], show)
         lines.append(f"  {row['policy']!s:<20}{share:<26}{spread:<34}{regret}")
     return "\n".join([*lines, "", said["verdict"]])
 
@@ -65,6 +65,11 @@ def _amount(value: float, kpi: str) -> str:
     if kpi in RATES:
         return _("{n} points").format(n=number(100 * value, 1))
     return significant(value)
+
+
+def _points(x: float | None) -> str:
+    """``+3`` points, or ``?`` where it cannot be known (a single future)."""
+    return "?" if x is None or x != x else signed(round(100 * x))  # noqa: PLR0124 (NaN)
 
 
 def _verdict(document: dict[str, Any], target: str) -> str:
@@ -93,8 +98,8 @@ def _verdict(document: dict[str, Any], target: str) -> str:
             a=percent(first["share"], 0),
             b=percent(second["share"], 0),
             gap=signed(round(100 * gap)),
-            low=signed(round(100 * lo)),
-            high=signed(round(100 * hi)),
+            low=_points(lo),
+            high=_points(hi),
         )
     return _(
         "{first} is the most robust: it meets {target} in {share}, {gap} points more than "
