@@ -385,3 +385,18 @@ def test_identical_kitchens_are_called_different_at_about_the_level():
         called += kitchens_differ(packs, rows) < LEVEL
     margin = 2 * np.sqrt(LEVEL * (1 - LEVEL) / seeds)
     assert seeds * (LEVEL - margin) <= called <= seeds * (LEVEL + margin)
+
+
+def test_a_normal_draws_zero_packs_for_every_draw_below_a_half():
+    """The engine clips negative draws to 0, so P(0 packs) = Phi((0.5 - mean) / sd).
+
+    With mean 1 and sd 2 that is Phi(-0.25) = 0.4013; the probabilities sum to 1.
+    """
+    from scipy import stats  # noqa: PLC0415
+
+    from sim.inputs.truncated import _log_probabilities  # noqa: PLC0415
+
+    theta = np.array([1.0, np.log(2.0)])
+    p = np.exp(_log_probabilities("normal", theta, np.arange(40.0)))
+    assert p[0] == pytest.approx(stats.norm.cdf(-0.25))
+    assert p.sum() == pytest.approx(1.0)

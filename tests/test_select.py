@@ -203,3 +203,34 @@ def test_the_command_line_selects_writes_resumes_and_reports(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0
     assert "--alpha" in bad.stderr
+
+
+def given(rows: list[np.ndarray]):
+    """Variants s0, s1, ... whose replications are the given rows."""
+    variants = [Variant(f"s{i}", None) for i in range(len(rows))]  # type: ignore[arg-type]
+
+    def observe(chosen, r):
+        return np.array([rows[int(v.name[1:])][:r] for v in chosen])
+
+    return variants, observe
+
+
+def test_kn_takes_a_difference_that_never_varies_as_known():
+    """Always 3 worse: out at once, and not within delta; always 0.01 worse: within delta.
+
+    Ties (the same value in every replication) grow the first stage to the cap, then count as
+    the same to within delta: one stands for both.
+    """
+    base = np.random.default_rng(1).normal(0, 1, 400)
+    settings = {"first": 10, "delta": 0.5, "alpha": 0.05, "cap": 400}
+    table = kn(*given([base, base + 3]), **settings).set_index("policy")
+    assert table.replications.tolist() == [10, 10]
+    assert table.kept.tolist() == [True, False]
+    assert not table.loc["s1", "within_delta"]
+    table = kn(*given([base, base + 0.01]), **settings).set_index("policy")
+    assert table.loc["s1", "within_delta"]
+    table = kn(*given([base + 1, base, base]), **settings).set_index("policy")
+    assert table.replications.tolist() == [400, 400, 400]
+    assert table.kept.tolist() == [False, True, False]
+    assert table.within_delta.tolist() == [False, False, True]
+    assert table.loc["s1", "mean"] == table.loc["s2", "mean"]

@@ -36,18 +36,22 @@ def kn(
     """
     k = len(variants)
     x = observe(variants, first)
-    # Two policies whose differences never varied (both never missed, say) cannot be told
-    # apart by a variance of 0: the first stage grows until they vary, or to the cap.
+    # Two policies that gave the same value in every replication (both never missed, say)
+    # cannot be told apart by a variance of 0: the first stage grows until they differ, or to
+    # the cap. The same scenario twice, or still tied at the cap: the same, to within delta.
     digests = np.array([v.key(0) if v.scenario is not None else v.name for v in variants])
     same = digests[:, None] == digests[None, :]
-    while _unseen_spread(x, same) and first < cap:
+    while (_tied(x) & ~same).any() and first < cap:
         first = min(cap, 2 * first)
         x = observe(variants, first)
+    tied = _tied(x)
     h2 = 2 * kn_eta(alpha, k, first) * (first - 1)
-    diffs = x[:, None, :first] - x[None, :, :first]
-    s2 = diffs.var(axis=2, ddof=1)  # pairwise variance of differences: where CRN helps
-    s2[(s2 == 0) & ~same] = np.inf  # still none at the cap: never told apart
-    alive = np.ones(k, dtype=bool)
+    # Pairwise variance of the differences: where CRN helps. A difference that never varied
+    # but is not 0 has a variance of 0: its sign decides.
+    s2 = (x[:, None, :] - x[None, :, :]).var(axis=2, ddof=1)
+    s2[s2 <= (1e-9 * np.abs(x).max()) ** 2] = 0.0  # rounding, not spread (base + 3 - base)
+    twin = np.triu(tied, 1).any(axis=0)  # tied with an earlier policy, which stands for it
+    alive = ~twin
     reps = np.full(k, first)
     sums = x.sum(axis=1)
     r = first
@@ -70,26 +74,30 @@ def kn(
             sums[i] = new[j].sum()
             reps[i] = r_next
         r = r_next
+    stand_in = np.argmax(tied, axis=0)  # the first policy tied with each: itself, or its twin's
+    sums, reps = sums[stand_in], reps[stand_in]  # a twin is identical: it has its stand-in's
     means = sums / reps
     winner = ids[np.argmin(means[ids])]
     # Told apart from the winner only once KN's triangle had closed (by the estimate alone):
-    # within delta of the best. Several still alive at the cap: KN did not finish.
-    closed = (reps == r) & (r >= h2 * s2[:, winner] / delta**2) & (np.arange(k) != winner)
+    # within delta of the best. Several still alive at the cap: KN did not finish. A difference
+    # that never varied is known: within delta if it is.
+    gap = np.abs(means - means[winner])
+    known = (s2[:, winner] > 0) | (gap <= delta)
+    closed = (reps == r) & (r >= h2 * s2[:, winner] / delta**2) & known | tied[:, winner]
     return pd.DataFrame(
         {
             "policy": [v.name for v in variants],
             "mean": means,
             "replications": reps,
             "kept": alive,
-            "within_delta": closed & ~alive,
+            "within_delta": closed & ~alive & (np.arange(k) != winner),
         }
     )
 
 
-def _unseen_spread(x: np.ndarray, same: np.ndarray) -> bool:
-    """Whether two different policies' differences did not vary at all so far."""
-    s2 = (x[:, None, :] - x[None, :, :]).var(axis=2, ddof=1)
-    return bool(((s2 == 0) & ~same).any())
+def _tied(x: np.ndarray) -> np.ndarray:
+    """Which pairs of policies gave the same value in every replication so far."""
+    return np.asarray((x[:, None, :] == x[None, :, :]).all(axis=2))
 
 
 def kn_eta(alpha: float, k: int, first: int) -> float:

@@ -303,7 +303,8 @@ def _log_probabilities(name: str, theta: np.ndarray, k: np.ndarray) -> np.ndarra
             - k * np.log1p(size / mean)
         )
     else:
-        below, above = _cdf_sf(name, theta, k - 0.5)
+        # 0 packs is every draw below 0.5: the engine clips negative draws to 0.
+        below, above = _cdf_sf(name, theta, np.where(k == 0, -np.inf, k - 0.5))
         upper_below, upper_above = _cdf_sf(name, theta, k + 0.5)
         # The difference of the smaller tails keeps its digits far out in either one.
         mass = np.where(upper_below < above, upper_below - below, above - upper_above)
