@@ -103,3 +103,25 @@ def test_a_failed_new_run_puts_back_what_overwrite_moved_aside(tmp_path):
         raise RuntimeError
     assert (out / "summary.json").read_text() == "old"
     assert not previous(out).exists()
+
+
+def test_an_experiment_is_what_changes_its_answer_zero_included():
+    """--seed 0 is a seed; --delta without --select and a cap without --precision are not."""
+    from sim.cli.parser import build_parser  # noqa: PLC0415
+    from sim.cli.session import canonical, identity  # noqa: PLC0415
+    from sim.scenario.loading import load_scenario  # noqa: PLC0415
+
+    parser = build_parser()
+    scenario = load_scenario(POISSON)
+
+    def asked(*argv):
+        args = parser.parse_args(["compare", str(POISSON), *argv])
+        return identity(args, scenario)["flags"], canonical(parser, args)
+
+    flags, line = asked("--seed", "0", "--delta", "0.5", "--max-replications", "900")
+    assert flags["seed"] == 0
+    assert "--seed" in line and "--delta" not in line and "--max-replications" not in line
+    assert asked("--seed", "0") == (flags, line)
+    flags, line = asked("--select", "best", "--delta", "0.5")
+    assert flags["delta"] == 0.5 and "--delta" in line
+    assert "delta" not in asked("--select", "subset", "--delta", "0.5")[0]

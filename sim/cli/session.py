@@ -42,6 +42,26 @@ _HOW = frozenset(
 )
 
 
+def _unset(value: Any) -> bool:
+    """An absent flag (``None``, an unset switch, an empty list); 0 is a value."""
+    return value is None or value is False or (isinstance(value, list | tuple) and not value)
+
+
+def _moot(dest: str, args: argparse.Namespace) -> bool:
+    """A flag whose value changes nothing here: a cap without --precision, --select's without it."""
+    if dest == "max_replications":
+        return getattr(args, "precision", None) is None
+    if args.command == "compare" and dest in {"delta", "alpha", "kpi", "buyer", "product"}:
+        selecting = getattr(args, "select", None)
+        return selecting is None or (dest == "delta" and selecting != "best")
+    return False
+
+
+def _asked(dest: str, args: argparse.Namespace) -> bool:
+    """Whether the flag ``dest`` says what is computed (not where or how, not unset or moot)."""
+    return dest not in _HOW and not _unset(getattr(args, dest, None)) and not _moot(dest, args)
+
+
 class UsageError(Exception):
     """A command-line problem the user can fix."""
 
@@ -98,11 +118,7 @@ def identity(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
     """
     content = scenario.model_dump(mode="json", exclude={"seed", "replications"})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-    flags = {
-        k: v
-        for k, v in sorted(vars(args).items())
-        if k not in _HOW and v not in (None, False, [], ())
-    }
+    flags = {k: v for k, v in sorted(vars(args).items()) if _asked(k, args)}
     seed = scenario.seed if args.seed is None else args.seed
     flags |= {"seed": seed, "replications": args.replications or scenario.replications}
     return {
@@ -124,10 +140,9 @@ def canonical(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list
     said = [args.command]
     for action in _subparser(parser, args.command)._actions:  # noqa: SLF001 (argparse keeps them)
         value = getattr(args, action.dest, None)
-        if action.dest in _HOW - {"scenario", "overrides"} or value in (None, False, [], ()):
-            continue
-        if action.dest == "help":
-            continue
+        if action.dest == "help" or not _asked(action.dest, args):
+            if action.dest not in {"scenario", "overrides"} or _unset(value):
+                continue
         flag = action.option_strings[0] if action.option_strings else None
         for one in value if isinstance(value, list) else [value]:
             said += [str(one)] if flag is None else [flag] if one is True else [flag, str(one)]
