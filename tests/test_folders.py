@@ -71,14 +71,41 @@ def test_a_killed_overwrite_keeps_the_last_complete_result_through_a_second(tmp_
     assert not previous(out).exists()
 
 
-def test_without_overwrite_a_killed_replacement_gets_its_old_result_back(tmp_path):
-    """The new folder never came to be: the old one is put back, and the name is refused."""
+def test_without_overwrite_a_killed_replacement_is_named_not_moved(tmp_path):
+    """The new folder never came to be: the refusal says where the old one is, and moves nothing."""
     out = tmp_path / "o"
     complete_folder(out)
     out.rename(previous(out))
-    with pytest.raises(OutputError, match="already exists"), Folder.prepare(out):
+    with pytest.raises(OutputError, match="left the last complete result"), Folder.prepare(out):
         pass
-    assert (out / "summary.json").read_text() == "old"
+    assert not out.exists()
+    assert (previous(out) / "summary.json").read_text() == "old"
+
+
+def test_folders_that_cannot_be_ours_are_refused_before_anything_changes(tmp_path, monkeypatch):
+    """The current folder, /, a backup's or lock's name; a resume of nothing makes no parents."""
+    monkeypatch.chdir(tmp_path)
+    for name in (".", "/", "..", ".o.previous", ".o.lock"):
+        with pytest.raises(OutputError, match="current folder|backup or lock"):
+            with Folder.prepare(tmp_path / name if name.startswith(".o") else name, overwrite=True):
+                pass
+    with pytest.raises(OutputError, match="nothing to resume"):
+        with Folder.prepare(tmp_path / "a" / "b", resume=True):
+            pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_overwriting_an_unfinished_folder_keeps_no_backup_of_it(tmp_path):
+    """An incomplete folder is no result: --overwrite deletes it, and a failure leaves nothing."""
+    out = tmp_path / "o"
+    with pytest.raises(KeyboardInterrupt), Folder.prepare(out):
+        raise KeyboardInterrupt
+    assert (out / INCOMPLETE).exists()
+    with pytest.raises(RuntimeError), Folder.prepare(out, overwrite=True):
+        assert not previous(out).exists()
+        raise RuntimeError
+    assert not out.exists()
+    assert not previous(out).exists()
 
 
 def test_a_second_writer_is_refused_not_merged(tmp_path):

@@ -18,9 +18,10 @@ from sim.inputs import read_deliveries
 from sim.reporting import published
 from sim.scenario.designs import Sweep, Uncertainty
 
-from conftest import ROOT
+from conftest import ROOT, cli
 
 BALIKPAPAN = ROOT / "scenarios" / "balikpapan.yaml"
+POISSON = ROOT / "scenarios" / "teaching-poisson.yaml"
 TINY = """\
 name: tiny
 horizon_days: 28
@@ -167,3 +168,23 @@ def test_a_box_that_restricts_nothing_is_refused(tmp_path):
         done = hostile("discover", out, "--where", "quota_miss_rate>0.5", *flags)
         assert done.returncode == 2
         assert expected in done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explore", BALIKPAPAN, "--buyer", "nobody", "--futures", "4", "--replications", "2"],
+        ["cheapest", BALIKPAPAN, "--where", "quota_miss_rate<=0.3", "--replications", "1"],
+        ["compare", BALIKPAPAN, "--select", "subset", "--replications", "1"],
+        ["target", POISSON, "--lever", "kitchens.four-kitchens.daily_output.mean"]
+        + ["--low", "-5", "--high", "-1", "--at-most", "0.1"],
+        ["fit", ROOT / "README.md"],
+    ],
+    ids=["explore-buyer", "cheapest-one", "subset-one", "target-ends", "fit-bad-records"],
+)
+def test_a_refused_question_makes_no_folder(tmp_path, argv):
+    """Refused with exit 2 and a line naming the flag, before the folder is made."""
+    done = cli(*argv, "--out", tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

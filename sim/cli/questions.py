@@ -77,7 +77,7 @@ def _select(args: argparse.Namespace, scenario: Scenario) -> Ask:
     if args.precision is not None:
         said = Message("--precision: not with --select, which decides its own replications")
         raise UsageError(said)
-    check_settings(scenario, **settings)
+    check_settings(scenario, **settings, replications=args.replications or scenario.replications)
     cap = args.max_replications
     check_size([v.scenario for v in policy_variants(scenario)], cap, "--max-replications")
     return lambda **execution: select(scenario, **settings, max_replications=cap, **execution)
@@ -127,7 +127,10 @@ def cheapest(args: argparse.Namespace, scenario: Scenario) -> Ask:
 
     where = Criterion.parse(args.where, args.buyer)
     seed = scenario.seed if args.seed is None else args.seed
-    candidates = candidate_variants(scenario, where, args.confidence, args.candidates, seed)
+    replications = args.replications or scenario.replications
+    candidates = candidate_variants(
+        scenario, where, args.confidence, args.candidates, seed, replications=replications
+    )
     _fits([v.scenario for v in candidates], args, scenario)
     settings = {"confidence": args.confidence, "candidates": args.candidates}
     return lambda **execution: find_cheapest(scenario, where, **settings, **execution)
@@ -147,6 +150,7 @@ def sensitivity(args: argparse.Namespace, scenario: Scenario) -> Ask:
 def explore(args: argparse.Namespace, scenario: Scenario) -> Ask:
     """Every policy in many futures drawn from the scenario's uncertainties."""
     from sim.experiments.explore import (  # noqa: PLC0415
+        check_criterion,
         check_explore_size,
         design_futures,
         future_variants,
@@ -155,6 +159,7 @@ def explore(args: argparse.Namespace, scenario: Scenario) -> Ask:
     from sim.experiments.robustness import Criterion  # noqa: PLC0415
 
     criterion = Criterion.parse(args.target, args.buyer)
+    check_criterion(scenario, criterion)
     seed = scenario.seed if args.seed is None else args.seed
     futures = design_futures(scenario, args.futures, args.sampler, seed)
     check_explore_size(scenario, len(futures), None, args.replications or scenario.replications)

@@ -140,9 +140,9 @@ def canonical(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list
     said = [args.command]
     for action in _subparser(parser, args.command)._actions:  # noqa: SLF001 (argparse keeps them)
         value = getattr(args, action.dest, None)
-        if action.dest == "help" or not _asked(action.dest, args):
-            if action.dest not in {"scenario", "overrides"} or _unset(value):
-                continue
+        given = action.dest in {"scenario", "overrides"} and not _unset(value)
+        if action.dest == "help" or not (given or _asked(action.dest, args)):
+            continue
         flag = action.option_strings[0] if action.option_strings else None
         for one in value if isinstance(value, list) else [value]:
             said += [str(one)] if flag is None else [flag] if one is True else [flag, str(one)]

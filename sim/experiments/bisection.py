@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim.i18n import Message
-from sim.scenario.messages import ScenarioError
+from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError, show
 from sim.scenario.overrides import read_value
 
 if TYPE_CHECKING:
@@ -114,7 +116,14 @@ def search_range(
         )
     if resolution is not None and resolution <= 0:
         raise ScenarioError([Message("--resolution: must be > 0, got {value}", value=resolution)])
+    for flag, end in (("--low", lo), ("--high", hi)):  # a scenario at each end, checked now
+        derive(scenario, {lever: end}, partial(_blame, flag))
     return lo, hi, 1 if integer else (resolution or (hi - lo) / 1000), integer
+
+
+def _blame(flag: str, _path: str, value: Any) -> str:
+    """A problem at an end of the range is the flag's (or its default's): ``--low 0``."""
+    return f"{flag} {show(value)}"
 
 
 def _check_scope(scenario: Scenario, goal: Goal) -> None:

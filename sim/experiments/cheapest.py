@@ -100,9 +100,7 @@ def cheapest(
     """
     criterion = where if isinstance(where, Criterion) else Criterion.parse(where)
     n, seed = replications_and_seed(scenario, execution)
-    variants = candidate_variants(scenario, criterion, confidence, candidates, seed)
-    if n < 2:  # noqa: PLR2004
-        raise ScenarioError([Message("--replications: a confidence bound needs at least 2")])
+    variants = candidate_variants(scenario, criterion, confidence, candidates, seed, replications=n)
     outcomes, _report = run_variants(variants, n, seed, execution)
     rows = [_judge(v, outcomes[v.name], seed, criterion, confidence) for v in variants]
     better_first = criterion.op == ">="  # among equal costs, the better estimate first
@@ -127,7 +125,13 @@ def cheapest(
 
 
 def candidate_variants(
-    scenario: Scenario, criterion: Criterion, confidence: float, candidates: str, seed: int
+    scenario: Scenario,
+    criterion: Criterion,
+    confidence: float,
+    candidates: str,
+    seed: int,
+    *,
+    replications: int,
 ) -> list[Variant]:
     """Check the question, and return the candidates to run.
 
@@ -145,6 +149,8 @@ def candidate_variants(
         problems.append(Message("--where: a bound to meet, KPI<=X or KPI>=X"))
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
         problems.append(Message("--buyer: no buyer named {buyer}", buyer=show(criterion.buyer)))
+    if replications < 2:  # noqa: PLR2004
+        problems.append(Message("--replications: a confidence bound needs at least 2"))
     if candidates not in CANDIDATES:
         problems.append(one_of("--candidates", CANDIDATES, candidates))
     elif candidates == "sweep" and scenario.sweep is None:

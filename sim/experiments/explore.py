@@ -163,6 +163,7 @@ def explore(
             (see ``sim.experiments.runner.Execution``).
     """
     criterion = target if isinstance(target, Criterion) else Criterion.parse(target)
+    check_criterion(scenario, criterion)
     n, seed = replications_and_seed(scenario, execution)
     design = (
         futures
@@ -177,11 +178,15 @@ def explore(
     names = [v.name.split("/", 1)[1] for v in variants[: len(variants) // len(design)]]
     per_replication = pd.concat(frames.values(), ignore_index=True)
     per_replication["buyer"] = per_replication["buyer"].astype(str)
+    return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
+
+
+def check_criterion(scenario: Scenario, criterion: Criterion) -> None:
+    """Refuse a target for a buyer the scenario does not have."""
     if criterion.buyer != ALL and criterion.buyer not in {b.name for b in scenario.buyers}:
         raise ScenarioError(
             [Message("--buyer: no buyer named {buyer}", buyer=show(criterion.buyer))]
         )
-    return Exploration(scenario, seed, sampler, design, names, n, per_replication, criterion)
 
 
 def _kpis(variant: Variant, outcomes: list[Replication], seed: int) -> pd.DataFrame:

@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.i18n import Message
-from sim.scenario.messages import ScenarioError
-
 if TYPE_CHECKING:
     from sim.experiments.runner import Variant
 
@@ -50,8 +47,9 @@ def kn(
     # but is not 0 has a variance of 0: its sign decides.
     s2 = (x[:, None, :] - x[None, :, :]).var(axis=2, ddof=1)
     s2[s2 <= (1e-9 * np.abs(x).max()) ** 2] = 0.0  # rounding, not spread (base + 3 - base)
-    twin = np.triu(tied, 1).any(axis=0)  # tied with an earlier policy, which stands for it
-    alive = ~twin
+    # Tied with an earlier policy, which stands for it.
+    twin = np.asarray(np.triu(tied, 1).any(axis=0), dtype=bool)
+    alive = np.logical_not(twin)
     reps = np.full(k, first)
     sums = x.sum(axis=1)
     r = first
@@ -109,8 +107,6 @@ def subset(variants: list[Variant], observe: Any, n: int, alpha: float) -> pd.Da
     """Screening: keep every policy not clearly worse than another (Bonferroni t, CRN)."""
     from scipy import stats  # noqa: PLC0415 (slow to import)
 
-    if n < 2:  # noqa: PLR2004
-        raise ScenarioError([Message("--replications: subset selection needs at least 2")])
     k = len(variants)
     x = observe(variants, n)
     t = stats.t.ppf(1 - alpha / (k - 1), n - 1)

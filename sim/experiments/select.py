@@ -139,6 +139,7 @@ def select(
         product=product,
         delta=delta,
         alpha=alpha,
+        replications=replications_and_seed(scenario, execution)[0],
     )
     variants = policy_variants(scenario, policies)
     if len(variants) < 2:  # noqa: PLR2004
@@ -192,6 +193,7 @@ def check_settings(
     product: str | None,
     delta: float,
     alpha: float,
+    replications: int,
 ) -> None:
     """Refuse settings that make no sense, naming the flag.
 
@@ -225,5 +227,7 @@ def check_settings(
                 bought=", ".join(sorted(bought)),
             )
         )
+    if procedure == "subset" and replications < 2:  # noqa: PLR2004
+        problems.append(Message("--replications: subset selection needs at least 2"))
     if problems:
         raise ScenarioError(problems)

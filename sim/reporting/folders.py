@@ -8,7 +8,10 @@ rules, all here:
 - **Overwrite**: the old folder is moved aside to ``.DIR.previous`` and deleted only once the new
   results are complete; if the new run fails, it is put back. A folder that is a symbolic link,
   or holds files umkm-sim did not write, is never replaced. If an earlier ``--overwrite`` was
-  killed, ``.DIR.previous`` is the last complete result: it is kept, never deleted first.
+  killed, ``.DIR.previous`` is the last complete result: it is kept, never deleted first (and
+  named, not moved, when a command without ``--overwrite`` meets it).
+- **Failed**: a new run that fails (not interrupted) leaves nothing behind unless its store
+  holds finished runs, kept for ``--resume``.
 - **Resume**: only a folder whose run store belongs to the same experiment (command, its
   flags, scenario, seed) is continued; another's is refused before anything in it changes.
 - **One writer at a time**: a folder being written is locked (``.DIR.lock`` beside it); a second
@@ -84,6 +87,9 @@ class Folder:
         Raises:
             OutputError: The folder cannot be used as asked (said before anything changes).
         """
+        _check_name(path)
+        if resume:
+            _check_resumable(path)  # before the lock: a refusal creates nothing, not even parents
         with _locked(path):
             if resume:
                 store = _resumed(path, experiment)
@@ -99,7 +105,7 @@ class Folder:
                 raise  # its finished runs are kept, for --resume
             except BaseException:
                 if not resume:
-                    _restore(path)
+                    _undo(path, store)
                 raise
             finally:
                 if store is not None:
@@ -113,6 +119,7 @@ class Folder:
         Raises:
             OutputError: No such folder, or its results are not all written.
         """
+        _check_name(path, current=True)
         if not path.is_dir():
             raise OutputError(Message("{folder}: no such folder", folder=path))
         with _locked(path):
@@ -143,7 +150,38 @@ class Folder:
 
 def previous(out: Path) -> Path:
     """Return where ``--overwrite`` keeps the old folder until the new results are complete."""
-    return out.with_name(f".{out.name}.previous")
+    return _beside(out, "previous")
+
+
+def _beside(out: Path, what: str) -> Path:
+    """``.DIR.previous`` or ``.DIR.lock``: a hidden sibling of the folder (``.`` made whole)."""
+    whole = _whole(out)
+    return whole.with_name(f".{whole.name}.{what}")
+
+
+def _whole(out: Path) -> Path:
+    """The folder's absolute path, a symbolic link not followed (it is refused, not replaced)."""
+    return Path(os.path.abspath(out))  # noqa: PTH100 (resolve() would follow the link)
+
+
+def _check_name(out: Path, *, current: bool = False) -> None:
+    """Refuse a folder that cannot be one of ours.
+
+    Where another folder's backup or lock is kept (``.DIR.previous``, ``.DIR.lock``); a folder
+    holding the current one (``/`` among them), or unless ``current`` the current one itself.
+    """
+    whole = _whole(out)
+    if (whole == Path.cwd() and not current) or whole in Path.cwd().parents:
+        said = Message(
+            "{folder} holds the current folder: give a new folder for the results", folder=out
+        )
+        raise OutputError(said)
+    if re.fullmatch(r"\..+\.(previous|lock)", whole.name):
+        said = Message(
+            "{folder} is where umkm-sim keeps another folder's backup or lock: choose another name",
+            folder=out,
+        )
+        raise OutputError(said)
 
 
 def is_complete(out: Path) -> bool:
@@ -213,11 +251,12 @@ def write_text(path: Path, text: str) -> None:
 def _locked(out: Path) -> Iterator[None]:
     """Hold the folder's lock (``.DIR.lock`` beside it) inside the block; refuse if held.
 
-    The lock file is removed when released. A writer that opened it just before it was removed
-    finds, once it holds the lock, that the file at that name is no longer the one it locked,
-    and tries again: two writers never both believe they hold it.
+    The lock is the kernel's (``flock``): a writer killed outright releases it, and the file it
+    leaves behind locks nothing. The file is removed when released. A writer that opened it
+    just before it was removed finds, once it holds the lock, that the file at that name is no
+    longer the one it locked, and tries again: two writers never both believe they hold it.
     """
-    lock = out.with_name(f".{out.name}.lock")
+    lock = _beside(out, "lock")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         while True:
@@ -254,13 +293,17 @@ def _same_file(fd: int, path: Path) -> bool:
         return False
 
 
-def _resumed(out: Path, experiment: Mapping[str, Any] | None) -> RunStore | None:
-    """Open the store of a folder to resume; refuse another experiment's, changing nothing."""
+def _check_resumable(out: Path) -> None:
     if not (out / STORE_NAME).is_file():
         said = Message(
             "{folder}: nothing to resume (no {store} in it)", folder=out, store=STORE_NAME
         )
         raise OutputError(said)
+
+
+def _resumed(out: Path, experiment: Mapping[str, Any] | None) -> RunStore | None:
+    """Open the store of a folder to resume; refuse another experiment's, changing nothing."""
+    _check_resumable(out)
     store = RunStore(out / STORE_NAME)
     if experiment is not None:
         theirs = store.claim(experiment)
@@ -306,16 +349,20 @@ def _clear_the_way(out: Path, *, overwrite: bool) -> None:
 
     Everything is checked before anything moves. A ``.DIR.previous`` left by a killed
     ``--overwrite`` is the last complete result unless ``out`` is complete itself: it is never
-    deleted then (without ``overwrite``, it is put back if ``out`` is gone).
+    deleted then. An incomplete ``out`` is not kept aside: it is no result to go back to.
     """
     old = previous(out)
     backup = old.exists() or old.is_symlink()
     there = out.exists() or out.is_symlink()
     if not overwrite:
-        if backup and not there:
-            _check_ours(old)
-            _move(old, out)
-            there = True
+        if backup and not there:  # refused as it is: a refusal changes nothing
+            said = Message(
+                "{folder}: an interrupted --overwrite left the last complete result in {backup} "
+                "(move it back to {folder}, or use --overwrite to start again)",
+                folder=out,
+                backup=old,
+            )
+            raise OutputError(said)
         if there:
             said = Message(
                 "{folder} already exists (use --resume to finish an interrupted run there, or "
@@ -333,7 +380,9 @@ def _clear_the_way(out: Path, *, overwrite: bool) -> None:
                 shutil.rmtree(out)  # the killed run's unfinished folder
             return  # the last complete result stays aside until the new one is complete
         shutil.rmtree(old)  # a leftover: the folder itself is complete
-    if there:
+    if there and not is_complete(out):
+        shutil.rmtree(out)  # a killed run's unfinished folder: nothing to keep aside
+    elif there:
         _move(out, old)
 
 
@@ -353,6 +402,19 @@ def _made(out: Path, experiment: Mapping[str, Any] | None) -> RunStore | None:
     store = RunStore(out / STORE_NAME)
     store.claim(experiment)
     return store
+
+
+def _undo(out: Path, store: RunStore | None) -> None:
+    """After a failed new run: put back what it replaced, or remove what holds nothing.
+
+    A folder whose store holds finished runs is kept, marked incomplete, for ``--resume``.
+    """
+    if previous(out).is_dir():
+        _restore(out)
+    elif out.is_dir() and (store is None or len(store) == 0):
+        if store is not None:
+            store.close()
+        shutil.rmtree(out)
 
 
 def _restore(out: Path) -> None:
