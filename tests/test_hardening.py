@@ -22,6 +22,7 @@ from conftest import ROOT, cli
 
 BALIKPAPAN = ROOT / "scenarios" / "balikpapan.yaml"
 POISSON = ROOT / "scenarios" / "teaching-poisson.yaml"
+MEAN = "kitchens.four-kitchens.daily_output.mean"
 TINY = """\
 name: tiny
 horizon_days: 28
@@ -176,8 +177,7 @@ def test_a_box_that_restricts_nothing_is_refused(tmp_path):
         ["explore", BALIKPAPAN, "--buyer", "nobody", "--futures", "4", "--replications", "2"],
         ["cheapest", BALIKPAPAN, "--where", "quota_miss_rate<=0.3", "--replications", "1"],
         ["compare", BALIKPAPAN, "--select", "subset", "--replications", "1"],
-        ["target", POISSON, "--lever", "kitchens.four-kitchens.daily_output.mean"]
-        + ["--low", "-5", "--high", "-1", "--at-most", "0.1"],
+        ["target", POISSON, "--lever", MEAN, "--low", "-5", "--high", "-1", "--at-most", "0.1"],
         ["fit", ROOT / "README.md"],
     ],
     ids=["explore-buyer", "cheapest-one", "subset-one", "target-ends", "fit-bad-records"],
