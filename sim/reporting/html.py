@@ -26,13 +26,6 @@ from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 
-def _question() -> str:
-    return _(
-        "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "
-        "hold it? This report answers it for one scenario, by simulating many possible years."
-    )
-
-
 def write_report(folder: str | Path) -> Path:
     """Write ``report.html`` into an output folder; return its path.
 
@@ -58,7 +51,7 @@ def report_into(out: Path) -> Path:
         figures.insert(0, _drawn_in(document))
     answers = [part for k, d in found for part in _section(out, k, d)]
     path = out / REPORT
-    write_text(path, _page(document, scenario, answers, figures))
+    write_text(path, _page(kind, document, scenario, answers, figures))
     return path
 
 
@@ -170,7 +163,11 @@ def _drawn_in(document: dict[str, Any]) -> str:
 
 
 def _page(
-    document: dict[str, Any], scenario: Scenario | None, answers: list[str], figures: list[str]
+    kind: Kind,
+    document: dict[str, Any],
+    scenario: Scenario | None,
+    answers: list[str],
+    figures: list[str],
 ) -> str:
     name = html.escape(str(document.get("scenario") or document.get("records_file") or ""))
     about = [] if scenario is None else describe(scenario)
@@ -200,7 +197,7 @@ def _page(
         if "replications" in document
         else ""
     )
-    title, heading = _("umkm-sim report"), _("Can the kitchens hold the quota?")
+    title, heading = _("umkm-sim report"), kind.heading()
     question, scenario_heading = _("The question"), _("The scenario")
     answers_heading, figures_heading = _("The answers"), _("Figures")
     provenance_heading = _("Provenance")
@@ -208,10 +205,10 @@ def _page(
         f'<!DOCTYPE html>\n<html lang="{current()}"><head><meta charset="utf-8">'
         f"<title>{title}: {name}</title><style>{_CSS}</style></head><body>"
         f"<h1>{heading} {name}</h1>"
-        f"<h2>{question}</h2>{paragraph([_question()])}"
-        f"<h2>{scenario_heading}</h2>{paragraph(about) if about else ''}"
-        f"<h2>{answers_heading}</h2>{paragraph([how_to_read]) if how_to_read else ''}"
-        f"{''.join(answers)}"
+        f"<h2>{question}</h2>{paragraph([kind.question()])}"
+        + (f"<h2>{scenario_heading}</h2>{paragraph(about)}" if about else "")
+        + f"<h2>{answers_heading}</h2>{paragraph([how_to_read]) if how_to_read else ''}"
+        + "".join(answers)
         + (f"<h2>{figures_heading}</h2>{''.join(figures)}" if figures else "")
         + f"<h2>{provenance_heading}</h2>"
         + html_table(["", ""], [[k, str(v)] for k, v in provenance]).replace(

@@ -15,7 +15,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.i18n import in_every_language
+from sim.i18n import _, current, in_every_language
 from sim.results.documents import without_nan
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ class Kind:
         captions: Each figure it writes -> its caption in the report.
         summary: One line for ``umkm-sim --help`` (``None``: no command of its own).
         description: What ``umkm-sim NAME --help`` says it does.
+        question: The question it answers, as a report opens with it.
+        heading: A report's title, before the scenario's (or records') name.
     """
 
     name: str
@@ -58,6 +60,11 @@ class Kind:
     captions: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     summary: Callable[[], str] | None = None
     description: Callable[[], str] | None = None
+    question: Callable[[], str] = lambda: _(
+        "Can a crowd of home kitchens hold an export buyer's quota, and which policy makes them "
+        "hold it? This report answers it for one scenario, by simulating many possible years."
+    )
+    heading: Callable[[], str] = lambda: _("Can the kitchens hold the quota?")
 
     def writers(self, result: Any) -> dict[str, Writer]:
         """The result's files, by name: how to write each."""
@@ -71,7 +78,7 @@ class Kind:
             return document
         words = self.words
         said = in_every_language(lambda: words(document))
-        mine = words(document)
+        mine = dict(said[current()])
         for row, extra in zip(document.get("table", []), mine.pop("rows", []), strict=False):
             row.update(extra)
         return document | mine | {"said": said}

@@ -154,4 +154,7 @@ KIND: Kind = Kind(
         "Prints every candidate's cost, estimate and what ruled it out; --out writes the "
         "table."
     ),
+    question=lambda: _(
+        "Which is the least costly policy that meets the constraint, with the stated confidence?"
+    ),
 )

@@ -137,4 +137,8 @@ KIND: Kind = Kind(
         "numbers. Prints each KPI with its 95% CI and the paired difference from the baseline."
     ),
     captions={"forest.png": lambda: _("Policies against the baseline")},
+    question=lambda: _(
+        "Which policy makes the kitchens miss fewer quotas than the way they work now (the "
+        "baseline), and by how much? Every policy meets the same simulated years."
+    ),
 )

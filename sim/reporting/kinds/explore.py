@@ -189,4 +189,7 @@ KIND: Kind = Kind(
         "futures and its regret, with 95% CIs; --out writes experiments.csv, robustness.csv "
         "and experiments.json."
     ),
+    question=lambda: _(
+        "Which policy holds up across many possible futures, not only the one the scenario assumes?"
+    ),
 )

@@ -332,15 +332,6 @@ def _parameters(spec: dict[str, Any]) -> str:
 
 def section(document: dict[str, Any]) -> list[str]:
     """The report's section: the distribution chosen, the estimates, the candidates."""
-    table = [
-        [
-            r["distribution"],
-            r["parameters"],
-            number(r["aic"], 1, grouped=False),
-            "" if r["p_value"] is None else significant(r["p_value"], 2),
-        ]
-        for r in document["candidates"]
-    ]
     chosen = _("Daily output on days worked: {distribution} ({parameters}).").format(
         distribution=document["chosen"]["distribution"],
         parameters=_parameters(document["chosen"]),
@@ -350,8 +341,31 @@ def section(document: dict[str, Any]) -> list[str]:
         "zero-truncated, and its parameters are those before truncation."
     )
     words = [chosen, truncation] if document.get("zero_truncated") else [chosen]
+    return [paragraph(words), _candidates_table(document)]
+
+
+def transit_section(document: dict[str, Any]) -> list[str]:
+    """The report's section of a transit fit: the distribution chosen, the candidates."""
+    chosen = _("Days in transit, from {n} shipments: {distribution} ({parameters}).").format(
+        n=document["shipments"],
+        distribution=document["chosen"]["distribution"],
+        parameters=_parameters(document["chosen"]),
+    )
+    return [paragraph([chosen]), _candidates_table(document)]
+
+
+def _candidates_table(document: dict[str, Any]) -> str:
+    table = [
+        [
+            r["distribution"],
+            r["parameters"],
+            number(r["aic"], 1, grouped=False),
+            "" if r["p_value"] is None else significant(r["p_value"], 2),
+        ]
+        for r in document["candidates"]
+    ]
     header = [_("distribution"), _("parameters"), "AIC", _("chi-square p")]
-    return [paragraph(words), html_table(header, table)]
+    return html_table(header, table)
 
 
 FIT: Kind = Kind(
@@ -372,6 +386,12 @@ FIT: Kind = Kind(
         "profiles.png": lambda: _("Output by weekday and month"),
     },
     summary=lambda: _("fit kitchens' inputs to a cooperative's records"),
+    question=lambda: _(
+        "What do the cooperative's records say about its kitchens' output, for a scenario to "
+        "use: how much a kitchen makes on a day it works, how often it is away, which days "
+        "and months it works?"
+    ),
+    heading=lambda: _("What the records say:"),
     description=lambda: _(
         "Fit a kitchen group's inputs (daily output, absences, working days, months) to "
         "records. Prints what was found with confidence intervals, and a YAML fragment to "
@@ -390,6 +410,11 @@ TRANSIT: Kind = Kind(
         "transit.png": lambda t: figure("fit_plots", "plot_transit", t.fit),
     },
     text=transit_text,
-    section=section,
+    section=transit_section,
     captions={"transit.png": lambda: _("How well the distribution fits the days in transit")},
+    question=lambda: _(
+        "How many days do shipments take to reach the buyer, by the records of their departures "
+        "and arrivals?"
+    ),
+    heading=lambda: _("What the records say:"),
 )

@@ -147,4 +147,7 @@ KIND: Kind = Kind(
         "SALib). Prints each uncertainty's index with its 95% CI and the share of "
         "replication noise; --out writes the indices, their convergence and the figures."
     ),
+    question=lambda: _(
+        "Which uncertain inputs drive the result, alone and together with the others?"
+    ),
 )

@@ -152,4 +152,8 @@ KIND: Kind = Kind(
     text=text,
     section=section,
     words=words,
+    question=lambda: _(
+        "Which policy is the best, with a stated confidence that it is (or which few are sure "
+        "to hold the best)?"
+    ),
 )

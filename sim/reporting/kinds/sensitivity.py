@@ -79,4 +79,7 @@ KIND: Kind = Kind(
         "effect. Prints the KPI's paired change for each lever; --out writes a table and a "
         "tornado chart."
     ),
+    question=lambda: _(
+        "Which inputs matter most: how far does the result move when each is changed a little?"
+    ),
 )

@@ -94,4 +94,5 @@ KIND: Kind = Kind(
         "Run every point of a sweep (a grid or a Latin hypercube) with common random numbers. "
         "Prints the quota miss rate per point; --out writes the table and a plot."
     ),
+    question=lambda: _("How do the quota misses change as the levers of the sweep move?"),
 )

@@ -162,4 +162,8 @@ KIND: Kind = Kind(
         "numbers. The smallest value, or (where the metric worsens as the lever grows) the "
         "largest."
     ),
+    question=lambda: _(
+        "How far can a lever go while the goal still holds: the fewest kitchens, the largest "
+        "quota to promise?"
+    ),
 )
