@@ -113,3 +113,42 @@ def test_no_miss_in_too_few_replications_is_not_enough_to_be_sure():
     assert answer.chosen is None
     assert set(answer.table.outcome) == {"not sure"}
     assert answer.table.bound.min() == pytest.approx(1 - 0.05 ** (1 / 5))
+
+
+def test_a_shortfall_never_seen_is_bounded_by_the_most_it_could_be():
+    """3 and 4 kitchens never fall short. 10 weeks of 205 owed: if none of 60 replications
+    fell short, P(short) <= 1 - 0.05**(1/60), so the mean shortfall <= 205 x that = 10.2."""
+    policies = {f"k{n}": {"kitchens.k.count": n} for n in (3, 4)}
+    answer = cheapest(kitchens(policies), "mean_shortfall<=20", replications=60, workers=1)
+    assert answer.chosen == "k3"
+    bound = answer.table.set_index("candidate").loc["k3", "bound"]
+    assert bound == pytest.approx(205 * (1 - 0.05 ** (1 / 60)))
+    loose = cheapest(kitchens(policies), "mean_shortfall<=5", replications=60, workers=1)
+    assert loose.chosen is None
+    assert "not surely yet: ask for more replications" in sim.say(loose)
+
+
+def test_equal_candidates_are_said_equal_and_the_advice_fits_the_estimates():
+    """Two ways to 3 kitchens: same cost, same estimate; a target no one meets even on average."""
+    policies = {"three": {"kitchens.k.count": 3}, "also-three": {"kitchens.k.count": 3}}
+    answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=60, workers=1)
+    why = dict(zip(answer.table.candidate, published(answer)["why"], strict=True))
+    assert why["also-three"] == "meets it (bound 0.0487) at the same cost and estimate as three"
+    hopeless = cheapest(
+        kitchens({"two": {"kitchens.k.count": 2}}), "fill_rate>=0.99", replications=5, workers=1
+    )
+    assert "nor even on average" in sim.say(hopeless)
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("quota_miss_rate<=1.5", "--where: quota_miss_rate is a share, from 0 to 1"),
+        ("mean_shortfall<=-1", "--where: mean_shortfall is never negative"),
+        ("nothing<=1", "--where: unknown KPI 'nothing'"),
+    ],
+)
+def test_a_bound_no_kpi_can_reach_is_refused_naming_the_flag(where, said):
+    """A constraint that holds always, or never, decides nothing."""
+    with pytest.raises(sim.ScenarioError, match=said):
+        cheapest(kitchens({"k3": {"kitchens.k.count": 3}}), where, replications=5, workers=1)

@@ -34,7 +34,7 @@ def discover(args: argparse.Namespace) -> int:
 
     if not args.folder.is_dir():
         raise UsageError(Message("{folder}: no such folder", folder=args.folder))
-    where = Criterion.parse(args.where, args.buyer)
+    where = Criterion.parse(args.where, args.buyer, "--where")
     with Folder.existing(args.folder) as folder:
         path = folder.path / "experiments.json"
         if not path.is_file():

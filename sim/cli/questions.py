@@ -125,7 +125,7 @@ def cheapest(args: argparse.Namespace, scenario: Scenario) -> Ask:
     from sim.experiments.cheapest import cheapest as find_cheapest  # noqa: PLC0415
     from sim.experiments.robustness import Criterion  # noqa: PLC0415
 
-    where = Criterion.parse(args.where, args.buyer)
+    where = Criterion.parse(args.where, args.buyer, "--where")
     seed = scenario.seed if args.seed is None else args.seed
     replications = args.replications or scenario.replications
     candidates = candidate_variants(

@@ -29,7 +29,7 @@ from sim.i18n import Message
 from sim.results.documents import Documented, provenance
 from sim.results.intervals import kpi_bound
 from sim.results.scopes import ALL
-from sim.results.tables import kpi_per_replication, scheduled_lines
+from sim.results.tables import kpi_per_replication, largest_value, scheduled_lines
 from sim.scenario.costs import cost_of
 from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
@@ -98,7 +98,7 @@ def cheapest(
     Raises:
         ScenarioError: No costs, no candidates, or a constraint that makes no sense.
     """
-    criterion = where if isinstance(where, Criterion) else Criterion.parse(where)
+    criterion = where if isinstance(where, Criterion) else Criterion.parse(where, flag="--where")
     n, seed = replications_and_seed(scenario, execution)
     variants = candidate_variants(scenario, criterion, confidence, candidates, seed, replications=n)
     outcomes, _report = run_variants(variants, n, seed, execution)
@@ -176,7 +176,8 @@ def _judge(
     n = len(values)
     mean = float(values.mean())
     lines = scheduled_lines(variant.scenario, buyer)
-    bound = kpi_bound(where.kpi, values, lines, confidence, upper=where.op == "<=")
+    most = largest_value(variant.scenario, where.kpi, buyer)
+    bound = kpi_bound(where.kpi, values, lines, confidence, upper=where.op == "<=", most=most)
     return {
         "candidate": variant.name,
         **{f"set {k}": v for k, v in variant.settings.items()},

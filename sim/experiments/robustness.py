@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import Message
-from sim.results.intervals import difference_ci, proportion_ci
+from sim.results.intervals import SHARES, difference_ci, proportion_ci
 from sim.results.metrics import KPIS
 from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
@@ -59,41 +59,53 @@ class Criterion:
     buyer: str = ALL
 
     @classmethod
-    def parse(cls, text: str, buyer: str | None = None) -> Criterion:
-        """Read ``quota_miss_rate<=0.1`` (``<=``, ``>=``, ``<`` or ``>``).
+    def parse(cls, text: str, buyer: str | None = None, flag: str = "--target") -> Criterion:
+        """Read ``quota_miss_rate<=0.1`` (``<=``, ``>=``, ``<`` or ``>``), given as ``flag``.
 
         Raises:
-            ScenarioError: Not of that form, or an unknown KPI.
+            ScenarioError: Not of that form, an unknown KPI, or a bound no such KPI can reach
+                (a share outside [0, 1], a negative count).
         """
         match = re.fullmatch(r"\s*(\w+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*", text)
         if match is None:
-            raise ScenarioError(
-                [
-                    Message(
-                        "--target {value}: expected KPI<=X, e.g. quota_miss_rate<=0.1",
-                        value=show(text),
-                    )
-                ]
+            said = Message(
+                "{flag} {value}: expected KPI<=X, e.g. quota_miss_rate<=0.1",
+                flag=flag,
+                value=show(text),
             )
+            raise ScenarioError([said])
         kpi, op, number = match.groups()
         if kpi not in KPIS:
-            raise ScenarioError(
-                [
-                    Message(
-                        "--target: unknown KPI {kpi} (one of: {choices})",
-                        kpi=show(kpi),
-                        choices=", ".join(KPIS),
-                    )
-                ]
+            said = Message(
+                "{flag}: unknown KPI {kpi} (one of: {choices})",
+                flag=flag,
+                kpi=show(kpi),
+                choices=", ".join(KPIS),
             )
+            raise ScenarioError([said])
         try:
             bound = float(number)
         except ValueError:
-            raise ScenarioError(
-                [Message("--target: {value} is not a number", value=show(number))]
-            ) from None
+            said = Message("{flag}: {value} is not a number", flag=flag, value=show(number))
+            raise ScenarioError([said]) from None
         if not np.isfinite(bound):
-            raise ScenarioError([Message("--target: the bound must be a finite number")])
+            raise ScenarioError([Message("{flag}: the bound must be a finite number", flag=flag)])
+        if kpi in SHARES and not 0 <= bound <= 1:
+            said = Message(
+                "{flag}: {kpi} is a share, from 0 to 1: a bound of {bound} decides nothing",
+                flag=flag,
+                kpi=kpi,
+                bound=show(bound),
+            )
+            raise ScenarioError([said])
+        if bound < 0:
+            said = Message(
+                "{flag}: {kpi} is never negative: a bound of {bound} decides nothing",
+                flag=flag,
+                kpi=kpi,
+                bound=show(bound),
+            )
+            raise ScenarioError([said])
         return cls(kpi, op, bound, buyer or ALL)
 
     def __str__(self) -> str:

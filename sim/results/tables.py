@@ -243,6 +243,33 @@ def scheduled_lines(
     )
 
 
+def largest_value(
+    scenario: Scenario, kpi: str, buyer: str | None = None, product: str | None = None
+) -> float | None:
+    """The most a KPI can be in a replication, for a KPI that is 0 unless something was missed.
+
+    ``mean_shortfall``: what the lines would owe on average if nothing were ever shipped (their
+    quota; with backorder, the quota piled up since the first shipment). ``longest_miss_run``:
+    the most shipments a series holds. ``None`` for the other KPIs.
+    """
+    owed: list[int] = []
+    runs = [0]
+    for b in scenario.buyers:
+        if buyer not in (None, b.name):
+            continue
+        shipments = len(b.shipment_days(scenario.horizon_days))
+        runs.append(shipments)
+        for name, quota in b.quota.items():
+            if product in (None, name):
+                piled = b.shortfall == "backorder"
+                owed += [quota * (k if piled else 1) for k in range(1, shipments + 1)]
+    if kpi == "mean_shortfall":
+        return sum(owed) / len(owed) if owed else None
+    if kpi == "longest_miss_run":
+        return float(max(runs))
+    return None
+
+
 def kpi_per_replication(
     scenario: Scenario,
     seed: int,

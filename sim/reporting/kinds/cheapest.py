@@ -52,9 +52,15 @@ def words(document: dict[str, Any]) -> dict[str, Any]:
 def _sentence(document: dict[str, Any], where: str) -> str:
     confidence = percent(document["confidence"], 0)
     if document["chosen"] is None:
+        close = [r["candidate"] for r in document["table"] if _meets(document, r["mean"])]
+        if close:  # more replications narrow the bound towards an estimate that meets it
+            return _(
+                "No candidate meets {where} with {confidence} confidence. {candidates} meet it "
+                "on average, not surely yet: ask for more replications."
+            ).format(where=where, confidence=confidence, candidates=", ".join(close[:3]))
         return _(
-            "No candidate meets {where} with {confidence} confidence: ask for more "
-            "replications, or look at costlier policies."
+            "No candidate meets {where} with {confidence} confidence, nor even on average: "
+            "look at costlier policies, or a looser constraint."
         ).format(where=where, confidence=confidence)
     ok = [r for r in document["table"] if r["qualifies"]]
     best = ok[0]
@@ -79,9 +85,16 @@ def _sentence(document: dict[str, Any], where: str) -> str:
     return said + "."
 
 
+def _meets(document: dict[str, Any], value: float) -> bool:
+    """Whether a value meets the constraint (``<=`` or ``>=``, as cheapest takes it)."""
+    bound = document["criterion"]["bound"]
+    return bool(value <= bound if document["criterion"]["op"] == "<=" else value >= bound)
+
+
 def _reasons(document: dict[str, Any]) -> list[str]:
     """For each candidate (cheapest first), what ruled it out, or that it was chosen."""
     chosen = document["chosen"]
+    first = next((r for r in document["table"] if r["candidate"] == chosen), None)
     said = []
     for row in document["table"]:
         bound = _bound(row["bound"])
@@ -92,6 +105,9 @@ def _reasons(document: dict[str, Any]) -> list[str]:
             said.append(_("ruled out: not sure to meet it (bound {bound})").format(bound=bound))
         elif row["candidate"] == chosen:
             said.append(_("CHOSEN (bound {bound})").format(bound=bound))
+        elif outcome == "costs the same" and first is not None and row["mean"] == first["mean"]:
+            more = _("meets it (bound {bound}) at the same cost and estimate as {chosen}")
+            said.append(more.format(bound=bound, chosen=chosen))
         elif outcome == "costs the same":
             more = _("meets it (bound {bound}) at the same cost as {chosen}, with a worse estimate")
             said.append(more.format(bound=bound, chosen=chosen))
