@@ -116,8 +116,11 @@ def test_no_miss_in_too_few_replications_is_not_enough_to_be_sure():
 
 
 def test_a_shortfall_never_seen_is_bounded_by_the_most_it_could_be():
-    """3 and 4 kitchens never fall short. 10 weeks of 205 owed: if none of 60 replications
-    fell short, P(short) <= 1 - 0.05**(1/60), so the mean shortfall <= 205 x that = 10.2."""
+    """3 and 4 kitchens never fall short: bounded as a share of the most a line owes (205).
+
+    If none of 60 replications fell short, P(short) <= 1 - 0.05**(1/60) with 95% confidence,
+    and the mean shortfall <= 205 x that = 10.2 (a line owes at most its quota).
+    """
     policies = {f"k{n}": {"kitchens.k.count": n} for n in (3, 4)}
     answer = cheapest(kitchens(policies), "mean_shortfall<=20", replications=60, workers=1)
     assert answer.chosen == "k3"
