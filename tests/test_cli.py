@@ -287,8 +287,9 @@ def test_overwrite_never_deletes_files_it_did_not_write(tmp_path, write_yaml, ca
     assert (out / "thesis.docx").read_text() == "months of work"
 
 
-def test_stopping_umkm_sim_app_stops_its_server(tmp_path):
-    """SIGTERM to ``umkm-sim app`` (as a service manager sends it): its server goes too."""
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_stopping_umkm_sim_app_stops_its_server(tmp_path, stop):
+    """SIGTERM (a service manager's) or SIGHUP (a closed terminal): its server goes too."""
     pytest.importorskip("streamlit", reason="the app extra: pip install 'umkm-sim[app]'")
     import signal  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
@@ -315,7 +316,7 @@ def test_stopping_umkm_sim_app_stops_its_server(tmp_path):
             assert app.poll() is None, "the app did not start"
             assert time.monotonic() < deadline, "the app did not start in time"
             time.sleep(0.5)
-    app.send_signal(signal.SIGTERM)
+    app.send_signal(getattr(signal, stop))
     app.wait(timeout=30)
     time.sleep(1)
     with pytest.raises(OSError, match="refused"):  # nothing serves on the port any more

@@ -75,19 +75,29 @@ def serve(scenario: str | Path | None = None, port: int | None = None) -> int:
         _("umkm-sim app: {url}  (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{address}"),
         flush=True,
     )
-    server = subprocess.Popen(args, start_new_session=True)  # noqa: S603 (our own interpreter)
-    before = signal.signal(signal.SIGTERM, _interrupt)
+    # Handlers first: a stop that comes while the server starts still stops it.
+    before = {stop: signal.signal(stop, _interrupt) for stop in _STOPS}
+    server = None
     try:
+        server = subprocess.Popen(args, start_new_session=True)  # noqa: S603 (our interpreter)
         return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, before)
-        _stop(server)
+        for stop in _STOPS:  # a second stop while stopping must not cut it short
+            signal.signal(stop, signal.SIG_IGN)
+        if server is not None:
+            _stop(server)
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
+
+
+_STOPS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end the app as Ctrl-C does: a service manager's stop, a closed terminal."""
 
 
 def _interrupt(signum: int, frame: object) -> None:  # noqa: ARG001 (a signal handler's)
-    """SIGTERM as Ctrl-C: stop the server, then end."""
+    """SIGTERM or SIGHUP as Ctrl-C: stop the server, then end."""
     raise KeyboardInterrupt
 
 
