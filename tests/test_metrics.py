@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from sim.results.intervals import mean_ci
-from sim.results.metrics import line_kpis
+from sim.results.metrics import line_kpis, units_of
 
 from conftest import ROOT
 
@@ -135,3 +135,17 @@ def test_the_headline_is_the_share_of_shipments_csv_lines_missed(tmp_path):
         assert block["missed"].mean() == pytest.approx(said["quota_miss_rate"]["mean"], abs=1e-12)
         lost = block["cancelled"].mean()
         assert lost == pytest.approx(said["lost_to_cancellation"]["mean"], abs=1e-12)
+
+
+def test_the_on_time_rate_is_a_share_of_the_lines_that_arrived():
+    """4 lines, 2 carried something with a due date (1 on time): on time 1/2 over 2 units.
+
+    Its interval is Clopper-Pearson at those 2 lines' worth, not at 4 (sim.results.intervals).
+    """
+    table = lines([(r, "a", "x", s, 10, q) for r in (0, 1) for s, q in enumerate([10, 5, 0, 0])])
+    table["on_time"] = pd.array([True, False, pd.NA, pd.NA] * 2, dtype="boolean")
+    kpis = line_kpis(table, [])
+    assert kpis["on_time_rate"].tolist() == [0.5, 0.5]
+    assert kpis["arrivals"].tolist() == [2, 2]
+    assert units_of("on_time_rate", kpis) == 2
+    assert units_of("quota_miss_rate", kpis) == 4

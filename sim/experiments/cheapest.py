@@ -29,7 +29,7 @@ from sim.i18n import Message
 from sim.results.documents import Documented, provenance
 from sim.results.intervals import kpi_bound
 from sim.results.scopes import ALL
-from sim.results.tables import kpi_per_replication, largest_value, scheduled_lines
+from sim.results.tables import kpi_and_units, largest_value
 from sim.scenario.costs import cost_of
 from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
@@ -172,12 +172,11 @@ def _judge(
     itself where no spread was seen); where it cannot be known, the candidate does not qualify.
     """
     buyer = None if where.buyer == ALL else where.buyer
-    values = kpi_per_replication(variant.scenario, seed, outcomes, where.kpi, buyer=buyer)
+    values, units = kpi_and_units(variant.scenario, seed, outcomes, where.kpi, buyer=buyer)
     n = len(values)
     mean = float(values.mean())
-    lines = scheduled_lines(variant.scenario, buyer)
     most = largest_value(variant.scenario, where.kpi, buyer)
-    bound = kpi_bound(where.kpi, values, lines, confidence, upper=where.op == "<=", most=most)
+    bound = kpi_bound(where.kpi, values, units, confidence, upper=where.op == "<=", most=most)
     return {
         "candidate": variant.name,
         **{f"set {k}": v for k, v in variant.settings.items()},

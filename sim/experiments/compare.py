@@ -24,7 +24,7 @@ from sim.experiments.runner import (
 )
 from sim.results.documents import Documented, provenance
 from sim.results.intervals import difference_ci
-from sim.results.metrics import KPIS
+from sim.results.metrics import KPIS, units_of
 from sim.results.precision import PrecisionReport
 from sim.results.scopes import SCOPE, estimates, per_replication
 from sim.results.tables import Results
@@ -118,8 +118,8 @@ class Comparison(Documented):
         scopes = self.per_replication.groupby(SCOPE, sort=True, observed=True)
         for scope, block in scopes:
             wide = block.set_index(["policy", "replication"])
-            units = float(block["lines"].mean())
             for kpi in sorted(KPIS):
+                units = units_of(kpi, block)
                 base: np.ndarray = np.asarray(wide.loc[BASELINE, kpi], dtype=float)
                 for name in self.results:
                     diff: dict[str, Any] = {"mean": np.nan, "ci95": [np.nan, np.nan]}

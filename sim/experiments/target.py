@@ -27,7 +27,7 @@ from sim.results.documents import Documented, provenance
 from sim.results.intervals import kpi_ci
 from sim.results.metrics import KPIS
 from sim.results.precision import Precision
-from sim.results.tables import kpi_per_replication, scheduled_lines
+from sim.results.tables import kpi_and_units
 from sim.scenario.loading import derive
 from sim.scenario.schema import Scenario
 
@@ -199,7 +199,7 @@ def _estimate(
     """
     while True:
         outcomes = runner.run([variant], n)[variant.name]
-        values = kpi_per_replication(
+        values, units = kpi_and_units(
             variant.scenario,
             runner.seed,
             outcomes,
@@ -207,8 +207,7 @@ def _estimate(
             buyer=goal.buyer,
             product=goal.product,
         )
-        lines = scheduled_lines(variant.scenario, goal.buyer, goal.product)
-        found = kpi_ci(goal.metric, values, lines)
+        found = kpi_ci(goal.metric, values, units)
         lo, hi = found["ci95"]
         width = None if lo is None or hi is None else (hi - lo) / 2
         if precision is None or n >= precision.max_replications:

@@ -43,7 +43,8 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
             contract_quota, quota, shipped, missed, cancelled``).
         by: Extra grouping columns: ``[]``, ``["buyer"]`` or ``["buyer", "product"]``.
 
-    Also ``lines``, the lines each replication's KPIs are over (the same in every one).
+    Also ``lines``, the lines each replication's KPIs are over (the same in every one), and
+    ``arrivals``, those of them with a due date that carried something (``on_time_rate``'s).
     """
     keys = ["replication", *by]
     sent = shipments["shipped"] > 0
@@ -63,6 +64,7 @@ def line_kpis(shipments: pd.DataFrame, by: list[str]) -> pd.DataFrame:
             "on_time_rate": grouped["arrived_on_time"].mean().astype(float),
             "lost_to_cancellation": grouped["cancelled"].mean(),
             "lines": grouped.size(),
+            "arrivals": grouped["arrived_on_time"].count(),
         }
     )
     shipped = shipments[~shipments["cancelled"]]
@@ -145,10 +147,14 @@ def cash_summary(cash: np.ndarray, unpaid_days: np.ndarray) -> dict[str, Any]:
     }
 
 
+def units_of(kpi: str, per_replication: pd.DataFrame) -> float:
+    """The units a KPI is a share of, on average per replication: lines, or arrivals."""
+    return float(per_replication["arrivals" if kpi == "on_time_rate" else "lines"].mean())
+
+
 def summarize_kpis(per_replication: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Return ``{kpi: {"mean", "ci95"}}`` from one row per replication (``line_kpis``)."""
-    units = float(per_replication["lines"].mean())
-    return {kpi: kpi_ci(kpi, per_replication[kpi], units) for kpi in KPIS}
+    return {kpi: kpi_ci(kpi, per_replication[kpi], units_of(kpi, per_replication)) for kpi in KPIS}
 
 
 def summarize_products(products: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.results.intervals import kpi_ci
-from sim.results.metrics import KPIS
+from sim.results.metrics import KPIS, units_of
 
 if TYPE_CHECKING:
     from sim.results.tables import Results
@@ -31,8 +31,8 @@ def per_replication(
 ) -> pd.DataFrame:
     """Return KPIs per replication and scope: ``labels``, replication, buyer, product, KPIs.
 
-    Also ``lines``, the lines each replication's KPIs are over. ``labels`` become columns first
-    (``policy="baseline"``), so variants can be stacked.
+    Also ``lines`` and ``arrivals``, the units each replication's KPIs are over. ``labels``
+    become columns first (``policy="baseline"``), so variants can be stacked.
     """
     frames = []
     for by in scopes:
@@ -41,7 +41,7 @@ def per_replication(
             kpis[column] = kpis[column].astype(str) if column in kpis else ALL
         frames.append(kpis)
     table = pd.concat(frames, ignore_index=True)
-    table = table[["replication", *SCOPE, *KPIS, "lines"]]
+    table = table[["replication", *SCOPE, *KPIS, "lines", "arrivals"]]
     for i, (name, value) in enumerate(labels.items()):
         table.insert(i, name, [value] * len(table))
     return table
@@ -57,9 +57,8 @@ def estimates(per_rep: pd.DataFrame, keys: Sequence[str] = ()) -> pd.DataFrame:
     rows = []
     for key, block in per_rep.groupby(groups, sort=False, observed=True):
         named = dict(zip(groups, key if isinstance(key, tuple) else (key,), strict=True))
-        units = float(block["lines"].mean())
         for kpi in KPIS:
-            estimate = kpi_ci(kpi, block[kpi], units)
+            estimate = kpi_ci(kpi, block[kpi], units_of(kpi, block))
             lo, hi = estimate["ci95"]
             rows.append(named | {"kpi": kpi, "mean": estimate["mean"], "ci_lo": lo, "ci_hi": hi})
     return pd.DataFrame(rows)

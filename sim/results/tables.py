@@ -23,6 +23,7 @@ from sim.results.metrics import (
     scope_kpis,
     summarize_kpis,
     summarize_products,
+    units_of,
 )
 from sim.results.precision import PrecisionReport
 from sim.results.scopes import estimates, per_replication
@@ -212,9 +213,8 @@ class Results(Documented):
                 },
             }
             if buyer.due_days is not None:
-                sent = float(rows["lines"].mean())
                 buyers[buyer.name]["on_time_rate"] = kpi_ci(
-                    "on_time_rate", rows["on_time_rate"], sent
+                    "on_time_rate", rows["on_time_rate"], units_of("on_time_rate", rows)
                 )
             if buyer.cancel_after_misses is not None:
                 days = self.contracts.loc[self.contracts.buyer == buyer.name, "cancelled_day"]
@@ -228,19 +228,6 @@ class Results(Documented):
             unpaid = [o.unpaid_days for o in self._outcomes]
             document["cash"] = cash_summary(self.cash, np.array(unpaid))
         return document
-
-
-def scheduled_lines(
-    scenario: Scenario, buyer: str | None = None, product: str | None = None
-) -> int:
-    """The shipment lines the contracts schedule over the horizon, for one buyer and/or product."""
-    return sum(
-        len(b.shipment_days(scenario.horizon_days))
-        for b in scenario.buyers
-        if buyer in (None, b.name)
-        for name in b.quota
-        if product in (None, name)
-    )
 
 
 def largest_value(
@@ -280,9 +267,21 @@ def kpi_per_replication(
     product: str | None = None,
 ) -> np.ndarray:
     """One KPI per replication, over one buyer's and/or product's lines (``None``: all)."""
-    shipments = Results(scenario, seed, outcomes).shipments
-    values: np.ndarray = scope_kpis(shipments, buyer, product)[kpi].to_numpy(dtype=float)
-    return values
+    return kpi_and_units(scenario, seed, outcomes, kpi, buyer=buyer, product=product)[0]
+
+
+def kpi_and_units(
+    scenario: Scenario,
+    seed: int,
+    outcomes: list[Replication],
+    kpi: str,
+    *,
+    buyer: str | None = None,
+    product: str | None = None,
+) -> tuple[np.ndarray, float]:
+    """``kpi_per_replication``, and the units it is a share of (``units_of``) for its interval."""
+    kpis = scope_kpis(Results(scenario, seed, outcomes).shipments, buyer, product)
+    return kpis[kpi].to_numpy(dtype=float), units_of(kpi, kpis)
 
 
 def _names(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
