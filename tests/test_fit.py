@@ -13,6 +13,7 @@ import yaml
 import sim
 from sim.engine.kitchens import packs_made, presence
 from sim.inputs import fit_records, read_deliveries
+from sim.inputs.records import RecordsError
 from sim.inputs.absence import Transitions, net_of_zero_days
 from sim.inputs.counts import LEVEL, fit_counts
 from sim.inputs.differ import kitchens_differ
@@ -286,7 +287,7 @@ def test_rows_of_zero_packs_must_be_declared_recorded(tmp_path):
     refused = cli("fit", path)
     assert refused.returncode == 2
     assert "--zero-days recorded" in refused.stderr
-    with pytest.raises(ValueError, match="recorded"):
+    with pytest.raises(RecordsError, match="recorded"):
         fit_records(data, "zeros.csv")
     done = cli("fit", path, "--zero-days", "recorded", "--json")
     assert done.returncode == 0, done.stderr

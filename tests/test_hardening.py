@@ -188,3 +188,26 @@ def test_a_refused_question_makes_no_folder(tmp_path, argv):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_policy_named_baseline_is_refused_with_its_line(tmp_path):
+    """'baseline' is the scenario as it is: check says so, with the file and line."""
+    path = tmp_path / "s.yaml"
+    path.write_text(TINY.replace("  more:", "  baseline:"))
+    for command in ("check", "compare"):
+        done = cli(command, path)
+        assert done.returncode == 2
+        assert f"{path}:8: policies: 'baseline' names the scenario as it is" in done.stderr
+
+
+def test_records_that_never_vary_are_refused_not_fitted(tmp_path):
+    """Every day the same 12 packs: nothing to fit, and the scenario line that says it."""
+    path = tmp_path / "r.csv"
+    days = pd.date_range("2026-01-01", periods=40).strftime("%Y-%m-%d")
+    rows = [f"k{k},{d},12" for k in range(3) for d in days]
+    path.write_text("kitchen,date,packs\n" + "\n".join(rows) + "\n")
+    done = cli("fit", path, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert "all have the same value, 12" in done.stderr
+    assert "{distribution: constant, value: 12}" in done.stderr
+    assert not (tmp_path / "out").exists()

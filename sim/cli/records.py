@@ -48,16 +48,6 @@ def _fits(args: argparse.Namespace) -> list[Any]:
             args.kitchen_column, args.date_column, args.packs_column, args.product_column
         )
         deliveries = read_deliveries(args.records, columns, args.product)
-        zeros = int((deliveries.packs == 0).sum())
-        if zeros and args.zero_days == "omitted":
-            raise UsageError(
-                Message(
-                    "{path}: {rows} rows of 0 packs, so days with no output are recorded: fit "
-                    "with --zero-days recorded",
-                    path=args.records,
-                    rows=zeros,
-                )
-            )
         found.append(fit_records(deliveries, args.records, args.product, args.zero_days))
     if args.transit is not None:
         days = read_transits(args.transit, args.departure_column, args.arrival_column)

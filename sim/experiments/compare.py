@@ -22,6 +22,7 @@ from sim.experiments.runner import (
     replications_and_seed,
     run_variants,
 )
+from sim.i18n import Message
 from sim.results.documents import Documented, provenance
 from sim.results.intervals import difference_ci
 from sim.results.metrics import KPIS, units_of
@@ -29,6 +30,7 @@ from sim.results.precision import PrecisionReport
 from sim.results.scopes import SCOPE, estimates, per_replication
 from sim.results.tables import Results
 from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError
 from sim.scenario.schema import Scenario
 
 BASELINE = "baseline"
@@ -40,7 +42,11 @@ def policy_variants(
     """Return the baseline and one variant per policy (default: the scenario's ``policies``)."""
     chosen = scenario.policies if policies is None else policies
     if BASELINE in chosen:
-        raise ValueError(f"{BASELINE!r} names the scenario as it is; rename that policy")
+        said = Message(
+            "policies.{name}: {name} names the scenario as it is: give the policy another name",
+            name=BASELINE,
+        )
+        raise ScenarioError([said])
     variants = [Variant(BASELINE, scenario)]
     for name, overrides in chosen.items():
 

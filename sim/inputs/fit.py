@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from sim.i18n import Message
 from sim.inputs import truncated
 from sim.inputs.absence import Transitions
 from sim.inputs.counts import LEVEL, CountFit, fit_counts
@@ -44,9 +45,10 @@ from sim.inputs.estimates import (
     resample,
     split,
 )
+from sim.inputs.records import RecordsError
 from sim.results.documents import Documented, records_provenance, without_nan
 from sim.scenario.fields import WEEKDAYS
-from sim.scenario.messages import ScenarioError
+from sim.scenario.messages import one_of
 
 ZERO_DAYS = ("omitted", "recorded")
 """Whether a day a kitchen worked and made nothing has a row (with 0 packs) in the records."""
@@ -81,16 +83,31 @@ class TransitFit(Documented):
         )
 
 
+def _check_fittable(counts: np.ndarray, source: str, what: Message) -> None:
+    """Refuse counts too few, or all alike, to tell candidates apart (``fit_counts`` needs)."""
+    if len(counts) < 10:  # noqa: PLR2004
+        said = Message("{source}: fewer than ten {what}: nothing to fit", source=source, what=what)
+        raise RecordsError([said])
+    if counts.min() == counts.max():
+        said = Message(
+            "{source}: the {n} {what} all have the same value, {value}: nothing varies to fit "
+            "(a scenario says that with {{distribution: constant, value: {value}}})",
+            source=source,
+            n=len(counts),
+            what=what,
+            value=int(counts[0]),
+        )
+        raise RecordsError([said])
+
+
 def fit_transits(days: np.ndarray, source: str) -> TransitFit:
     """Fit the candidates to days in transit (``transit_days`` of a buyer).
 
     Raises:
-        ScenarioError: Fewer than ten shipments, or all took the same days.
+        RecordsError: Fewer than ten shipments, or all took the same days.
     """
-    try:
-        return TransitFit(source, fit_counts(days))
-    except ValueError as exc:
-        raise ScenarioError([f"{source}: {exc}: nothing to fit"]) from None
+    _check_fittable(days, source, Message("shipments"))
+    return TransitFit(source, fit_counts(days))
 
 
 @dataclass(frozen=True)
@@ -232,15 +249,22 @@ def fit_records(
     (``"recorded"``) or none (``"omitted"``: the records' usual form; see the module).
 
     Raises:
-        ScenarioError: Too little to fit (fewer than ten days worked, or no absence pattern).
-        ValueError: ``zero_days`` not one of ``ZERO_DAYS``; rows of 0 packs where zero days
+        RecordsError: Too little to fit (fewer than ten days worked, all alike, or no absence
+            pattern); ``zero_days`` not one of ``ZERO_DAYS``; rows of 0 packs where zero days
             are said to be omitted.
     """
     if zero_days not in ZERO_DAYS:
-        raise ValueError(f"zero_days: one of {', '.join(ZERO_DAYS)}, got {zero_days!r}")
+        raise RecordsError([one_of("--zero-days", ZERO_DAYS, zero_days)])
     omitted = zero_days == "omitted"
-    if omitted and (deliveries.packs == 0).any():
-        raise ValueError("rows of 0 packs: zero days are recorded (zero_days='recorded')")
+    zeros = int((deliveries.packs == 0).sum())
+    if omitted and zeros:
+        said = Message(
+            "{path}: {rows} rows of 0 packs, so days with no output are recorded: fit with "
+            "--zero-days recorded",
+            path=source,
+            rows=zeros,
+        )
+        raise RecordsError([said])
     grid = Grid.of(deliveries)
     weekday = grid.days.day_of_week.to_numpy()
     share: dict[str, float] = {
@@ -256,8 +280,7 @@ def fit_records(
     missing = ~grid.rows & observed[None, :]
     worked = grid.rows & observed[None, :]
     output = grid.packs[worked]
-    if len(output) < 10:  # noqa: PLR2004
-        raise ScenarioError([f"{source}: fewer than ten days with deliveries: nothing to fit"])
+    _check_fittable(output, source, Message("days with deliveries"))
     counts = fit_counts(output, zero_truncated=omitted)
     per_kitchen = [
         Transitions.count(missing[k : k + 1], observed) for k in range(len(grid.kitchens))

@@ -251,6 +251,15 @@ class Scenario(Section):
             raise ValueError(_("must be printable text (no control characters or escapes)"))
         return name
 
+    @field_validator("policies")
+    @classmethod
+    def _not_the_baseline(cls, policies: dict[str, Any]) -> dict[str, Any]:
+        # Every comparison calls the scenario as it is "baseline": a policy cannot be it too.
+        if "baseline" in policies:
+            said = _("'baseline' names the scenario as it is: give the policy another name")
+            raise ValueError(said)
+        return policies
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         problem = first_inconsistency(self)
