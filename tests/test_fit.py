@@ -13,10 +13,10 @@ import yaml
 import sim
 from sim.engine.kitchens import packs_made, presence
 from sim.inputs import fit_records, read_deliveries
-from sim.inputs.records import RecordsError
 from sim.inputs.absence import Transitions, net_of_zero_days
 from sim.inputs.counts import LEVEL, fit_counts
 from sim.inputs.differ import kitchens_differ
+from sim.inputs.records import RecordsError
 from sim.reporting.kinds.fit import fragment
 from sim.scenario.distributions import NegativeBinomial
 from sim.scenario.mechanisms import Absence
