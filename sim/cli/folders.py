@@ -12,8 +12,6 @@ def report(args: argparse.Namespace) -> int:
     """Write a self-contained report.html into an output folder (images embedded)."""
     from sim.reporting.html import write_report  # noqa: PLC0415
 
-    if not args.folder.is_dir():
-        raise UsageError(Message("{folder}: no such folder", folder=args.folder))
     print(_("wrote {path}").format(path=write_report(args.folder)))
     return 0
 
@@ -32,8 +30,6 @@ def discover(args: argparse.Namespace) -> int:
     from sim.reporting.kinds import discover as words  # noqa: PLC0415
     from sim.reporting.writers import published, write_files  # noqa: PLC0415
 
-    if not args.folder.is_dir():
-        raise UsageError(Message("{folder}: no such folder", folder=args.folder))
     where = Criterion.parse(args.where, args.buyer, "--where")
     with Folder.existing(args.folder) as folder:
         path = folder.path / "experiments.json"

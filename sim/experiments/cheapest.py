@@ -2,9 +2,12 @@
 
 Every candidate (the baseline and the policies, or the points of a sweep design) runs with the
 same seed (common random numbers) and is costed with the scenario's ``costs:`` section. A
-candidate qualifies when the one-sided confidence bound of its KPI meets the target (Student's
-t over replications: for ``quota_miss_rate<=0.05`` at 95%, the upper 95% bound must be at most
-5%). Each candidate is judged at the stated confidence; the cheapest that qualifies is chosen.
+candidate qualifies when the one-sided confidence bound of its KPI meets the target (for
+``quota_miss_rate<=0.05`` at 95%, the upper 95% bound must be at most 5%), the bound made as
+``sim.results.intervals.kpi_bound`` makes it: Clopper-Pearson at the effective size for a share
+(exact where every replication is 0 or 1), Student's t for a mean, and for a shortfall never
+seen, a share of the most it could be. A bound that cannot be known does not qualify. Each
+candidate is judged at the stated confidence; the cheapest that qualifies is chosen.
 """
 
 from __future__ import annotations

@@ -192,7 +192,7 @@ def check_criterion(scenario: Scenario, criterion: Criterion) -> None:
 def _kpis(variant: Variant, outcomes: list[Replication], seed: int) -> pd.DataFrame:
     """Return one variant's KPIs per replication, overall and by buyer, with future and policy."""
     future, policy = variant.name.split("/", 1)
-    results = Results(variant.scenario, seed, outcomes)
+    results = Results(variant.scenario, seed if variant.seed is None else variant.seed, outcomes)
     return per_replication(results, ((), ("buyer",)), future=int(future[1:]), policy=policy)
 
 
@@ -202,7 +202,9 @@ class Exploration(Documented):
 
     Attributes:
         scenario: The baseline scenario.
-        seed: The seed of every run (common random numbers across futures and policies).
+        seed: The experiment's seed; each future's streams derive from it (common random
+            numbers across the policies within a future, independent from one future to the
+            next).
         sampler: How the futures were drawn.
         futures: One row per future, one column per uncertainty.
         policies: The baseline and the policies, in order.

@@ -33,12 +33,11 @@ import pandas as pd
 
 from sim.i18n import Message
 from sim.results.intervals import SHARES, difference_ci, proportion_ci
-from sim.results.metrics import KPIS
+from sim.results.metrics import HIGHER_IS_BETTER, KPIS
 from sim.results.scopes import ALL
 from sim.scenario.messages import ScenarioError, show
 
 DEFAULT_TARGET = "quota_miss_rate<=0.1"
-HIGHER_IS_BETTER = frozenset({"fill_rate"})
 _BOOTSTRAP = 1000
 _FEWEST_FUTURES = 5  # below this, resampling futures tells nothing: no interval
 _OPS: dict[str, Callable[[Any, Any], Any]] = {

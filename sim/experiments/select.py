@@ -41,13 +41,12 @@ from sim.experiments.runner import (
 )
 from sim.i18n import Message
 from sim.results.documents import Documented, provenance
-from sim.results.metrics import KPIS
+from sim.results.metrics import HIGHER_IS_BETTER, KPIS
 from sim.results.tables import kpi_per_replication
 from sim.scenario.messages import ScenarioError, one_of, show
 from sim.scenario.schema import Scenario
 
 PROCEDURES = ("best", "subset")
-HIGHER_IS_BETTER = frozenset({"fill_rate"})
 _FIRST = 20  # KN's first-stage replications (n0) unless the run asks for more
 
 

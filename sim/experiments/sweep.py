@@ -30,7 +30,7 @@ from sim.results.precision import PrecisionReport
 from sim.results.scopes import ALL, estimates, per_replication
 from sim.results.tables import Results
 from sim.scenario.designs import Range, Sweep, whole
-from sim.scenario.loading import check_varies, derive
+from sim.scenario.loading import derive, lever_problems
 from sim.scenario.messages import ScenarioError, validation_problems
 from sim.scenario.schema import Scenario
 
@@ -133,14 +133,9 @@ def as_sweep(
         plan = Sweep.model_validate(data)
     except pydantic.ValidationError as exc:
         raise ScenarioError(validation_problems(exc, data, source)) from None
-    for path, lever in plan.levers.items():
-        where = f"{source} {path}"
-
-        def blame(_path: str, _value: Any, where: str = where) -> str:
-            return where
-
-        values = lever if isinstance(lever, list) else [lever.low, lever.high]
-        check_varies(scenario, [path], values, where, blame, costs=True)
+    problems = lever_problems(scenario, plan, lambda path: f"{source} {path}")
+    if problems:
+        raise ScenarioError(problems)
     return plan
 
 

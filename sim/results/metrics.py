@@ -26,6 +26,9 @@ import pandas as pd
 
 from sim.results.intervals import NON_NEGATIVE, kpi_ci, mean_ci, share_ci
 
+HIGHER_IS_BETTER = frozenset({"fill_rate", "on_time_rate"})
+"""KPIs where more is better; for every other, less is."""
+
 KPIS = (
     "quota_miss_rate",
     "fill_rate",

@@ -6,13 +6,14 @@ go straight to it. Nothing in a file is executed: only ``yaml.SafeLoader`` is us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
 import pydantic
 
 from sim.i18n import _
+from sim.scenario.designs import Sweep
 from sim.scenario.messages import Lines, ScenarioError, locate
 from sim.scenario.overrides import Blame, apply_overrides, expand, set_flag
 from sim.scenario.schema import Scenario
@@ -149,17 +150,26 @@ def _sweep_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
     """Every lever of the sweep must exist, and move what is simulated (or what it costs)."""
     if scenario.sweep is None:
         return []
-    found = []
-    for dotted, lever in scenario.sweep.levers.items():
-        line = lines.get(("sweep", "levers", dotted))
-        where = f"{source}:{line}: sweep.levers.{dotted}" if line else f"{source}: sweep.levers"
 
-        def blame(_path: str, _value: Any, where: str = where) -> str:
-            return where
+    def where(dotted: str) -> str:
+        line = lines.get(("sweep", "levers", dotted))
+        return f"{source}:{line}: sweep.levers.{dotted}" if line else f"{source}: sweep.levers"
+
+    return lever_problems(scenario, scenario.sweep, where)
+
+
+def lever_problems(scenario: Scenario, sweep: Sweep, where: Callable[[str], str]) -> list[str]:
+    """What is wrong with each lever of a sweep, said where ``where(path)`` says it was given."""
+    found = []
+    for dotted, lever in sweep.levers.items():
+        said = where(dotted)
+
+        def blame(_path: str, _value: Any, said: str = said) -> str:
+            return said
 
         values = lever if isinstance(lever, list) else [lever.low, lever.high]
         try:
-            check_varies(scenario, [dotted], values, where, blame, costs=True)
+            check_varies(scenario, [dotted], values, said, blame, costs=True)
         except ScenarioError as exc:
             found.extend(exc.problems)
     return found

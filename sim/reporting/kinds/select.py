@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.experiments.select import HIGHER_IS_BETTER, Selection
+from sim.experiments.select import Selection
 from sim.i18n import _, number, percent, plain, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, json_file, text_file
 from sim.reporting.words import RATES, kpi_name, kpi_value, listed
+from sim.results.metrics import HIGHER_IS_BETTER
 from sim.scenario.yamlio import to_yaml
 
 
