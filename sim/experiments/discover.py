@@ -262,7 +262,9 @@ def failures_in(
         rows = table[(table.policy == policy) & (table.kpi == where.kpi)]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         said = Message(
-            "{path}: not the results of umkm-sim explore ({problem})", path=source, problem=exc
+            "{path}: not the results of umkm-sim explore ({problem})",
+            path=source,
+            problem=show(str(exc)),
         )
         raise ScenarioError([said]) from None
     if rows.empty:

@@ -6,8 +6,9 @@ with confidence intervals, and writes a YAML fragment to paste into a scenario. 
 engine or the experiments.
 """
 
-from sim.inputs.fit import OutputFit, TransitFit, fit_records, fit_transits
+from sim.inputs.fit import OutputFit, fit_records
 from sim.inputs.records import Columns, RecordsError, read_deliveries, read_transits
+from sim.inputs.transit import TransitFit, fit_transits
 
 __all__ = [
     "Columns",

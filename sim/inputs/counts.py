@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.i18n import Message
 from sim.inputs import truncated
+from sim.inputs.records import RecordsError
 
 CANDIDATES = ("poisson", "negative_binomial", "gamma", "lognormal", "normal", "empirical")
 LEVEL = 0.05  # of the tests: over-dispersion, goodness of fit
@@ -128,6 +130,23 @@ class CountFit:
     def overdispersed(self) -> bool:
         """Whether the counts vary more than a Poisson's, at ``LEVEL``."""
         return bool(self.overdispersion_p < LEVEL)
+
+
+def check_fittable(counts: np.ndarray, source: str, what: Message) -> None:
+    """Refuse counts too few, or all alike, to tell candidates apart (``fit_counts`` needs)."""
+    if len(counts) < 10:  # noqa: PLR2004
+        said = Message("{source}: fewer than ten {what}: nothing to fit", source=source, what=what)
+        raise RecordsError([said])
+    if counts.min() == counts.max():
+        said = Message(
+            "{source}: the {n} {what} all have the same value, {value}: nothing varies to fit "
+            "(a scenario says that with {{distribution: constant, value: {value}}})",
+            source=source,
+            n=len(counts),
+            what=what,
+            value=int(counts[0]),
+        )
+        raise RecordsError([said])
 
 
 def fit_counts(counts: np.ndarray, *, zero_truncated: bool = False) -> CountFit:

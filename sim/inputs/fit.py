@@ -24,7 +24,6 @@ intervals say so.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -34,7 +33,7 @@ import pandas as pd
 from sim.i18n import Message
 from sim.inputs import truncated
 from sim.inputs.absence import Transitions
-from sim.inputs.counts import LEVEL, CountFit, fit_counts
+from sim.inputs.counts import LEVEL, CountFit, check_fittable, fit_counts
 from sim.inputs.differ import kitchens_differ
 from sim.inputs.estimates import (
     MIN_KITCHENS_TO_RESAMPLE,
@@ -46,7 +45,7 @@ from sim.inputs.estimates import (
     split,
 )
 from sim.inputs.records import RecordsError
-from sim.results.documents import Documented, records_provenance, without_nan
+from sim.results.documents import Documented, json_ready, records_provenance
 from sim.scenario.fields import WEEKDAYS
 from sim.scenario.messages import one_of
 
@@ -55,59 +54,6 @@ ZERO_DAYS = ("omitted", "recorded")
 SPLITS = ("recorded", "fitted", "unclear", "none", "negligible")
 """How absences were told from days worked with no output (``OutputFit.split``)."""
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass(frozen=True)
-class TransitFit(Documented):
-    """Days in transit of a buyer's shipments, and the distribution fitted to them."""
-
-    source: str
-    fit: CountFit
-    kind: ClassVar[str] = "transit"
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The candidate distributions, best first, with their goodness of fit."""
-        return self.fit.table()
-
-    def document(self) -> dict[str, Any]:
-        """The fit as a JSON-ready document: the records' provenance, the candidates."""
-        return _json_ready(
-            {
-                "kind": self.kind,
-                **records_provenance(self.source),
-                "shipments": len(self.fit.counts),
-                "chosen": self.fit.chosen.spec(),
-                "candidates": self.table.to_dict("records"),
-            }
-        )
-
-
-def _check_fittable(counts: np.ndarray, source: str, what: Message) -> None:
-    """Refuse counts too few, or all alike, to tell candidates apart (``fit_counts`` needs)."""
-    if len(counts) < 10:  # noqa: PLR2004
-        said = Message("{source}: fewer than ten {what}: nothing to fit", source=source, what=what)
-        raise RecordsError([said])
-    if counts.min() == counts.max():
-        said = Message(
-            "{source}: the {n} {what} all have the same value, {value}: nothing varies to fit "
-            "(a scenario says that with {{distribution: constant, value: {value}}})",
-            source=source,
-            n=len(counts),
-            what=what,
-            value=int(counts[0]),
-        )
-        raise RecordsError([said])
-
-
-def fit_transits(days: np.ndarray, source: str) -> TransitFit:
-    """Fit the candidates to days in transit (``transit_days`` of a buyer).
-
-    Raises:
-        RecordsError: Fewer than ten shipments, or all took the same days.
-    """
-    _check_fittable(days, source, Message("shipments"))
-    return TransitFit(source, fit_counts(days))
 
 
 @dataclass(frozen=True)
@@ -197,7 +143,7 @@ class OutputFit(Documented):
     def document(self) -> dict[str, Any]:
         """The fit as a JSON-ready document: the records' provenance, every estimate."""
         estimates = ("mean", "cv", "zero_share", "absence", "spell")
-        return _json_ready(
+        return json_ready(
             {
                 "kind": self.kind,
                 "source": self.source,
@@ -229,12 +175,6 @@ class OutputFit(Documented):
                 "candidates": self.table.to_dict("records"),
             }
         )
-
-
-def _json_ready(document: dict[str, Any]) -> dict[str, Any]:
-    """Numpy numbers as plain ones, NaN as ``None``."""
-    ready: dict[str, Any] = without_nan(json.loads(json.dumps(document, default=float)))
-    return ready
 
 
 def fit_records(
@@ -280,7 +220,7 @@ def fit_records(
     missing = ~grid.rows & observed[None, :]
     worked = grid.rows & observed[None, :]
     output = grid.packs[worked]
-    _check_fittable(output, source, Message("days with deliveries"))
+    check_fittable(output, source, Message("days with deliveries"))
     counts = fit_counts(output, zero_truncated=omitted)
     per_kitchen = [
         Transitions.count(missing[k : k + 1], observed) for k in range(len(grid.kitchens))

@@ -35,6 +35,7 @@ from typing import Any
 
 from sim.experiments.store import RunStore
 from sim.i18n import Message
+from sim.scenario.messages import show
 
 STORE_NAME = "runs.sqlite"
 INCOMPLETE = "INCOMPLETE"
@@ -215,7 +216,9 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, OSError) as exc:
-        said = Message("{file}: damaged, cannot be read ({problem})", file=path, problem=exc)
+        said = Message(
+            "{file}: damaged, cannot be read ({problem})", file=path, problem=show(str(exc))
+        )
         raise OutputError(said) from None
     if not isinstance(document, dict):
         raise OutputError(Message("{file}: damaged, not a results document", file=path))

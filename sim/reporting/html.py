@@ -22,7 +22,7 @@ from sim.reporting.kind import Kind
 from sim.reporting.kinds import KINDS
 from sim.reporting.scenario_words import describe
 from sim.scenario.loading import load_scenario
-from sim.scenario.messages import ScenarioError
+from sim.scenario.messages import ScenarioError, show
 from sim.scenario.schema import Scenario
 
 
@@ -70,7 +70,7 @@ def _section(out: Path, kind: Kind, document: dict[str, Any]) -> list[str]:
         return kind.section(document)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
         said = _("{file}: damaged, not a results document ({problem})")
-        raise OutputError(said.format(file=out / kind.document, problem=repr(exc))) from None
+        raise OutputError(said.format(file=out / kind.document, problem=show(str(exc)))) from None
 
 
 def _scenario(out: Path) -> Scenario | None:

@@ -107,6 +107,12 @@ def without_nan(value: Any) -> Any:
     return value
 
 
+def json_ready(document: dict[str, Any]) -> dict[str, Any]:
+    """A document with NumPy's numbers as plain ones and NaN as ``None``: ready for JSON."""
+    ready: dict[str, Any] = without_nan(json.loads(json.dumps(document, default=float)))
+    return ready
+
+
 class Documented:
     """The spellings ``document()`` had before 0.3 (``summary``, ``as_dict()``, ``to_json()``).
 

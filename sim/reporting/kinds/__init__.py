@@ -22,6 +22,7 @@ from sim.reporting.kinds import (
     sensitivity,
     sweep,
     target,
+    transit,
 )
 
 KINDS: tuple[Kind, ...] = (
@@ -36,7 +37,7 @@ KINDS: tuple[Kind, ...] = (
     discover.KIND,
     gsa.KIND,
     fit.FIT,
-    fit.TRANSIT,
+    transit.KIND,
 )
 """In the order a report looks for their documents in a folder."""
 

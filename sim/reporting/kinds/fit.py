@@ -14,7 +14,7 @@ from sim._version import __version__
 from sim.i18n import _, number, plain, significant
 from sim.inputs.counts import LEVEL, CountFit
 from sim.inputs.estimates import Estimate
-from sim.inputs.fit import OutputFit, TransitFit
+from sim.inputs.fit import OutputFit
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 
@@ -70,7 +70,7 @@ def fragment(fit: OutputFit) -> str:
             f"  - name: {group['name']}",
             f"    count: {len(group['kitchens'])}",
             f"    product: {product}",
-            f"    daily_output: {_flow(spec)}",
+            f"    daily_output: {flow(spec)}",
         ]
         if group["daily_output"] is None:
             lines[-1] += _("  # mean {mean}, cv {cv}").format(
@@ -81,30 +81,6 @@ def fragment(fit: OutputFit) -> str:
         lines += absence
     lines += _monthly(fit, product)
     return "\n".join(lines) + "\n"
-
-
-def transit_fragment(transit: TransitFit) -> str:
-    """The ``transit_days`` line for a buyer, with the fit it came from."""
-    x = transit.fit.counts
-    header = _(
-        "# Fitted by umkm-sim {version} from {source}: {shipments} shipments, {shortest} to "
-        "{longest} days (mean {mean})."
-    ).format(
-        version=__version__,
-        source=transit.source,
-        shipments=len(x),
-        shortest=x.min(),
-        longest=x.max(),
-        mean=significant(x.mean()),
-    )
-    return "\n".join(
-        [
-            header,
-            _("# Paste under the buyer whose shipments these were."),
-            f"transit_days: {_flow(transit.fit.chosen.spec())}",
-            "",
-        ]
-    )
 
 
 def _zero_note(fit: OutputFit) -> list[str]:
@@ -139,7 +115,7 @@ def _absence(fit: OutputFit) -> list[str]:
     line = _("share absent {share}, mean spell {spell} days; {chain}").format(
         share=said(fit.absence, 2), spell=said(fit.spell, 2), chain=chain.format(p=_p(fit.chain_p))
     )
-    return [f"    absence: {_flow(spec)}", f"    # {line}"]
+    return [f"    absence: {flow(spec)}", f"    # {line}"]
 
 
 def _monthly(fit: OutputFit, product: str) -> list[str]:
@@ -205,7 +181,7 @@ def _findings(fit: OutputFit) -> list[str]:
             "(CIs: bootstrap over {resampled})."
         ).format(
             distribution=c.chosen.name,
-            parameters=_parameters(c.chosen.spec()),
+            parameters=parameters(c.chosen.spec()),
             mean=said(fit.mean),
             cv=said(fit.cv, 2),
             resampled=_("kitchens") if fit.resampled == "kitchens" else _("days"),
@@ -293,11 +269,6 @@ def text(fit: OutputFit) -> str:
     return "\n".join([*_findings(fit), "", candidates(fit.output), "", fragment(fit)])
 
 
-def transit_text(transit: TransitFit) -> str:
-    """The candidates for the days in transit, and the line to paste."""
-    return "\n".join([candidates(transit.fit), "", transit_fragment(transit)])
-
-
 def candidates(c: CountFit) -> str:
     """The candidates, best AIC first, with their goodness of fit."""
     distribution, parameters, chi = _("distribution"), _("parameters"), _("chi-square p")
@@ -322,11 +293,13 @@ def _p(p: float) -> str:
     return f"< {plain(1e-4)}" if p < 1e-4 else f"= {significant(p, 2)}"  # noqa: PLR2004
 
 
-def _flow(spec: dict[str, Any]) -> str:
+def flow(spec: dict[str, Any]) -> str:
+    """A distribution as YAML's flow mapping: ``{distribution: poisson, mean: 12.3}``."""
     return "{" + ", ".join(f"{k}: {v}" for k, v in spec.items()) + "}"
 
 
-def _parameters(spec: dict[str, Any]) -> str:
+def parameters(spec: dict[str, Any]) -> str:
+    """A distribution's parameters in words: ``mean 12.3, cv 0.45``."""
     return ", ".join(f"{k} {v}" for k, v in spec.items() if k != "distribution")
 
 
@@ -334,27 +307,18 @@ def section(document: dict[str, Any]) -> list[str]:
     """The report's section: the distribution chosen, the estimates, the candidates."""
     chosen = _("Daily output on days worked: {distribution} ({parameters}).").format(
         distribution=document["chosen"]["distribution"],
-        parameters=_parameters(document["chosen"]),
+        parameters=parameters(document["chosen"]),
     )
     truncation = _(
         "Days with no output leave no row in these records: each distribution was fitted "
         "zero-truncated, and its parameters are those before truncation."
     )
     words = [chosen, truncation] if document.get("zero_truncated") else [chosen]
-    return [paragraph(words), _candidates_table(document)]
+    return [paragraph(words), candidates_table(document)]
 
 
-def transit_section(document: dict[str, Any]) -> list[str]:
-    """The report's section of a transit fit: the distribution chosen, the candidates."""
-    chosen = _("Days in transit, from {n} shipments: {distribution} ({parameters}).").format(
-        n=document["shipments"],
-        distribution=document["chosen"]["distribution"],
-        parameters=_parameters(document["chosen"]),
-    )
-    return [paragraph([chosen]), _candidates_table(document)]
-
-
-def _candidates_table(document: dict[str, Any]) -> str:
+def candidates_table(document: dict[str, Any]) -> str:
+    """The candidates of a fit's document as an HTML table, best first."""
     table = [
         [
             r["distribution"],
@@ -398,23 +362,4 @@ FIT: Kind = Kind(
         "paste into a scenario; --transit fits a buyer's transit_days to shipment dates; "
         "--out writes the fragment, the candidates' table and figures."
     ),
-)
-TRANSIT: Kind = Kind(
-    name="transit",
-    result=TransitFit,
-    document="transit.json",
-    files={
-        "transit.yaml": lambda t: text_file(transit_fragment(t)),
-        "transit.json": lambda t: json_file(TRANSIT.published(t)),
-        "transit-candidates.csv": lambda t: csv_file(t.table),
-        "transit.png": lambda t: figure("fit_plots", "plot_transit", t.fit),
-    },
-    text=transit_text,
-    section=transit_section,
-    captions={"transit.png": lambda: _("How well the distribution fits the days in transit")},
-    question=lambda: _(
-        "How many days do shipments take to reach the buyer, by the records of their departures "
-        "and arrivals?"
-    ),
-    heading=lambda: _("What the records say:"),
 )
