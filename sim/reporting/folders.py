@@ -338,7 +338,7 @@ def _said(experiment: Mapping[str, Any], other: Mapping[str, Any]) -> Message | 
         ]
         return Message(
             "`{command}` of scenario {scenario} (sha256 {digest}) with seed {seed}",
-            command=" ".join([str(experiment["command"]), *differ[:4]]),
+            command=" ".join([str(experiment["command"]), *differ[:10]]),
             scenario=repr(str(experiment["scenario"])[:60]),
             digest=str(experiment["sha256"])[:12],
             seed=experiment["seed"],
