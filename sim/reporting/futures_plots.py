@@ -11,8 +11,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.i18n import _
-from sim.reporting.style import RATES, footnote, styled
-from sim.reporting.words import kpi_name
+from sim.reporting.style import footnote, styled
+from sim.reporting.words import RATES, kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

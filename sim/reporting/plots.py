@@ -18,8 +18,9 @@ from sim.i18n import _, percent, plain, significant
 from sim.reporting.fit_plots import plot_profiles, plot_rootogram, plot_transit
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.gsa_plots import plot_convergence, plot_gsa
-from sim.reporting.style import LINES, MARKERS, RATES, footnote, styled
-from sim.reporting.words import kpi_name
+from sim.reporting.optimize_plots import plot_settings
+from sim.reporting.style import LINES, MARKERS, footnote, styled
+from sim.reporting.words import RATES, kpi_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,6 +41,7 @@ __all__ = [  # sim.plots: every figure, those of explorations too
     "plot_miss_rates",
     "plot_profiles",
     "plot_rootogram",
+    "plot_settings",
     "plot_shortfall",
     "plot_stock",
     "plot_survival",

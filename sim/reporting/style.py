@@ -38,9 +38,6 @@ LINES = ("-", "--", ":", "-.")
 MARKERS = ("v", "s", "^", "D", "o", "P")
 
 
-RATES = {"quota_miss_rate", "fill_rate", "on_time_rate"}
-
-
 P = ParamSpec("P")
 
 

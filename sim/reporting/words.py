@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.i18n import Message, _, interval, number, percent, plain, significant
+from sim.results.intervals import SHARES
 from sim.results.metrics import KPIS
 
-RATES = frozenset({"quota_miss_rate", "fill_rate", "lost_to_cancellation"})
+RATES = SHARES & frozenset(KPIS)
 """KPIs that are shares, said in percent (their differences in points)."""
 COLUMNS = KPIS[:4]
 """The KPIs a text table has a column for (the lines lost to cancellations are said apart)."""
@@ -194,3 +195,13 @@ def with_precision(text: str, document: Mapping[str, Any]) -> str:
 def listed(names: list[str]) -> str:
     """``a and b`` / ``a, b, c``."""
     return _(" and ").join(names) if len(names) <= 2 else ", ".join(names)  # noqa: PLR2004
+
+
+def three_digits(amount: float) -> float:
+    """Three significant digits: the costs are estimates too."""
+    return float(f"{amount:.3g}")
+
+
+def rupiah_cell(amount: float) -> str:
+    """Rupiah to three significant digits, without the symbol (a table's column says Rp)."""
+    return number(three_digits(amount))

@@ -10,7 +10,7 @@ from sim.experiments.cheapest import Cheapest
 from sim.i18n import _, number, percent, rupiah, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, json_file, text_file
-from sim.reporting.words import RATES, criterion_words
+from sim.reporting.words import RATES, criterion_words, rupiah_cell, three_digits
 from sim.scenario.yamlio import to_yaml
 
 
@@ -33,7 +33,7 @@ def text(answer: Cheapest) -> str:
     rate = document["criterion"]["kpi"] in RATES
     for row, why in zip(document["table"], said["why"], strict=True):
         value = percent(row["mean"]) if rate else significant(row["mean"])
-        lines.append(f"  {row['candidate']:<20}{_rp(row['cost']):>18}  {value:>9}  {why}")
+        lines.append(f"  {row['candidate']:<20}{rupiah_cell(row['cost']):>18}  {value:>9}  {why}")
     return "\n".join([*lines, "", said["sentence"]])
 
 
@@ -71,7 +71,7 @@ def _sentence(document: dict[str, Any], where: str) -> str:
         best=best["candidate"],
         where=where,
         confidence=confidence,
-        cost=rupiah(_round3(best["cost"])),
+        cost=rupiah(three_digits(best["cost"])),
     )
     if len(ok) > 1:
         second = ok[1]
@@ -79,7 +79,7 @@ def _sentence(document: dict[str, Any], where: str) -> str:
             _("the runner-up, {second}, costs the same").format(second=second["candidate"])
             if second["cost"] == best["cost"]
             else _("the runner-up, {second}, costs {cost}").format(
-                second=second["candidate"], cost=rupiah(_round3(second["cost"]))
+                second=second["candidate"], cost=rupiah(three_digits(second["cost"]))
             )
         )
     return said + "."
@@ -119,16 +119,6 @@ def _reasons(document: dict[str, Any]) -> list[str]:
 
 def _bound(value: float | None) -> str:
     return "?" if value is None else significant(value)
-
-
-def _round3(amount: float) -> float:
-    """Three significant digits: the costs are estimates too."""
-    return float(f"{amount:.3g}")
-
-
-def _rp(amount: float) -> str:
-    """Rupiah to three significant digits, without the symbol (a table's column says Rp)."""
-    return number(_round3(amount))
 
 
 def section(document: dict[str, Any]) -> list[str]:
