@@ -52,6 +52,10 @@ GSA_SALIB = "gsa/salib"
 """The seed handed to SALib's sampler in global sensitivity analysis."""
 EXPLORE_FUTURE = "explore/future"
 """Each future's own seed in ``explore``: its replications share no draws with another's."""
+OPTIMIZE_SEARCH = "optimize/search"
+"""The seed handed to Optuna's sampler in ``optimize``."""
+OPTIMIZE_CHECK = "optimize/check"
+"""Each fresh check's own seed in ``optimize``: replications the search never saw."""
 
 
 def stream(seed: int, replication: int, name: str) -> np.random.Generator:

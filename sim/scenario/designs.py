@@ -1,7 +1,8 @@
-"""What experiments vary: sweep levers (what we choose) and uncertainties (what we cannot know).
+"""What experiments vary: levers (what we choose) and uncertainties (what we cannot know).
 
-These are the scenario's ``sweep:`` and ``uncertainties:`` sections. Both name values by dotted
-path, as ``--set`` takes them; neither changes what one run of the scenario simulates.
+These are the scenario's ``sweep:``, ``levers:`` and ``uncertainties:`` sections. Each names
+values by dotted path, as ``--set`` takes them; none changes what one run of the scenario
+simulates.
 """
 
 from __future__ import annotations
@@ -164,3 +165,11 @@ class Uncertainty(Section):
     def extremes(self) -> list[Any]:
         """Return the values that bound what it may be: both ends, or every listed value."""
         return list(self.values) if self.values is not None else [self.low, self.high]
+
+
+class Lever(Uncertainty):
+    """What we may choose for a value (``levers:``, searched by ``umkm-sim optimize``).
+
+    Written as an uncertainty is: any value in ``[low, high]`` (whole numbers where both bounds
+    are), or one of ``values``.
+    """

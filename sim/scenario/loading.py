@@ -102,9 +102,13 @@ def _validate(
         ) from None
     scenario._source = source  # noqa: SLF001 (provenance, not part of the scenario's value)
     if check_policies:
+        uncertain, unknown = _paths_problems(scenario, "uncertainties", source, lines)
+        chosen, levers = _paths_problems(scenario, "levers", source, lines)
         problems = [
             *_policy_problems(scenario, source, lines),
-            *_uncertainty_problems(scenario, source, lines),
+            *uncertain,
+            *chosen,
+            *_chosen_and_unknown(levers, unknown, source, lines),
             *_sweep_problems(scenario, source, lines),
         ]
         if problems:
@@ -128,21 +132,50 @@ def _policy_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]
     return found
 
 
-def _uncertainty_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
-    """Every uncertain path must exist, and each end of its range make a valid scenario."""
-    found = []
-    for dotted, uncertainty in scenario.uncertainties.items():
-        line = lines.get(("uncertainties", dotted))
-        where = f"{source}:{line}: uncertainties.{dotted}" if line else f"{source}: uncertainties"
+def _paths_problems(
+    scenario: Scenario, section: str, source: str, lines: Lines
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Every path of ``uncertainties:`` or ``levers:`` must exist and matter.
+
+    Each end of its range must make a valid scenario that differs: in what is simulated, or (a
+    lever) in what it costs.
+
+    Returns:
+        The problems, and each entry's paths (its ``*`` steps expanded) where they exist.
+    """
+    found, paths = [], {}
+    for dotted, entry in getattr(scenario, section).items():
+        where = _where(source, lines, section, dotted)
 
         def blame(_path: str, _value: Any, where: str = where) -> str:
             return where
 
         try:
-            paths = expand(scenario, dotted, where)
-            check_varies(scenario, paths, uncertainty.extremes(), where, blame)
+            paths[dotted] = expand(scenario, dotted, where)
+            costs = section == "levers"
+            check_varies(scenario, paths[dotted], entry.extremes(), where, blame, costs=costs)
         except ScenarioError as exc:
             found.extend(exc.problems)
+    return found, paths
+
+
+def _where(source: str, lines: Lines, section: str, dotted: str) -> str:
+    line = lines.get((section, dotted))
+    return f"{source}:{line}: {section}.{dotted}" if line else f"{source}: {section}"
+
+
+def _chosen_and_unknown(
+    levers: dict[str, list[str]], unknown: dict[str, list[str]], source: str, lines: Lines
+) -> list[str]:
+    """A value is chosen or not known, not both: else a search would choose the weather."""
+    uncertain = {p for paths in unknown.values() for p in paths}
+    found = []
+    for dotted, paths in levers.items():
+        both = sorted(set(paths) & uncertain)
+        if both:
+            where = _where(source, lines, "levers", dotted)
+            said = _("{where}: {path} is also in uncertainties: a value is chosen or not known")
+            found.append(said.format(where=where, path=both[0]))
     return found
 
 

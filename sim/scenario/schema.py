@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from sim.i18n import LANGUAGES, _
 from sim.scenario.consistency import first_inconsistency
 from sim.scenario.costs import Costs
-from sim.scenario.designs import Sweep, Uncertainty
+from sim.scenario.designs import Lever, Sweep, Uncertainty
 from sim.scenario.distributions import Distribution
 from sim.scenario.fields import WEEKDAYS, Days, Fraction, Name, Packs, Price, Section, Weekday
 from sim.scenario.limits import (
@@ -207,6 +207,11 @@ class Scenario(Section):
         "as --set takes them.",
     )
     sweep: Sweep | None = Field(default=None, description="Levers for `umkm-sim sweep`.")
+    levers: dict[str, Lever] = Field(
+        default_factory=dict,
+        description="What `umkm-sim optimize` may choose: dotted path (a list step may be *, "
+        "for every item) -> {low, high} or {values: [...]}.",
+    )
     uncertainties: dict[str, Uncertainty] = Field(
         default_factory=dict,
         description="What `umkm-sim explore` varies across futures: dotted path (a list step "
@@ -289,7 +294,7 @@ class Scenario(Section):
 
         Leaves out what does not change a replication's numbers: name, description, the
         default seed and replications, the costs, and the experiment sections (policies,
-        sweep, uncertainties).
+        sweep, levers, uncertainties).
         """
         content = self.model_dump(
             mode="json",
@@ -301,6 +306,7 @@ class Scenario(Section):
                 "costs",
                 "policies",
                 "sweep",
+                "levers",
                 "uncertainties",
             },
         )
