@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sim.experiments.executors import Dask, LocalProcesses, Serial
     from sim.experiments.explore import Exploration, explore
     from sim.experiments.gsa import GlobalSensitivity, gsa
+    from sim.experiments.optimize import Optimization, optimize
     from sim.experiments.robustness import Criterion
     from sim.experiments.runner import Execution, run
     from sim.experiments.select import Selection, select
@@ -55,6 +56,8 @@ _WHERE = {
     "explore": "sim.experiments.explore",
     "GlobalSensitivity": "sim.experiments.gsa",
     "gsa": "sim.experiments.gsa",
+    "Optimization": "sim.experiments.optimize",
+    "optimize": "sim.experiments.optimize",
     "Criterion": "sim.experiments.robustness",
     "Execution": "sim.experiments.runner",
     "run": "sim.experiments.runner",
@@ -92,6 +95,7 @@ __all__ = [
     "GlobalSensitivity",
     "Goal",
     "LocalProcesses",
+    "Optimization",
     "Precision",
     "Result",
     "Results",
@@ -110,6 +114,7 @@ __all__ = [
     "explore",
     "gsa",
     "load_scenario",
+    "optimize",
     "parse_scenario",
     "plots",
     "run",

@@ -1,0 +1,106 @@
+"""The space a search goes through: the scenario's ``levers:``, as Optuna's distributions.
+
+A range of whole numbers is an integer distribution, a real range a float one, and a list of
+values a choice among their positions (Optuna chooses among plain numbers and text only; a
+lever's values may be mappings, as a stock by product is). A lever whose path has ``*`` steps
+sets every path it stands for to the same value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.experiments.runner import Variant
+from sim.i18n import Message
+from sim.scenario.loading import derive
+from sim.scenario.messages import ScenarioError, show
+from sim.scenario.overrides import expand
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from optuna.distributions import BaseDistribution
+
+
+@dataclass(frozen=True)
+class Space:
+    """The levers of a scenario, and the paths each sets.
+
+    Attributes:
+        scenario: The scenario whose ``levers:`` these are.
+        paths: Each lever (as written) -> the paths it sets (its ``*`` steps expanded).
+    """
+
+    scenario: Scenario
+    paths: Mapping[str, list[str]]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Space:
+        """The scenario's levers (checked when it was loaded).
+
+        Raises:
+            ScenarioError: It has none.
+        """
+        if not scenario.levers:
+            said = Message(
+                "no levers: section: nothing to choose (levers: PATH: {{low, high}} or "
+                "{{values: [...]}})"
+            )
+            raise ScenarioError([said])
+        paths = {p: expand(scenario, p, f"levers.{p}") for p in scenario.levers}
+        return cls(scenario, paths)
+
+    def distributions(self) -> dict[str, BaseDistribution]:
+        """Each lever as Optuna samples it."""
+        from optuna.distributions import (  # noqa: PLC0415 (an extra, imported when searching)
+            CategoricalDistribution,
+            FloatDistribution,
+            IntDistribution,
+        )
+
+        found: dict[str, BaseDistribution] = {}
+        for path, lever in self.scenario.levers.items():
+            if lever.values is not None:
+                found[path] = CategoricalDistribution(list(range(len(lever.values))))
+            elif lever.integer:
+                found[path] = IntDistribution(int(lever.low or 0), int(lever.high or 0))
+            else:
+                found[path] = FloatDistribution(float(lever.low or 0), float(lever.high or 0))
+        return found
+
+    def settings(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The lever values Optuna's parameters stand for (a choice's position -> its value)."""
+        found = {}
+        for path, lever in self.scenario.levers.items():
+            value = params[path]
+            found[path] = lever.values[value] if lever.values is not None else value
+        return found
+
+    def variant(self, name: str, settings: Mapping[str, Any]) -> Variant:
+        """The scenario with the levers set so."""
+
+        def blame(path: str, value: Any) -> str:
+            return f"{name}: levers.{path}={show(value)}"
+
+        overrides = {p: settings[lever] for lever, paths in self.paths.items() for p in paths}
+        return Variant(name, derive(self.scenario, overrides, blame), dict(settings))
+
+    def size(self) -> float:
+        """How many distinct settings there are (``inf`` with a real range)."""
+        count = 1.0
+        for lever in self.scenario.levers.values():
+            if lever.values is not None:
+                count *= len(lever.values)
+            elif lever.integer:
+                count *= int(lever.high or 0) - int(lever.low or 0) + 1
+            else:
+                return math.inf
+        return count
+
+
+def key(settings: Mapping[str, Any]) -> str:
+    """One setting's identity: the same levers at the same values are one candidate."""
+    return json.dumps(settings, sort_keys=True, default=str)
