@@ -64,6 +64,7 @@ def results(small) -> dict[str, object]:
         "target": sim.target(small, lever, goal, low=200, high=4000, **run),
         "sensitivity": sim.sensitivity(small, ["kitchens.cake-makers.count"], **run),
         "cheapest": sim.cheapest(small, "quota_miss_rate<=0.5", **run),
+        "optimize": sim.optimize(small, "quota_miss_rate<=0.5", evaluations=4, **run),
         "explore": explored,
         "discover": discover(futures, where.holds(means), where, "baseline"),
         "gsa": sim.gsa(small, "morris", 4, **run),

@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.experiments.executors import DaskUnavailableError, MissingDaskError  # noqa: PLC0415
     from sim.experiments.gsa import MissingSALibError  # noqa: PLC0415
     from sim.experiments.runner import Interrupted  # noqa: PLC0415
+    from sim.experiments.search import MissingOptunaError  # noqa: PLC0415
     from sim.experiments.store import StoreError  # noqa: PLC0415
 
     try:
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MissingWorkbenchError,
         MissingAppError,
         MissingSALibError,
+        MissingOptunaError,
     ) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT

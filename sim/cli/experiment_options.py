@@ -10,14 +10,20 @@ from sim.experiments.executors import ENGINES
 from sim.i18n import _
 
 
-def experiment_options(cmd: argparse.ArgumentParser, *, precision: bool) -> None:
-    """Add them to ``cmd``; with ``precision``, also ``--precision`` and ``--max-replications``."""
+def experiment_options(
+    cmd: argparse.ArgumentParser, *, precision: bool, replications: str | None = None
+) -> None:
+    """Add them to ``cmd``; with ``precision``, also ``--precision`` and ``--max-replications``.
+
+    ``replications`` says what ``--replications`` is, where a command reads it its own way.
+    """
     cmd.add_argument("scenario", metavar="SCENARIO", help=_("scenario YAML file"))
     cmd.add_argument(
         "--replications",
         type=flags.replications,
         metavar="N",
-        help=_("per variant (with --precision: to start with); default: the scenario's"),
+        help=replications
+        or _("per variant (with --precision: to start with); default: the scenario's"),
     )
     cmd.add_argument("--seed", type=flags.seed, metavar="S", help=_("default: the scenario's"))
     cmd.add_argument(

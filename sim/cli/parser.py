@@ -10,17 +10,16 @@ from typing import Any
 
 from sim._version import __version__
 from sim.cli import flags
+from sim.cli.decision_options import cheapest_options, optimize_options, select_options
 from sim.cli.experiment_options import experiment_options
 from sim.cli.experiments import experiment
 from sim.cli.folders import discover, report
 from sim.cli.language import speak_argparse
 from sim.cli.records import fit
 from sim.cli.scenarios import app, check, schema
-from sim.experiments.cheapest import CANDIDATES
 from sim.experiments.explore import SAMPLERS
 from sim.experiments.gsa import METHODS as GSA_METHODS
 from sim.experiments.robustness import DEFAULT_TARGET
-from sim.experiments.select import PROCEDURES
 from sim.i18n import LANGUAGES, _
 from sim.reporting.kinds import named
 from sim.results.metrics import KPIS
@@ -54,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare_cmd = command("compare", experiment)
     experiment_options(compare_cmd, precision=True)
-    _select_options(compare_cmd)
+    select_options(compare_cmd)
 
     sweep_cmd = command("sweep", experiment)
     experiment_options(sweep_cmd, precision=True)
@@ -77,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _target_options(command("target", experiment))
-    _cheapest_options(command("cheapest", experiment))
+    cheapest_options(command("cheapest", experiment))
+    optimize_options(command("optimize", experiment))
 
     sens_cmd = command("sensitivity", experiment)
     experiment_options(sens_cmd, precision=False)
@@ -171,29 +171,6 @@ def _target_options(target_cmd: argparse.ArgumentParser) -> None:
     )
     target_cmd.add_argument(
         "--conservative", action="store_true", help=_("the whole 95%% CI must meet the target")
-    )
-
-
-def _cheapest_options(cheap_cmd: argparse.ArgumentParser) -> None:
-    experiment_options(cheap_cmd, precision=False)
-    cheap_cmd.add_argument(
-        "--where",
-        default="quota_miss_rate<=0.05",
-        metavar="KPI<=X",
-        help=_("the constraint (default: quota_miss_rate<=0.05)"),
-    )
-    cheap_cmd.add_argument("--buyer", metavar="B", help=_("the constraint on this buyer's lines"))
-    cheap_cmd.add_argument(
-        "--confidence",
-        type=flags.positive_float,
-        default=0.95,
-        help=_("how sure, one-sided (0.95)"),
-    )
-    cheap_cmd.add_argument(
-        "--candidates",
-        choices=CANDIDATES,
-        default="policies",
-        help=_("the baseline and the policies, or the points of the sweep: design"),
     )
 
 
@@ -309,36 +286,6 @@ def _fit_options(fit_cmd: argparse.ArgumentParser) -> None:
     )
     fit_cmd.add_argument("--overwrite", action="store_true", help=_("replace an existing --out"))
     fit_cmd.add_argument("--json", action="store_true", help=_("print the result as JSON"))
-
-
-def _select_options(compare_cmd: argparse.ArgumentParser) -> None:
-    compare_cmd.add_argument(
-        "--select",
-        choices=PROCEDURES,
-        help=_(
-            "ranking and selection: the best policy with a guarantee (Kim-Nelson KN, adding "
-            "replications where needed), or a subset sure to hold the best"
-        ),
-    )
-    compare_cmd.add_argument(
-        "--delta",
-        type=flags.positive_float,
-        default=0.01,
-        metavar="D",
-        help=_("--select best: the smallest difference that matters (0.01: 1 point of a rate)"),
-    )
-    compare_cmd.add_argument(
-        "--alpha",
-        type=flags.positive_float,
-        default=0.05,
-        metavar="A",
-        help=_("--select: one minus the confidence (0.05)"),
-    )
-    compare_cmd.add_argument(
-        "--kpi", choices=KPIS, default="quota_miss_rate", help=_("--select: on")
-    )
-    compare_cmd.add_argument("--buyer", metavar="B", help=_("--select: this buyer's lines only"))
-    compare_cmd.add_argument("--product", metavar="P", help=_("--select: this product's only"))
 
 
 def _discover_options(discover_cmd: argparse.ArgumentParser) -> None:

@@ -136,6 +136,27 @@ def cheapest(args: argparse.Namespace, scenario: Scenario) -> Ask:
     return lambda **execution: find_cheapest(scenario, where, **settings, **execution)
 
 
+def optimize(args: argparse.Namespace, scenario: Scenario) -> Ask:
+    """The cheapest setting of the levers that meets a constraint, or a front of objectives."""
+    from sim.experiments.optimize import optimize as search_levers  # noqa: PLC0415
+    from sim.experiments.robustness import Criterion  # noqa: PLC0415
+    from sim.experiments.search import FIRST, check_question, optuna  # noqa: PLC0415
+
+    args.replications = args.replications or FIRST  # the command line then says it
+    where = None if args.where is None else Criterion.parse(args.where, args.buyer, "--where")
+    objectives = None if args.objectives is None else args.objectives.split(",")
+    settings = {
+        "objectives": objectives,
+        "buyer": args.buyer,
+        "confidence": args.confidence,
+        "evaluations": args.evaluations,
+        "max_replications": args.max_replications,
+    }
+    check_question(scenario, where, **settings, replications=args.replications)
+    optuna()  # the extra, before anything is made
+    return lambda **execution: search_levers(scenario, where, **settings, **execution)
+
+
 def sensitivity(args: argparse.Namespace, scenario: Scenario) -> Ask:
     """Each lever moved down and up, one at a time."""
     from sim.experiments.sensitivity import plan_levers  # noqa: PLC0415
@@ -187,6 +208,7 @@ QUESTIONS: dict[str, Callable[[argparse.Namespace, Scenario], Ask]] = {
     "sweep": sweep,
     "target": target,
     "cheapest": cheapest,
+    "optimize": optimize,
     "sensitivity": sensitivity,
     "explore": explore,
     "gsa": gsa,

@@ -49,8 +49,9 @@ def _unset(value: Any) -> bool:
 
 def _moot(dest: str, args: argparse.Namespace) -> bool:
     """A flag whose value changes nothing here: a cap without --precision, --select's without it."""
-    if dest == "max_replications":
-        return getattr(args, "precision", None) is None
+    if dest == "max_replications":  # a cap of --precision, or of a command deciding its own
+        deciding = args.command == "optimize" or getattr(args, "select", None) is not None
+        return not deciding and getattr(args, "precision", None) is None
     if args.command == "compare" and dest in {"delta", "alpha", "kpi", "buyer", "product"}:
         selecting = getattr(args, "select", None)
         return selecting is None or (dest == "delta" and selecting != "best")
