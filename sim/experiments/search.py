@@ -155,16 +155,17 @@ def search(plan: Plan, study: Study, judge: Judge) -> list[Candidate]:
         if len(found) >= wanted:
             break
         trials = [study.ask(distributions) for _ in range(BATCH)]
+        keys = [key(space.settings(trial.params)) for trial in trials]
         new: dict[str, Variant] = {}
-        for trial in trials:
-            settings = space.settings(trial.params)
-            if key(settings) not in found | new and len(found) + len(new) < wanted:
-                new[key(settings)] = space.variant(f"s{len(found) + len(new)}", settings)
+        for trial, k in zip(trials, keys, strict=True):
+            if k not in found | new and len(found) + len(new) < wanted:
+                settings = space.settings(trial.params)
+                new[k] = space.variant(f"s{len(found) + len(new)}", settings)
         kpis = plan.measure(list(new.values()), plan.replications)
         for k, v in new.items():
             found[k] = Candidate(v.name, v, cost_of(v.scenario), kpis[v.name])
-        for trial in trials:
-            candidate = found.get(key(space.settings(trial.params)))
+        for trial, k in zip(trials, keys, strict=True):
+            candidate = found.get(k)
             if candidate is None:  # past the budget
                 study.tell(trial, state=TrialState.FAIL)
                 continue

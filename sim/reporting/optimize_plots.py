@@ -32,8 +32,8 @@ def plot_settings(answer: Optimization) -> Figure:
     """
     table = answer.table
     kpi = answer.where.kpi if answer.where is not None else _first_kpi(answer)
-    x_column = "cost" if answer.where is not None or "cost" in (answer.objectives or ()) else None
-    x_column = x_column or next(o for o in answer.objectives or () if o != kpi)
+    objectives = answer.objectives or ("cost",)
+    x_column = "cost" if "cost" in objectives else next(o for o in objectives if o != kpi)
     fig = Figure(figsize=(8, 4.8), layout="constrained")
     ax = fig.subplots()
     x = _scaled(table, x_column)

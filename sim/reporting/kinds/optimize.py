@@ -148,19 +148,14 @@ def _fate(document: Mapping[str, Any], row: Mapping[str, Any]) -> str:
     kpi = document["criterion"]["kpi"]
     bound = "?" if row["bound"] is None else _value(kpi, row["bound"])
     check = next((c for c in document["checks"] if c["candidate"] == row["candidate"]), None)
-    if outcome == "chosen":
-        return _("CHOSEN (bound {bound}; on fresh replications {fresh})").format(
-            bound=bound, fresh=_value(kpi, check["bound"]) if check else "?"
-        )
+    fresh = "?" if check is None or check["bound"] is None else _value(kpi, check["bound"])
     return {
+        "chosen": _("CHOSEN (bound {bound}; on fresh replications {fresh})"),
         "not confirmed": _("met it (bound {bound}), not on fresh replications ({fresh})"),
         "qualifies": _("meets it (bound {bound}), but costs more"),
         "not sure": _("not sure to meet it (bound {bound})"),
         "fails": _("fails it surely"),
-    }[outcome].format(
-        bound=bound,
-        fresh="?" if check is None or check["bound"] is None else _value(kpi, check["bound"]),
-    )
+    }[outcome].format(bound=bound, fresh=fresh)
 
 
 def _shown(document: Mapping[str, Any]) -> list[int]:
