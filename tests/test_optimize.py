@@ -78,8 +78,8 @@ def test_the_cheapest_sure_setting_is_the_exact_one_and_a_failing_one_is_rarely_
     """Ten seeds, miss rate <= 5% at 95% confidence.
 
     Exactly, the cheapest setting that meets it is 1 small and 4 big kitchens (miss 0.50%,
-    Rp 4.89 M); 3 small and 3 big cost less but miss 9.4%. The search found it in 17 of 20
-    seeds when this was written: in at least 6 of 10 here (below 1% likely at 0.85 a seed). A
+    Rp 4.89 M); 3 small and 3 big cost less but miss 9.4%. The search found it in 20 of 20
+    seeds when this was written: in at least 7 of 10 here (1.3% likely at 0.9 a seed). A
     setting that fails 5% may be chosen with probability at most 5% a seed (fresh replications,
     Bonferroni): at most 2 of 10 (P(Bin(10, 0.05) >= 3) = 1.2%).
     """
@@ -90,7 +90,7 @@ def test_the_cheapest_sure_setting_is_the_exact_one_and_a_failing_one_is_rarely_
         for seed in range(1, 11)
     ]
     picked = [kitchens(c["levers"]) for c in chosen if c is not None]
-    assert sum(k == best for k in picked) >= 6, picked
+    assert sum(k == best for k in picked) >= 7, picked
     assert sum(miss(*k) > 0.05 for k in picked) <= 2, picked
     for c in chosen:
         assert c is None or c["cost"] == pytest.approx(cost(*kitchens(c["levers"])))
@@ -177,7 +177,7 @@ def test_the_command_prints_the_contract_and_writes_its_files(tmp_path):
         p.name for p in out.iterdir()
     }
     table = pd.read_csv(out / "candidates.csv")
-    assert len(table) == 16
+    assert 16 <= len(table) <= 16 + 8  # the sampler's, then at most half as many nearby
     for column in ("candidate", "set kitchens.small.count", "cost", "replications"):
         assert column in table
     for column in ("quota_miss_rate", "quota_miss_rate_lo", "quota_miss_rate_hi", "outcome"):

@@ -101,7 +101,10 @@ def optimize_options(optimize_cmd: argparse.ArgumentParser) -> None:
         type=flags.positive,
         default=EVALUATIONS,
         metavar="N",
-        help=_("distinct settings the search measures (default: {n})").format(n=EVALUATIONS),
+        help=_(
+            "distinct settings the sampler measures, then up to half as many next to the "
+            "cheapest that meet --where (default: {n})"
+        ).format(n=EVALUATIONS),
     )
     optimize_cmd.add_argument(
         "--max-replications",

@@ -8,6 +8,7 @@ sets every path it stands for to the same value.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -87,6 +88,28 @@ class Space:
 
         overrides = {p: settings[lever] for lever, paths in self.paths.items() for p in paths}
         return Variant(name, derive(self.scenario, overrides, blame), dict(settings))
+
+    def neighbours(self, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The settings a step away: in one lever, or in two at once (one traded for another).
+
+        A step is to the next listed value, a tenth of a range (at least 1 for whole numbers).
+        """
+        steps = {path: self._steps(path, settings[path]) for path in self.scenario.levers}
+        found = [{**settings, p: v} for p, values in steps.items() for v in values]
+        for p, q in itertools.combinations(steps, 2):
+            found += [{**settings, p: v, q: w} for v in steps[p] for w in steps[q]]
+        return found
+
+    def _steps(self, path: str, value: Any) -> list[Any]:
+        lever = self.scenario.levers[path]
+        if lever.values is not None:
+            at = next(k for k, v in enumerate(lever.values) if v == value)
+            return [lever.values[k] for k in (at - 1, at + 1) if 0 <= k < len(lever.values)]
+        low, high = float(lever.low or 0), float(lever.high or 0)
+        step: float = (high - low) / 10
+        if lever.integer:
+            step, low, high = max(1, round(step)), int(low), int(high)
+        return [v for v in (value - step, value + step) if low <= v <= high]
 
     def size(self) -> float:
         """How many distinct settings there are (``inf`` with a real range)."""

@@ -14,15 +14,18 @@ on the same simulated years. The batch is fixed, so the settings asked (and the 
 same on one worker or many.
 
 **The cheapest setting** (``where``). A setting qualifies when the one-sided confidence bound of
-its KPI meets the constraint (``sim.results.intervals.kpi_bound``). Replications go where they
-matter: after the search, the cheapest settings that qualify or may get more (doubled, to
-``max_replications``), those whose estimate meets the constraint first (``_refine``). The
-guarantee is then earned on fresh replications (streams of their own, ``OPTIMIZE_CHECK``): the
-qualifying settings, cheapest first, at most ``CHECKS`` of them, are checked each at confidence
+its KPI meets the constraint (``sim.results.intervals.kpi_bound``). After the sampler's
+``evaluations``, a local search measures up to half as many more, a step or two of the levers
+from the cheapest settings that meet the constraint on estimate (``_polish``): the sampler finds
+the region, the steps its cheap edge. Replications go where they matter: after that, the
+cheapest settings that qualify or may get more (doubled, to ``max_replications``), those whose
+estimate meets the constraint first (``_refine``). The guarantee is then earned on fresh
+replications (streams of their own, ``OPTIMIZE_CHECK``): the qualifying settings, cheapest
+first, at most ``CHECKS`` of them, are checked each at confidence
 ``1 - (1 - confidence) / CHECKS``; the first that passes is chosen. By Bonferroni's inequality,
 a setting that fails the constraint is chosen with probability at most ``1 - confidence``,
-however the search went (a search's winner is biased towards lucky replications; fresh ones
-are not).
+however the search went (a search's winner is biased towards lucky replications; fresh ones are
+not).
 
 **The front** (``objectives``): ``sim.experiments.pareto``.
 """
@@ -39,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.streams import OPTIMIZE_CHECK, part_seed
-from sim.experiments.levers import Space
+from sim.experiments.levers import Space, key
 from sim.experiments.pareto import front
 from sim.experiments.robustness import Criterion
 from sim.experiments.runner import Execution, Variant, replications_and_seed, runner_for
@@ -51,6 +54,7 @@ from sim.experiments.search import (
     Candidate,
     Plan,
     check_question,
+    measure_new,
     measured,
     optuna,
     point,
@@ -62,6 +66,7 @@ from sim.results.intervals import kpi_bound
 from sim.results.metrics import HIGHER_IS_BETTER
 from sim.results.scopes import ALL
 from sim.results.tables import largest_value
+from sim.scenario.costs import cost_of
 from sim.scenario.schema import Scenario
 
 CHECKS = 3
@@ -145,7 +150,8 @@ def optimize(
         objectives: Instead: the objectives of a front, KPIs and ``cost`` (two or more).
         buyer: The KPIs of this buyer's lines only (default: every buyer's).
         confidence: How sure the chosen setting's constraint must be (one-sided).
-        evaluations: How many distinct settings the search measures.
+        evaluations: How many distinct settings the sampler measures (a local search then
+            measures up to half as many more).
         max_replications: No setting gets more replications than this.
         **execution: How to run them: replications (each setting's first; ``FIRST`` unless
             asked), seed, workers, ... (see ``sim.experiments.runner.Execution``).
@@ -200,6 +206,7 @@ def _cheapest(plan: Plan, criterion: Criterion) -> Optimization:
         return [c.cost], over if criterion.op == "<=" else -over
 
     candidates = search(plan, study, judge)
+    _polish(plan, candidates, criterion, plan.evaluations // 2)
     _refine(plan, candidates, criterion)
     chosen, checks = _check(plan, candidates, criterion)
     rows = []
@@ -259,6 +266,41 @@ def _fails(c: Candidate, criterion: Criterion, confidence: float) -> bool:
     return b is not None and not bool(criterion.holds(np.array([b]))[0])
 
 
+def _polish(plan: Plan, candidates: list[Candidate], criterion: Criterion, budget: int) -> None:
+    """Look next to the cheapest settings whose estimate meets the constraint, for cheaper ones.
+
+    The sampler finds where the constraint is met; the cheapest settings there are at its edge,
+    a step or two of the levers away (one lever, or two traded against each other, as fewer of
+    one group of kitchens for more of another). From each such setting in turn, cheapest
+    first (new ones among them), the ``BATCH`` cheaper neighbours closest in cost are measured,
+    until ``budget`` settings are: a local search after the global one.
+    """
+    seen = {key(c.variant.settings) for c in candidates}
+    done: set[str] = set()
+    while budget > 0:
+        meeting = [c for c in candidates if c.name not in done and _mean_meets(c, criterion)]
+        if not meeting:
+            return
+        anchor = min(meeting, key=lambda c: (c.cost, c.name))
+        done.add(anchor.name)
+        nearby = [plan.space.variant("", s) for s in plan.space.neighbours(anchor.variant.settings)]
+        cheaper = sorted(
+            (
+                (cost_of(v.scenario), v)
+                for v in nearby
+                if key(v.settings) not in seen and cost_of(v.scenario) < anchor.cost
+            ),
+            key=lambda pair: -pair[0],
+        )[: min(BATCH, budget)]
+        new = measure_new(plan, [v for __, v in cheaper], candidates)
+        seen |= {key(c.variant.settings) for c in new}
+        budget -= len(new)
+
+
+def _mean_meets(c: Candidate, criterion: Criterion) -> bool:
+    return bool(criterion.holds(np.array([c.estimate(criterion.kpi)["mean"]]))[0])
+
+
 def _refine(plan: Plan, candidates: list[Candidate], criterion: Criterion) -> None:
     """More replications where they decide: the cheapest settings that meet the constraint, or may.
 
@@ -278,10 +320,7 @@ def _refine(plan: Plan, candidates: list[Candidate], criterion: Criterion) -> No
             and c.replications < plan.most
             and not _fails(c, criterion, plan.confidence)
         ]
-        mean_meets = [
-            criterion.holds(np.array([c.estimate(criterion.kpi)["mean"]]))[0] for c in open_
-        ]
-        first = [c for c, m in zip(open_, mean_meets, strict=True) if m]
+        first = [c for c in open_ if _mean_meets(c, criterion)]
         chosen = (first + [c for c in open_ if c not in first])[:BATCH]
         if not chosen:
             return

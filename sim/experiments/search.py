@@ -9,7 +9,7 @@ Optuna is an optional extra (``pip install 'umkm-sim[optimize]'``), imported onl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -150,22 +150,18 @@ def search(plan: Plan, study: Study, judge: Judge) -> list[Candidate]:
     space = plan.space
     distributions = space.distributions()
     wanted = int(min(plan.evaluations, space.size()))
-    found: dict[str, Candidate] = {}
+    found: list[Candidate] = []
     for _ in range(_MOST_ASKS * wanted // BATCH + 1):
         if len(found) >= wanted:
             break
         trials = [study.ask(distributions) for _ in range(BATCH)]
-        keys = [key(space.settings(trial.params)) for trial in trials]
-        new: dict[str, Variant] = {}
-        for trial, k in zip(trials, keys, strict=True):
-            if k not in found | new and len(found) + len(new) < wanted:
-                settings = space.settings(trial.params)
-                new[k] = space.variant(f"s{len(found) + len(new)}", settings)
-        kpis = plan.measure(list(new.values()), plan.replications)
-        for k, v in new.items():
-            found[k] = Candidate(v.name, v, cost_of(v.scenario), kpis[v.name])
-        for trial, k in zip(trials, keys, strict=True):
-            candidate = found.get(k)
+        settings = {key(s): s for s in (space.settings(t.params) for t in trials)}
+        seen = {key(c.variant.settings) for c in found}
+        new = [s for k, s in settings.items() if k not in seen][: wanted - len(found)]
+        measure_new(plan, [space.variant("", s) for s in new], found)
+        by_key = {key(c.variant.settings): c for c in found}
+        for trial in trials:
+            candidate = by_key.get(key(space.settings(trial.params)))
             if candidate is None:  # past the budget
                 study.tell(trial, state=TrialState.FAIL)
                 continue
@@ -173,7 +169,20 @@ def search(plan: Plan, study: Study, judge: Judge) -> list[Candidate]:
             if violation is not None:
                 trial.set_constraint("violation", violation)
             study.tell(trial, values)
-    return list(found.values())
+    return found
+
+
+def measure_new(plan: Plan, variants: list[Variant], found: list[Candidate]) -> list[Candidate]:
+    """Measure new settings on the first replications; name them on and add them to ``found``.
+
+    Returns:
+        The new candidates.
+    """
+    named = [replace(v, name=f"s{len(found) + k}") for k, v in enumerate(variants)]
+    kpis = plan.measure(named, plan.replications)
+    new = [Candidate(v.name, v, cost_of(v.scenario), kpis[v.name]) for v in named]
+    found += new
+    return new
 
 
 def measured(
@@ -247,7 +256,8 @@ def check_question(
     if problems:
         raise ScenarioError(problems)
     flags = "--evaluations or --max-replications"
-    check_summarised(evaluations + 3, max_replications, SUMMARY_ROW_BYTES, flags)
+    settings = evaluations + evaluations // 2 + 3  # the sampler's, the local search's, checks
+    check_summarised(settings, max_replications, SUMMARY_ROW_BYTES, flags)
 
 
 def _objective_problems(objectives: Sequence[str]) -> list[Message]:
