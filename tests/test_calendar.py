@@ -28,7 +28,7 @@ def open_days(**calendar) -> np.ndarray:
 
 
 def test_public_holidays_and_joint_leave_close_the_kitchens():
-    """2027 (SKB list, DOMAIN §6): 5 Jan holiday, 5 Feb and 9 Mar joint leave; 4 Jan open."""
+    """2027 (SKB list, domain notes §6): 5 Jan holiday, 5 Feb and 9 Mar joint leave; 4 Jan open."""
     works = open_days(holidays=True)
     for date in (
         dt.date(2027, 1, 5),
@@ -39,7 +39,7 @@ def test_public_holidays_and_joint_leave_close_the_kitchens():
         assert not works[day(date)], date
     assert works[day(dt.date(2027, 1, 4))]
     assert works[day(dt.date(2027, 1, 6))]
-    # 17 public holidays and 8 joint-leave days fall in 2027 (holidays package, DOMAIN §6);
+    # 17 public holidays and 8 joint-leave days fall in 2027 (holidays package, domain notes §6);
     # the horizon ends on 30 Dec, after the last of them.
     assert 20 <= (~works).sum() <= 25
 

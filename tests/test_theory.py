@@ -182,7 +182,7 @@ def test_independent_absences_thin_a_poisson_sum_exactly():
     """Absences independent day to day (mean spell 1/(1-q)): a week's output is compound.
 
     K present kitchen-days ~ Binomial(N·T, 1 - q), and output given K ~ Poisson(K·λ), so
-    P(miss) = sum_k Binom(k; N·T, 1-q) · P(Poisson(k·λ) < Q). DOMAIN §7b's normal
+    P(miss) = sum_k Binom(k; N·T, 1-q) · P(Poisson(k·λ) < Q). domain notes §7b's normal
     approximation Φ((Q - E)/√V), E = N·T·p·μ, V = N·T·(p·σ² + p(1-p)·μ²), is printed beside it.
     """
     n, rate, days, quota, q = 4, 25.0, 7, 620, 0.1
@@ -192,7 +192,7 @@ def test_independent_absences_thin_a_poisson_sum_exactly():
     missed = sim.run(s, replications=200, seed=21, workers=1).shipments["missed"]
     theory = thinned_poisson_miss_probability(n, rate, days, quota, q)
     clt = normal_miss_probability(n, days, works=1 - q, mean=rate, sd=math.sqrt(rate), quota=quota)
-    print(f"DOMAIN §7b normal approximation: {clt:.4f}")
+    print(f"domain notes §7b normal approximation: {clt:.4f}")
     assert_close(missed.mean(), theory, math.sqrt(theory * (1 - theory) / len(missed)), "P(miss)")
 
 

@@ -1,6 +1,6 @@
 """Write a SYNTHETIC year of delivery records, from a known kitchen group, for `umkm-sim fit`.
 
-Not real data: no cooperative's books are published (../shared/DOMAIN.md). The records are
+Not real data: no cooperative's books are published (docs/domain.md). The records are
 drawn from the group below, as the simulation engine draws it (output per kitchen and day,
 the absence chain, working days), so a fit can be checked against the truth:
 

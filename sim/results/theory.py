@@ -41,7 +41,7 @@ def thinned_poisson_miss_probability(
 def normal_miss_probability(
     kitchens: int, days: int, *, works: float, mean: float, sd: float, quota: float
 ) -> float:
-    """The central-limit approximation of ../shared/DOMAIN.md §7b (Federgruen & Yang 2009).
+    """The central-limit approximation of docs/domain.md §7b (Federgruen & Yang 2009).
 
     E = N·D·p·μ and V = N·D·(p·σ² + p(1-p)·μ²) give P(miss) ≈ Φ((Q - E) / √V).
     """
