@@ -1,0 +1,93 @@
+"""The README's worked examples are run, and their printed output must be what the README shows.
+
+Each ```text block that starts with ``$ umkm-sim ...`` is a command and what it prints: the
+command is run from a copy of the repository's scenarios and data, and every line shown must be
+printed, in order; a line ``...`` stands for any number of lines. So an example cannot drift
+from the tool. The slow ones (an exploration of 100 futures and what follows from it, a Sobol'
+analysis) are the ``long`` tier, left out of a plain run: ``./dev examples`` (``pytest -m
+long``) runs them.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, cli
+
+BLOCK = re.compile(r"```text\n(\$ umkm-sim .*?)```", re.DOTALL)
+SLOW = ("umkm-sim explore", "umkm-sim discover", "umkm-sim gsa")
+"""Commands of more than a minute on two cores, and those that need their results."""
+
+
+def examples() -> list[tuple[str, list[str]]]:
+    """Each example in the README: its command line and the lines it shows."""
+    found = []
+    for block in BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8")):
+        lines = block.rstrip("\n").split("\n")
+        command = lines.pop(0)[2:]
+        while command.endswith("\\"):
+            command = command[:-1] + lines.pop(0).strip()
+        found.append((command, lines))
+    return found
+
+
+def shown_in_order(shown: list[str], printed: list[str]) -> str | None:
+    """Whether every shown line is printed, in order (``...``: any lines); the first missing."""
+    at = 0
+    loose = False
+    for line in shown:
+        if line.strip() == "...":
+            loose = True
+            continue
+        while at < len(printed) and printed[at].rstrip() != line.rstrip():
+            if not loose:
+                return line
+            at += 1
+        if at == len(printed):
+            return line
+        at += 1
+        loose = False
+    return None
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """A folder with the repository's scenarios and data, where examples may write results."""
+    here = tmp_path_factory.mktemp("readme")
+    for name in ("scenarios", "data"):
+        shutil.copytree(ROOT / name, here / name)
+    return here
+
+
+def _params() -> list:
+    params = []
+    for command, lines in examples():
+        marks = [pytest.mark.long] if command.startswith(SLOW) else []
+        if "scenarios/x.yaml" in command:  # a made-up broken file, shown for its messages
+            continue
+        params.append(pytest.param(command, lines, marks=marks, id=command.split()[1]))
+    return params
+
+
+@pytest.mark.parametrize(("command", "lines"), _params())
+def test_a_worked_example_prints_what_the_readme_shows(command, lines, workdir):
+    """Run it as shown; each shown line must be printed, in order."""
+    done = cli(*shlex.split(command)[1:], cwd=workdir)
+    assert done.returncode in (0, 3), done.stderr
+    missing = shown_in_order(lines, done.stdout.splitlines())
+    assert missing is None, f"README shows a line the tool does not print:\n{missing}"
+
+
+def test_the_matcher_finds_a_line_that_is_not_printed():
+    """The comparison itself: order, gaps only at ``...``, a changed line caught."""
+    printed = ["a", "b", "c", "d"]
+    assert shown_in_order(["a", "...", "d"], printed) is None
+    assert shown_in_order(["a", "b"], printed) is None
+    assert shown_in_order(["a", "c"], printed) == "c"
+    assert shown_in_order(["a", "...", "x"], printed) == "x"
+    assert shown_in_order(["b", "a"], printed) == "b"
