@@ -63,8 +63,9 @@ def tracked_texts() -> dict[str, str]:
 
 
 def cited_files() -> list[Path]:
-    """The files whose domain citations are checked: the scenarios and the README."""
-    return [*sorted((ROOT / "scenarios").glob("*.yaml")), ROOT / "README.md"]
+    """The files whose domain citations are checked: the scenarios, README and documentation."""
+    pages = [p for p in sorted((ROOT / "docs").glob("*.md")) if p.name != "domain.md"]
+    return [*sorted((ROOT / "scenarios").glob("*.yaml")), ROOT / "README.md", *pages]
 
 
 def test_the_notes_number_their_sections_as_they_are_cited():
@@ -83,18 +84,19 @@ def test_no_tracked_file_points_outside_the_repository():
 
 @pytest.mark.parametrize("path", cited_files(), ids=lambda p: p.name)
 def test_every_domain_citation_names_a_section_of_the_notes(path):
-    """Each "domain §X" in a scenario or the README is a heading of docs/domain.md."""
+    """Each "domain §X" in a scenario, the README or a page is a heading of docs/domain.md."""
     sections = headings(NOTES.read_text(encoding="utf-8"))
     missing = citations(path.read_text(encoding="utf-8")) - sections
     assert not missing, f"{path.name} cites sections docs/domain.md lacks: {sorted(missing)}"
 
 
-def test_the_default_scenario_and_the_readme_do_cite_the_notes():
+def test_the_default_scenario_and_the_documentation_do_cite_the_notes():
     """The check above has something to check: the citations are found where they are made."""
     assert {"3a", "3d", "8", "9.8"} <= citations(
         (ROOT / "scenarios" / "balikpapan.yaml").read_text(encoding="utf-8")
     )
-    assert {"7b", "8"} <= citations((ROOT / "README.md").read_text(encoding="utf-8"))
+    documentation = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    assert {"7b", "8"} <= citations(documentation)
 
 
 def test_a_citation_of_a_missing_section_would_be_caught():

@@ -1,11 +1,11 @@
-"""The README's worked examples are run, and their printed output must be what the README shows.
+"""The worked examples of the README and the documentation are run, and must print what is shown.
 
 Each ```text block that starts with ``$ umkm-sim ...`` is a command and what it prints: the
 command is run from a copy of the repository's scenarios and data, and every line shown must be
 printed, in order; a line ``...`` stands for any number of lines. So an example cannot drift
 from the tool. The slow ones (an exploration of 100 futures and what follows from it, a Sobol'
 analysis) are the ``long`` tier, left out of a plain run: ``./dev examples`` (``pytest -m
-long``) runs them.
+long``, in one process: discover reads what explore wrote) runs them.
 """
 
 from __future__ import annotations
@@ -24,16 +24,23 @@ SLOW = ("umkm-sim explore", "umkm-sim discover", "umkm-sim gsa")
 """Commands of more than a minute on two cores, and those that need their results."""
 
 
-def examples() -> list[tuple[str, list[str]]]:
-    """Each example in the README: its command line and the lines it shows."""
-    found = []
-    for block in BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8")):
-        lines = block.rstrip("\n").split("\n")
-        command = lines.pop(0)[2:]
-        while command.endswith("\\"):
-            command = command[:-1] + lines.pop(0).strip()
-        found.append((command, lines))
-    return found
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def examples() -> list[tuple[str, str, list[str]]]:
+    """Each example of the README and the documentation: its page, command and lines shown.
+
+    An example shown on two pages alike is run once.
+    """
+    found: dict[tuple[str, tuple[str, ...]], str] = {}
+    for page in PAGES:
+        for block in BLOCK.findall(page.read_text(encoding="utf-8")):
+            lines = block.rstrip("\n").split("\n")
+            command = lines.pop(0)[2:]
+            while command.endswith("\\"):
+                command = command[:-1] + lines.pop(0).strip()
+            found.setdefault((command, tuple(lines)), page.name)
+    return [(page, command, list(lines)) for (command, lines), page in found.items()]
 
 
 def shown_in_order(shown: list[str], printed: list[str]) -> str | None:
@@ -66,21 +73,22 @@ def workdir(tmp_path_factory) -> Path:
 
 def _params() -> list:
     params = []
-    for command, lines in examples():
+    for page, command, lines in examples():
         marks = [pytest.mark.long] if command.startswith(SLOW) else []
         if "scenarios/x.yaml" in command:  # a made-up broken file, shown for its messages
             continue
-        params.append(pytest.param(command, lines, marks=marks, id=command.split()[1]))
+        name = f"{page}:{command.split()[1]}"
+        params.append(pytest.param(command, lines, marks=marks, id=name))
     return params
 
 
 @pytest.mark.parametrize(("command", "lines"), _params())
-def test_a_worked_example_prints_what_the_readme_shows(command, lines, workdir):
+def test_a_worked_example_prints_what_it_shows(command, lines, workdir):
     """Run it as shown; each shown line must be printed, in order."""
     done = cli(*shlex.split(command)[1:], cwd=workdir)
     assert done.returncode in (0, 3), done.stderr
     missing = shown_in_order(lines, done.stdout.splitlines())
-    assert missing is None, f"README shows a line the tool does not print:\n{missing}"
+    assert missing is None, f"the documentation shows a line the tool does not print:\n{missing}"
 
 
 def test_the_matcher_finds_a_line_that_is_not_printed():
