@@ -29,14 +29,17 @@ buyers:
 
 
 def test_run_prints_a_readable_summary_and_writes_every_output(tmp_path, write_yaml):
-    """Run --out DIR writes summary.json, shipments.csv, scenario.yaml and stock.png."""
+    """Run --out DIR writes the summary, its flat tables, the scenario and the figures."""
     path = write_yaml(TINY)
     out = tmp_path / "out"
     done = cli("run", path, "--replications", "6", "--workers", "2", "--out", out)
     assert done.returncode == 0, done.stderr
     assert "miss rate" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        "estimates.csv",
+        "kpis.csv",
         "miss_rates.png",
+        "products.csv",
         "runs.sqlite",
         "scenario.yaml",
         "shipments.csv",
@@ -48,6 +51,11 @@ def test_run_prints_a_readable_summary_and_writes_every_output(tmp_path, write_y
     assert {"replication", "buyer", "product", "day", "quota", "shipped", "missed"} <= set(
         shipments.columns
     )
+    kpis = pd.read_csv(out / "kpis.csv")
+    assert len(kpis) == 6 * len(kpis.groupby(["buyer", "product"]))  # a row per replication
+    estimates = pd.read_csv(out / "estimates.csv")
+    assert list(estimates.columns) == ["buyer", "product", "kpi", "mean", "ci_lo", "ci_hi"]
+    assert set(pd.read_csv(out / "products.csv").replication) == set(range(6))
     assert len(shipments) == 6 * 4
     assert (out / "stock.png").read_bytes().startswith(b"\x89PNG")
 

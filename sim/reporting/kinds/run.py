@@ -207,6 +207,11 @@ KIND: Kind = Kind(
     files={
         "summary.json": lambda r: json_file(KIND.published(r)),
         "shipments.csv": lambda r: csv_file(r.shipments),
+        # Flat, tidy tables beside the nested summary.json: the estimates, and what they come
+        # from, replication by replication (a spreadsheet or R reads them as they are).
+        "estimates.csv": lambda r: csv_file(r.table),
+        "kpis.csv": lambda r: csv_file(r.kpis(["buyer", "product"]).reset_index()),
+        "products.csv": lambda r: csv_file(r.products),
         "scenario.yaml": lambda r: text_file(resolved_scenario(r)),
         **FIGURES,
     },
