@@ -38,7 +38,8 @@ def folders(tmp_path_factory):
         done = cli(
             args[0], SCENARIO, *args[1:], "--replications", "3", "--out", out, "--report", "--quiet"
         )
-        assert done.returncode == 0, done.stderr
+        # With 3 replications the target is not met: exit status 3, its files still written.
+        assert done.returncode == (3 if kind == "target" else 0), done.stderr
         made[kind] = out
     return made
 

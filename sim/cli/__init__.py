@@ -2,7 +2,8 @@
 
 Bad input (a scenario, a flag, an output folder) is reported in one line per problem, naming
 the file, line and key, with exit status 2 and no traceback, before anything is written. An
-interrupted experiment with ``--out`` keeps every finished run; ``--resume`` finishes it.
+answer of no (a target not met, nothing chosen) exits with 3, printed and written as a yes is.
+An interrupted experiment with ``--out`` keeps every finished run; ``--resume`` finishes it.
 The top layer: it may import every part of ``sim``.
 """
 

@@ -41,7 +41,7 @@ def experiment_options(
         "--workers",
         type=flags.workers,
         metavar="N",
-        help=_("local worker processes (default: all cores)"),
+        help=_("local worker processes (default: all cores; more are capped at that)"),
     )
     cmd.add_argument(
         "--dask",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import math
 
-from sim.experiments.executors import available_cores
 from sim.i18n import _, number
 from sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.scenario.messages import show
@@ -24,16 +23,8 @@ def positive(text: str) -> int:
 
 
 def workers(text: str) -> int:
-    """Local worker processes: at least 1, at most this machine's cores."""
-    value = positive(text)
-    cores = available_cores()
-    if value > cores:
-        raise argparse.ArgumentTypeError(
-            _("at most {cores} (this machine's cores), got {value}").format(
-                cores=cores, value=show(value)
-            )
-        )
-    return value
+    """Worker processes: at least 1 (``session`` caps local ones at this machine's cores)."""
+    return positive(text)
 
 
 def seed(text: str) -> int:

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from sim.cli.session import UsageError
 from sim.i18n import Message, _
 
 
 def report(args: argparse.Namespace) -> int:
-    """Write a self-contained report.html into an output folder (images embedded)."""
+    """Write a self-contained report.html into an output folder (or to ``--out FILE``)."""
     from sim.reporting.html import write_report  # noqa: PLC0415
 
-    print(_("wrote {path}").format(path=write_report(args.folder)))
+    if args.out is not None:
+        _check_report_file(args.out)
+    print(_("wrote {path}").format(path=write_report(args.folder, args.out)))
     return 0
+
+
+def _check_report_file(path: Path) -> None:
+    """Refuse, before the report is made, a ``--out`` that cannot be a file written whole."""
+    if path.is_dir():
+        raise UsageError(Message("--out {path}: a folder; give a file name", path=path))
+    parent = path.parent
+    if not parent.is_dir():
+        said = Message("--out {path}: no folder {parent} to write it in", path=path, parent=parent)
+        raise UsageError(said)
 
 
 def discover(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from sim._version import __version__
 from sim.cli import flags
 from sim.cli.decision_options import cheapest_options, optimize_options, select_options
 from sim.cli.experiment_options import experiment_options
-from sim.cli.experiments import experiment
+from sim.cli.experiments import ANSWERED_NO, experiment
 from sim.cli.folders import discover, report
 from sim.cli.language import speak_argparse
 from sim.cli.records import fit
@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
             "Simulate home kitchens supplying an export buyer's quota through a "
             "cooperative warehouse, and estimate how often the quota is missed."
         ),
+        epilog=_(
+            "Exit status: 0 done; 1 failed; 2 bad input (nothing run); 3 answered no (a target "
+            "not met, no candidate or setting chosen; its files are still written); "
+            "130 interrupted."
+        ),
     )
     parser.add_argument(
         "--version",
@@ -44,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"umkm-sim {__version__}",
         help=_("show program's version number and exit"),
     )
+    _language_option(parser, inherited=False)
     subparsers = parser.add_subparsers(title=_("commands"), required=True, metavar="COMMAND")
 
     command = partial(_command, subparsers)
@@ -125,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     report_cmd.add_argument(
         "folder", metavar="DIR", type=Path, help=_("a run's or experiment's --out")
     )
+    report_cmd.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help=_(
+            "write the report to FILE (default: DIR/report.html), e.g. DIR/report.id.html "
+            "beside the English one"
+        ),
+    )
 
     check_cmd = command(
         "check",
@@ -150,7 +165,12 @@ def _target_options(target_cmd: argparse.ArgumentParser) -> None:
     target_cmd.add_argument(
         "--lever", required=True, metavar="PATH", help=_("dotted path to a number")
     )
-    target_cmd.add_argument("--metric", choices=KPIS, default="quota_miss_rate")
+    target_cmd.add_argument(
+        "--metric",
+        choices=KPIS,
+        default="quota_miss_rate",
+        help=_("the KPI that --at-most or --at-least bounds (default: quota_miss_rate)"),
+    )
     target_cmd.add_argument("--buyer", metavar="B", help=_("only this buyer's shipment lines"))
     target_cmd.add_argument("--product", metavar="P", help=_("only this product's lines"))
     bound = target_cmd.add_mutually_exclusive_group(required=True)
@@ -167,7 +187,13 @@ def _target_options(target_cmd: argparse.ArgumentParser) -> None:
         "--high", type=flags.finite, help=_("upper bound (default: current x 4)")
     )
     target_cmd.add_argument(
-        "--resolution", type=flags.positive_float, help=_("for a real lever: stop at this")
+        "--resolution",
+        type=flags.positive_float,
+        metavar="STEP",
+        help=_(
+            "for a lever with decimal values: the bisection stops when the answer is known to "
+            "within STEP (default: (high - low) / 1000); a whole-number lever steps by 1"
+        ),
     )
     target_cmd.add_argument(
         "--conservative", action="store_true", help=_("the whole 95%% CI must meet the target")
@@ -206,23 +232,36 @@ def _command(
     """Add a command, with the option every command has (``--lang``).
 
     A command that gives a kind of result is described by its registry entry
-    (``sim.reporting.kinds``); the others say it here.
+    (``sim.reporting.kinds``); the others say it here. A command that may answer no says its
+    exit status in its epilog.
     """
     if summary is None:
         kind = named(name)
         summary = kind.summary() if kind.summary else name
         description = kind.description() if kind.description else None
-    cmd = subparsers.add_parser(name, help=summary, description=description)
+    may_say_no = ANSWERED_NO.get(name)
+    epilog = may_say_no.said() if may_say_no else None
+    cmd = subparsers.add_parser(name, help=summary, description=description, epilog=epilog)
     cmd.set_defaults(handler=handler, command=name)
-    cmd.add_argument(
+    _language_option(cmd, inherited=True)
+    return cmd
+
+
+def _language_option(parser: argparse.ArgumentParser, *, inherited: bool) -> None:
+    """``--lang``, before the command (``umkm-sim --lang id run ...``) or after it.
+
+    A command's own ``--lang`` sets nothing unless given (``SUPPRESS``): argparse copies a
+    command's defaults over the values read before it, which would undo ``--lang id run``.
+    """
+    parser.add_argument(
         "--lang",
         choices=LANGUAGES,
+        default=argparse.SUPPRESS if inherited else None,
         help=_(
             "language of tables, reports and figures (en, id: Bahasa Indonesia); "
             "default: the locale's, else English"
         ),
     )
-    return cmd
 
 
 def _gsa_options(gsa_cmd: argparse.ArgumentParser) -> None:

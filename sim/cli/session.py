@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -19,6 +20,11 @@ from sim.reporting.folders import Folder
 from sim.scenario.schema import Scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_MET = 3
+"""The question ran and was answered no: a target not met, nothing surely meets a constraint.
+
+Its output is printed and its files written as for a yes (0); a script tells the two apart.
+"""
 
 # Flags that say where and how to run, not what: an experiment is the same whatever they are.
 _HOW = frozenset(
@@ -84,7 +90,7 @@ def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[dict[str, 
     if args.out is None and args.report:
         raise UsageError(_("--report needs --out DIR: the report is written there"))
     with ExitStack() as stack:
-        executor = stack.enter_context(make_executor(args.workers, args.dask))
+        executor = stack.enter_context(make_executor(_workers(args), args.dask))
         folder = None
         if args.out is not None:
             folder = stack.enter_context(
@@ -109,6 +115,23 @@ def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[dict[str, 
         if getattr(args, "precision", None) is not None:
             execution["precision"] = Precision(args.precision, args.max_replications)
         yield {**execution, "folder": folder}
+
+
+def _workers(args: argparse.Namespace) -> int | None:
+    """``--workers``, capped at this machine's cores where they run here (with a note).
+
+    More processes than cores only add memory, and the results are the same whatever the
+    workers: so a script written on a bigger machine runs here rather than being refused.
+    """
+    from sim.experiments.executors import available_cores  # noqa: PLC0415
+
+    asked: int | None = args.workers
+    cores = available_cores()
+    if asked is None or asked <= cores or args.dask not in {None, "local"}:
+        return asked
+    note = _("--workers {asked} capped at {cores}, the cores of this machine")
+    print(note.format(asked=asked, cores=cores), file=sys.stderr)
+    return cores
 
 
 def identity(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:

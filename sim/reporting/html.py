@@ -26,22 +26,27 @@ from sim.scenario.messages import ScenarioError, show
 from sim.scenario.schema import Scenario
 
 
-def write_report(folder: str | Path) -> Path:
-    """Write ``report.html`` into an output folder; return its path.
+def write_report(folder: str | Path, to: str | Path | None = None) -> Path:
+    """Write ``report.html`` into an output folder (or the report to ``to``); return its path.
 
     Every result the folder holds gets its section (an exploration, and the discovery made in
-    its futures), in the current language; nothing is simulated again.
+    its futures), in the current language; nothing is simulated again. A report in another
+    language can be written beside the first: ``to=folder / "report.id.html"``.
 
     Raises:
-        OutputError: The folder is incomplete, holds no result umkm-sim wrote, or a damaged one.
+        OutputError: The folder is incomplete, holds no result umkm-sim wrote, or a damaged one;
+            or ``to`` cannot be written (whole or not at all).
     """
     out = Path(folder)
     with Folder.existing(out):
-        return report_into(out)
+        return report_into(out, None if to is None else Path(to))
 
 
-def report_into(out: Path) -> Path:
-    """Write ``report.html`` into a folder this process holds (``write_report`` locks it)."""
+def report_into(out: Path, to: Path | None = None) -> Path:
+    """Write the report of a folder this process holds (``write_report`` locks it) to ``to``.
+
+    Default: ``out/report.html``.
+    """
     found = _read(out)
     kind, document = found[0]
     scenario = _scenario(out)
@@ -50,7 +55,7 @@ def report_into(out: Path) -> Path:
     if figures and images is None:
         figures.insert(0, _drawn_in(document))
     answers = [part for k, d in found for part in _section(out, k, d)]
-    path = out / REPORT
+    path = out / REPORT if to is None else to
     write_text(path, _page(kind, document, scenario, answers, figures))
     return path
 

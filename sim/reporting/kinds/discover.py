@@ -62,36 +62,47 @@ def words(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tables(found: Discovery, cart: str | None) -> str:
-    trajectory = found.trajectory[["coverage", "density", "mass", "res_dim"]]
-    columns = {
-        "coverage": _("coverage"),
-        "density": _("density"),
-        "mass": _("mass"),
-        "res_dim": _("uncertainties restricted"),
-    }
-    lines = [
-        "",
-        _("PRIM's peeling trajectory (pick another box with --box):"),
-        trajectory.rename(columns=columns).to_string(float_format=lambda v: number(v, 2)),
-        "",
+    """PRIM's trajectory (the chosen box marked), CART's rules if given, the box's stability."""
+    header = [_("box"), _("coverage"), _("density"), _("mass"), _("uncertainties restricted")]
+    rows = [
+        [
+            str(i),
+            *(percent(r[c], 0) for c in ("coverage", "density", "mass")),
+            str(int(r["res_dim"])),
+        ]
+        for i, r in enumerate(found.trajectory.to_dict("records"))
     ]
+    trajectory = _aligned(header, rows, names=False)
+    trajectory[1 + found.box] += "  <- " + _("chosen")
+    lines = ["", _("PRIM's peeling trajectory (pick another box with --box):"), *trajectory, ""]
     if cart is not None:
         weights = _("CART, the alternative view (weights: futures [acceptable, failing]):")
-        lines += [weights, cart, ""]
+        lines += [weights, cart.rstrip(), ""]
     if found.stability.empty:
         lines.append(_("Too few futures to resample the box for its stability."))
-    else:
-        stability = found.stability.rename(
-            columns={
-                "reproduce coverage": _("reproduce coverage"),
-                "reproduce density": _("reproduce density"),
-            }
-        )
-        lines += [
-            _("Resampling stability of the box (% of resampled runs that restrict each):"),
-            stability.to_string(float_format=number),
-        ]
+        return "\n".join(lines)
+    header = [_("uncertainty"), _("reproduce coverage"), _("reproduce density")]
+    rows = [
+        [str(name), *(percent(float(v) / 100, 0) for v in values)]
+        for name, values in zip(found.stability.index, found.stability.to_numpy(), strict=True)
+    ]
+    lines += [
+        _("Resampling stability of the box (% of resampled runs that restrict each):"),
+        *_aligned(header, rows),
+    ]
     return "\n".join(lines)
+
+
+def _aligned(header: list[str], rows: list[list[str]], *, names: bool = True) -> list[str]:
+    """A table for a terminal: figures to the right, a first column of ``names`` to the left."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = f"{cells[0]:<{widths[0]}}" if names else f"{cells[0]:>{widths[0]}}"
+        figures = "".join(f"  {c:>{w}}" for c, w in zip(cells[1:], widths[1:], strict=True))
+        return f"  {first}{figures}"
+
+    return [line(header), *(line(row) for row in rows)]
 
 
 def section(document: dict[str, Any]) -> list[str]:
