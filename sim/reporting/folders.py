@@ -454,7 +454,9 @@ def _check_ours(out: Path) -> None:
 
 
 def _ours(name: str) -> bool:
-    return name in _our_files() or bool(_TEMPORARY.match(name))
+    """Whether umkm-sim wrote it: a kind's file, the store's, a report (``report.id.html`` too)."""
+    report = name.startswith("report") and name.endswith(".html")
+    return name in _our_files() or report or bool(_TEMPORARY.match(name))
 
 
 def _our_files() -> frozenset[str]:

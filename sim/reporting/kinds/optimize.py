@@ -159,11 +159,14 @@ def _fate(document: Mapping[str, Any], row: Mapping[str, Any]) -> str:
 
 
 def _shown(document: Mapping[str, Any]) -> list[int]:
-    """The rows worth a terminal line, cheapest first: those not ruled out, at most ``SHOWN``."""
+    """The rows worth a terminal line, cheapest first, at most ``SHOWN``.
+
+    Those not ruled out; where every one is, the cheapest.
+    """
     table = document["table"]
     order = sorted(range(len(table)), key=lambda k: (table[k]["cost"], table[k]["candidate"]))
     dull = "dominated" if document["mode"] == "front" else "fails"
-    return [k for k in order if table[k]["outcome"] != dull][:SHOWN]
+    return ([k for k in order if table[k]["outcome"] != dull] or order)[:SHOWN]
 
 
 def _value(kpi: str, x: float) -> str:
