@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -275,3 +276,35 @@ def test_discover_says_what_it_wrote(tmp_path, capsys):
     said = capsys.readouterr().out.splitlines()
     assert said[-1] == f"wrote {tmp_path / 'e'}/: discovery.json tradeoff.png box.png"
     assert "res_dim" not in "\n".join(said)
+
+
+def test_parquet_writes_each_table_beside_its_csv_with_the_same_rows(tmp_path, write_yaml):
+    """--parquet: NAME.parquet for every NAME.csv, the same table; its types kept."""
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    out = tmp_path / "out"
+    done = cli("run", write_yaml(TINY), "--replications", "3", "--out", out, "--parquet")
+    assert done.returncode == 0, done.stderr
+    tables = sorted(p.stem for p in out.glob("*.csv"))
+    assert tables == sorted(p.stem for p in out.glob("*.parquet"))
+    for name in tables:
+        csv = pd.read_csv(out / f"{name}.csv")
+        parquet = pd.read_parquet(out / f"{name}.parquet")
+        assert list(parquet.columns) == list(csv.columns), name
+        assert len(parquet) == len(csv), name
+
+
+def test_parquet_is_refused_before_anything_runs_without_out_or_pyarrow(
+    tmp_path, write_yaml, monkeypatch, capsys
+):
+    """Without --out, or without pyarrow: exit 2, one line saying what to do, no folder."""
+    path = str(write_yaml(TINY))
+    assert main(["run", path, "--parquet"]) == EXIT_BAD_INPUT
+    assert "--parquet needs --out" in capsys.readouterr().err
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
+    )
+    out = tmp_path / "out"
+    assert main(["run", path, "--parquet", "--out", str(out)]) == EXIT_BAD_INPUT
+    assert "pip install pyarrow" in capsys.readouterr().err
+    assert not out.exists()

@@ -59,6 +59,11 @@ def experiment_options(
         action="store_true",
         help=_("finish an interrupted run in DIR, reusing its runs"),
     )
+    cmd.add_argument(
+        "--parquet",
+        action="store_true",
+        help=_("with --out: each table also as Parquet (needs pyarrow)"),
+    )
     cmd.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     cmd.add_argument(
         "--report", action="store_true", help=_("also write DIR/report.html (needs --out)")

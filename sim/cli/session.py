@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ _HOW = frozenset(
         "dask",
         "quiet",
         "json",
+        "parquet",
         "report",
         "lang",
         "engine",
@@ -89,6 +91,8 @@ def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[dict[str, 
         raise UsageError(_("--resume needs --out DIR: the folder of the interrupted run"))
     if args.out is None and args.report:
         raise UsageError(_("--report needs --out DIR: the report is written there"))
+    if args.parquet:
+        _check_parquet(args)
     with ExitStack() as stack:
         executor = stack.enter_context(make_executor(_workers(args), args.dask))
         folder = None
@@ -115,6 +119,14 @@ def session(args: argparse.Namespace, scenario: Scenario) -> Iterator[dict[str, 
         if getattr(args, "precision", None) is not None:
             execution["precision"] = Precision(args.precision, args.max_replications)
         yield {**execution, "folder": folder}
+
+
+def _check_parquet(args: argparse.Namespace) -> None:
+    """Refuse --parquet before anything runs where it cannot be written."""
+    if args.out is None:
+        raise UsageError(_("--parquet needs --out DIR: the tables are written there"))
+    if importlib.util.find_spec("pyarrow") is None:  # pandas writes Parquet through it
+        raise UsageError(_("--parquet needs pyarrow: pip install pyarrow"))
 
 
 def _workers(args: argparse.Namespace) -> int | None:
@@ -191,7 +203,7 @@ def finish(args: argparse.Namespace, folder: Folder | None, result: Any) -> None
     print(json_text(published(result)) if args.json else say(result))
     if folder is None:
         return
-    write_files(result, folder.path)
+    write_files(result, folder.path, parquet=args.parquet)
     folder.complete()
     if args.report:
         from sim.reporting.html import report_into  # noqa: PLC0415

@@ -464,6 +464,7 @@ def _our_files() -> frozenset[str]:
     from sim.reporting.kinds import KINDS  # noqa: PLC0415 (the kinds write through this module)
 
     written = {name for kind in KINDS for name in kind.files}
+    written |= {name.removesuffix(".csv") + ".parquet" for name in written if name.endswith(".csv")}
     store = {STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm"}
     return frozenset(written | store | {REPORT, INCOMPLETE})
 

@@ -99,9 +99,24 @@ def text_file(text: str) -> Writer:
     return lambda tmp: tmp.write_text(text, encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class TableFile:
+    """A table written as CSV, without its index; ``parquet`` writes it as Parquet instead."""
+
+    table: pd.DataFrame
+
+    def __call__(self, tmp: Path) -> None:
+        """Write it as CSV."""
+        self.table.to_csv(tmp, index=False)
+
+    def parquet(self, tmp: Path) -> None:
+        """Write it as Parquet (needs pyarrow)."""
+        self.table.to_parquet(tmp, index=False)
+
+
 def csv_file(table: pd.DataFrame) -> Writer:
-    """A table, without its index."""
-    return lambda tmp: table.to_csv(tmp, index=False)
+    """A table, without its index (also as Parquet where asked: ``TableFile``)."""
+    return TableFile(table)
 
 
 def figure(module: str, draw: str, *args: Any) -> Writer:

@@ -11,27 +11,38 @@ from typing import Any
 
 from sim.i18n import speaking
 from sim.reporting.folders import Folder, write_atomic
+from sim.reporting.kind import TableFile, Writer
 from sim.reporting.kinds import kind_of
 
 
-def write(result: Any, out_dir: str | Path, *, overwrite: bool = False) -> Path:
+def write(
+    result: Any, out_dir: str | Path, *, overwrite: bool = False, parquet: bool = False
+) -> Path:
     """Write a result's files (tables, document, figures, scenario) into a new folder.
 
     ``result`` is what ``sim.run``, ``sim.compare``, ... returned; the files are those
-    ``--out`` writes, in the current language.
+    ``--out`` writes, in the current language. ``parquet``: each table also as Parquet.
 
     Raises:
         OutputError: ``out_dir`` exists and ``overwrite`` is false.
+        ImportError: ``parquet`` without pyarrow.
     """
     with Folder.prepare(Path(out_dir), overwrite=overwrite) as folder:
-        write_files(result, folder.path)
+        write_files(result, folder.path, parquet=parquet)
         folder.complete()
     return folder.path
 
 
-def write_files(result: Any, out: Path) -> list[str]:
-    """Write a result's files into an existing folder, each whole or not at all; their names."""
-    files = kind_of(result).writers(result)
+def write_files(result: Any, out: Path, *, parquet: bool = False) -> list[str]:
+    """Write a result's files into an existing folder, each whole or not at all; their names.
+
+    With ``parquet``, each table (``NAME.csv``) is also written as ``NAME.parquet``: the same
+    columns, their types kept, read without parsing.
+    """
+    files: dict[str, Writer] = kind_of(result).writers(result)
+    if parquet:
+        tables = {n: w for n, w in files.items() if isinstance(w, TableFile)}
+        files |= {n.removesuffix(".csv") + ".parquet": w.parquet for n, w in tables.items()}
     for name, write_file in files.items():
         write_atomic(out / name, write_file)
     return list(files)
