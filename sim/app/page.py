@@ -44,8 +44,13 @@ def main() -> None:
         return
     st.caption(" ".join(describe(scenario)))
     # Keys, so that a change of language (of the labels) keeps what was set.
-    replications = st.sidebar.number_input(
-        _("replications"), 10, 2000, 100, step=10, key="replications"
+    replications = st.sidebar.number_input(  # the scenario's, as the command line runs it
+        _("replications"),
+        10,
+        2000,
+        min(2000, max(10, scenario.replications)),
+        step=10,
+        key="replications",
     )
     seed = st.sidebar.number_input(_("seed"), 0, 2**31 - 1, scenario.seed, key="seed")
     precision = None

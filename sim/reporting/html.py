@@ -209,7 +209,7 @@ def _page(
     return (
         f'<!DOCTYPE html>\n<html lang="{current()}"><head><meta charset="utf-8">'
         f"<title>{title}: {name}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{heading} {name}</h1>"
+        f"<h1>{name}: {heading}</h1>"
         f"<h2>{question}</h2>{paragraph([kind.question()])}"
         + (f"<h2>{scenario_heading}</h2>{paragraph(about)}" if about else "")
         + f"<h2>{answers_heading}</h2>{paragraph([how_to_read]) if how_to_read else ''}"

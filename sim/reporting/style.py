@@ -85,9 +85,10 @@ class _Localised(Formatter):
 
 
 def footnote(fig: Figure, what: str) -> None:
-    """Say under the figure what produced it, and the version."""
-    # Constrained layout ignores free text: keep a strip of 0.2 inch at the bottom for it.
-    strip = 0.2 / fig.get_figheight()
+    """Say under the figure what produced it, and the version: one line, legible when printed."""
+    # Constrained layout ignores free text: keep a strip of 0.3 inch at the bottom for it. One
+    # text, not two at either end, so that a long provenance cannot run into the version.
+    strip = 0.3 / fig.get_figheight()
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # type: ignore[union-attr,call-arg]
-    fig.text(0, 0, what, ha="left", va="bottom", fontsize="x-small", color="0.4")
-    fig.text(1, 0, f"umkm-sim {__version__}", ha="right", va="bottom", fontsize="x-small")
+    said = f"{what} · umkm-sim {__version__}"
+    fig.text(0.01, 0.01, said, ha="left", va="bottom", fontsize="small", color="0.35", wrap=True)
