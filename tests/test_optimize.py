@@ -271,3 +271,20 @@ def test_the_default_scenario_has_levers_that_check():
     assert {"kitchens.peyek-makers.count", "warehouse.initial_stock", "finance.fund"} <= set(
         scenario.levers
     )
+
+
+def test_a_combination_of_levers_that_makes_no_valid_scenario_is_not_searched(tmp_path):
+    """Each lever's ends are valid alone; a stock above the capacity together is skipped."""
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        TWO_GROUPS
+        + "  warehouse.capacity: {values: [100, 5000]}\n"
+        + "  warehouse.initial_stock: {values: [{p: 0}, {p: 1000}]}\n"
+    )
+    answer = sim.optimize(
+        sim.load_scenario(path), "quota_miss_rate<=0.05", evaluations=16, seed=1, workers=1
+    )
+    stock = [s["p"] for s in answer.table["set warehouse.initial_stock"]]
+    capacity = list(answer.table["set warehouse.capacity"])
+    assert all(s <= c for s, c in zip(stock, capacity, strict=True))
+    assert len(answer.table) >= 16

@@ -8,10 +8,11 @@ sets every path it stands for to the same value.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,18 @@ class Space:
 
         overrides = {p: settings[lever] for lever, paths in self.paths.items() for p in paths}
         return Variant(name, derive(self.scenario, overrides, blame), dict(settings))
+
+    def valid(self, settings: Iterable[Mapping[str, Any]]) -> list[Variant]:
+        """The settings that make a valid scenario, as unnamed variants.
+
+        Each lever's ends are checked when the scenario is loaded, but not every combination:
+        an initial stock above a capacity that is a lever too. Such a setting is not searched.
+        """
+        found = []
+        for s in settings:
+            with contextlib.suppress(ScenarioError):
+                found.append(self.variant("", s))
+        return found
 
     def neighbours(self, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The settings a step away: in one lever, or in two at once (one traded for another).

@@ -283,15 +283,10 @@ def _polish(plan: Plan, candidates: list[Candidate], criterion: Criterion, budge
             return
         anchor = min(meeting, key=lambda c: (c.cost, c.name))
         done.add(anchor.name)
-        nearby = [plan.space.variant("", s) for s in plan.space.neighbours(anchor.variant.settings)]
-        cheaper = sorted(
-            (
-                (cost_of(v.scenario), v)
-                for v in nearby
-                if key(v.settings) not in seen and cost_of(v.scenario) < anchor.cost
-            ),
-            key=lambda pair: -pair[0],
-        )[: min(BATCH, budget)]
+        nearby = [s for s in plan.space.neighbours(anchor.variant.settings) if key(s) not in seen]
+        costed = [(cost_of(v.scenario), v) for v in plan.space.valid(nearby)]
+        cheaper = sorted((p for p in costed if p[0] < anchor.cost), key=lambda p: -p[0])
+        cheaper = cheaper[: min(BATCH, budget)]
         new = measure_new(plan, [v for __, v in cheaper], candidates)
         seen |= {key(c.variant.settings) for c in new}
         budget -= len(new)

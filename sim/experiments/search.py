@@ -158,11 +158,11 @@ def search(plan: Plan, study: Study, judge: Judge) -> list[Candidate]:
         settings = {key(s): s for s in (space.settings(t.params) for t in trials)}
         seen = {key(c.variant.settings) for c in found}
         new = [s for k, s in settings.items() if k not in seen][: wanted - len(found)]
-        measure_new(plan, [space.variant("", s) for s in new], found)
+        measure_new(plan, space.valid(new), found)
         by_key = {key(c.variant.settings): c for c in found}
         for trial in trials:
             candidate = by_key.get(key(space.settings(trial.params)))
-            if candidate is None:  # past the budget
+            if candidate is None:  # past the budget, or not a valid scenario
                 study.tell(trial, state=TrialState.FAIL)
                 continue
             values, violation = judge(candidate)
