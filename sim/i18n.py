@@ -7,7 +7,8 @@ one lacks its translation). Numbers, shares and rupiah are formatted per locale 
 
 The language is chosen once per command (``--lang``), by default from the environment's locale
 (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English. Scenario keys and names are
-never translated: they are what the user wrote.
+never translated: they are what the user wrote; a scenario may say how to call them in each
+language (its ``labels:``), which ``name`` says while ``naming`` holds them.
 
 What is computed does not speak: an experiment that must say something (a refusal, why it
 stopped) keeps it as a ``Message``, words and values to be said later, in the language of whoever
@@ -19,13 +20,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from string import Formatter
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ LOCALES = Path(__file__).resolve().parent / "locale"
 # A context variable, not a global: each page of the app is drawn in its own thread, each in
 # the language its reader chose.
 _current: ContextVar[str] = ContextVar("language", default="en")
+_NO_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+_labels: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar("labels", default=_NO_LABELS)
 
 
 def default_language() -> str:
@@ -83,6 +87,24 @@ def speaking(language: str) -> Iterator[None]:
         yield
     finally:
         set_language(before)
+
+
+@contextmanager
+def naming(labels: Mapping[Any, Mapping[str, str]]) -> Iterator[None]:
+    """Say names by ``labels`` (a scenario's ``labels:``) inside the block, then as before."""
+    token = _labels.set(labels)
+    try:
+        yield
+    finally:
+        _labels.reset(token)
+
+
+def name(written: str) -> str:
+    """How a scenario's name (a product, a group, a buyer, a shock, a policy) is said now.
+
+    Its label in the current language, if the scenario gives one; else as written.
+    """
+    return _labels.get().get(current(), {}).get(written, written)
 
 
 def in_every_language(speak: Callable[[], T]) -> dict[str, T]:
@@ -193,6 +215,21 @@ def number(value: float, decimals: int = 0, *, grouped: bool = True) -> str:
 
 
 _HUGE = 10**18  # whole numbers at least this large are said in scientific notation
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a person of the current language types it (``2.000.000`` / ``0,5``), or None.
+
+    Grouping marks must stand where the language puts them (Babel's strict parsing), so that
+    ``2,5`` is never read as 25 in Indonesian, nor ``2.000`` as 2 in English.
+    """
+    from babel.numbers import NumberFormatError, parse_decimal  # noqa: PLC0415
+
+    try:
+        value = float(parse_decimal(text.strip(), locale=locale(), strict=True))
+    except (NumberFormatError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def percent(share: float, decimals: int = 1) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import sim
+
 from conftest import ROOT, cli
 
 ENGLISH = {
@@ -76,3 +78,22 @@ def test_a_command_in_indonesian_prints_no_english(tmp_path, name):
     assert english_in(done.stdout + done.stderr) == []
     for page in Path(tmp_path).rglob("report.html"):
         assert english_in(page.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_names_are_said_by_their_indonesian_labels(tmp_path, command):
+    """A product, group, buyer, shock or policy with an ``id`` label is never said as written.
+
+    (Key paths such as ``kitchens.peyek-makers.count`` stay as written: they are what one types.)
+    """
+    labelled = sim.load_scenario(BALIKPAPAN).labels["id"]
+    out = tmp_path / "out"
+    args = [command, BALIKPAPAN, "--replications", "3", *QUIET, "--out", out, "--report"]
+    done = cli(*map(str, args))
+    assert done.returncode == 0, done.stderr
+    page = html.unescape(re.sub(r"<[^>]+>", "\n", (out / "report.html").read_text("utf-8")))
+    for text in (done.stdout, page):
+        bare = re.sub(r"[\w*/~-]+(?:\.[\w*/~-]+)+", " ", text)  # key paths and files stay
+        said_as_written = {n for n in labelled if re.search(rf"(?<![\w.-]){n}(?![\w.-])", bare)}
+        assert said_as_written == set()
+        assert any(label in text for label in labelled.values())

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from sim.cli.questions import QUESTIONS
 from sim.cli.session import EXIT_NOT_MET, finish, session
-from sim.i18n import _
+from sim.i18n import _, naming
 from sim.scenario.loading import load_scenario
 from sim.scenario.overrides import parse_assignment
 
@@ -24,7 +24,7 @@ def experiment(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = dict(parse_assignment(a) for a in args.overrides)
     scenario = load_scenario(args.scenario, overrides)
     ask = QUESTIONS[args.command](args, scenario)
-    with session(args, scenario) as execution:
+    with naming(scenario.labels), session(args, scenario) as execution:
         folder = execution.pop("folder")
         result = ask(**execution)
         finish(args, folder, result)

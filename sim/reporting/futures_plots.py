@@ -5,6 +5,7 @@ In the style of ``sim.reporting.plots`` (which re-exports them): titles, units, 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,7 +13,7 @@ from matplotlib.figure import Figure
 
 from sim.i18n import _
 from sim.reporting.style import footnote, styled
-from sim.reporting.words import RATES, kpi_name
+from sim.reporting.words import RATES, criterion_words, kpi_name, policy_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,12 +39,12 @@ def plot_futures(exploration: Exploration) -> Figure:
         medianprops={"color": "black"},
         flierprops={"marker": "o", "markersize": 3, "markerfacecolor": "0.6"},
     )
-    ax.set_yticks(range(1, len(ranked) + 1), list(reversed(ranked)))
+    ax.set_yticks(range(1, len(ranked) + 1), [policy_name(p) for p in reversed(ranked)])
     ax.axvline(c.bound * scale, color="black", linestyle="--", linewidth=0.8)
     unit = " (%)" if c.kpi in RATES else ""
     ax.set_xlabel(
         _("{kpi} in each future{unit}; dashed: {target}").format(
-            kpi=kpi_name(c.kpi), unit=unit, target=str(c)
+            kpi=kpi_name(c.kpi), unit=unit, target=criterion_words(asdict(c))
         )
     )
     ax.set_title(_("Policies across the futures: most robust at the top"))
@@ -72,7 +73,9 @@ def plot_tradeoff(discovery: Discovery) -> Figure:
     ax = fig.subplots()
     ax.plot(t.coverage * 100, t.density * 100, color="0.5", marker="o", markersize=3)
     for _index, row in t.iterrows():
-        ax.annotate(str(int(row.res_dim)), (row.coverage * 100, row.density * 100), fontsize=6)
+        ax.annotate(
+            str(int(row.res_dim)), (row.coverage * 100, row.density * 100), fontsize="small"
+        )
     chosen = t.iloc[discovery.box]
     ax.plot(chosen.coverage * 100, chosen.density * 100, "s", color="black", markersize=7)
     ax.set_xlabel(_("coverage: share of all failures inside the box (%)"))
@@ -85,8 +88,8 @@ def plot_tradeoff(discovery: Discovery) -> Figure:
     footnote(
         fig,
         _("{policy}: {where} in {failures} of {futures} futures (PRIM, EMA Workbench)").format(
-            policy=discovery.policy,
-            where=str(discovery.where),
+            policy=policy_name(discovery.policy),
+            where=criterion_words(asdict(discovery.where)),
             failures=discovery.failures,
             futures=discovery.futures,
         ),
@@ -121,8 +124,8 @@ def plot_box(discovery: Discovery) -> Figure:
     footnote(
         fig,
         _("{policy}: black where {where} ({failures} of {futures} futures), grey elsewhere").format(
-            policy=discovery.policy,
-            where=str(discovery.where),
+            policy=policy_name(discovery.policy),
+            where=criterion_words(asdict(discovery.where)),
             failures=int(failed.sum()),
             futures=len(x),
         ),

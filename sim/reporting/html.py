@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.i18n import LANGUAGES, _, current
+from sim.i18n import LANGUAGES, _, current, naming
 from sim.reporting.folders import REPORT, STORE_NAME, Folder, OutputError, read_document, write_text
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind
@@ -48,8 +48,15 @@ def report_into(out: Path, to: Path | None = None) -> Path:
     Default: ``out/report.html``.
     """
     found = _read(out)
-    kind, document = found[0]
     scenario = _scenario(out)
+    with naming({} if scenario is None else scenario.labels):
+        return _report(out, to, found, scenario)
+
+
+def _report(
+    out: Path, to: Path | None, found: list[tuple[Kind, dict[str, Any]]], scenario: Scenario | None
+) -> Path:
+    kind, document = found[0]
     images = _redrawn(out, kind, document, scenario)
     figures = _figures(out, [k for k, __ in found], images or {})
     if figures and images is None:

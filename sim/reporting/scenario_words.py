@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from sim.i18n import _, locale, number, percent, plain, rupiah
+from sim.i18n import _, locale, name, number, percent, plain, rupiah
 from sim.scenario.schema import Scenario
 
 
@@ -19,7 +19,7 @@ def describe(scenario: Scenario) -> list[str]:
         else _("from a Monday")
     )
     groups = ", ".join(
-        _("{count} making {product}").format(count=g.count, product=g.product.replace("_", " "))
+        _("{count} making {product}").format(count=g.count, product=_spoken(g.product))
         for g in scenario.kitchens
     )
     total = sum(g.count for g in scenario.kitchens)
@@ -45,7 +45,7 @@ def describe(scenario: Scenario) -> list[str]:
     ]
     for b in scenario.buyers:
         quota = _(" and ").join(
-            _("{packs} packs of {product}").format(packs=number(n), product=p.replace("_", " "))
+            _("{packs} packs of {product}").format(packs=number(n), product=_spoken(p))
             for p, n in b.quota.items()
         )
         lost = (
@@ -55,7 +55,7 @@ def describe(scenario: Scenario) -> list[str]:
         )
         words.append(
             _("{buyer} wants {quota} every {days} days; {lost}.").format(
-                buyer=b.name.capitalize(), quota=quota, days=b.every_days, lost=lost
+                buyer=_spoken(b.name).capitalize(), quota=quota, days=b.every_days, lost=lost
             )
         )
     on = _mechanisms(scenario)
@@ -82,9 +82,7 @@ def _mechanisms(s: Scenario) -> list[str]:
     if any(p.supply for p in s.products.values()):
         on.append(_("seasons and dips in raw-material supply"))
     on += [
-        _("{shock} ({times} a year)").format(
-            shock=shock.name.replace("-", " "), times=plain(shock.per_year)
-        )
+        _("{shock} ({times} a year)").format(shock=_spoken(shock.name), times=plain(shock.per_year))
         for shock in s.shocks
     ]
     if any(g.local_market for g in s.kitchens):
@@ -100,3 +98,9 @@ def _mechanisms(s: Scenario) -> list[str]:
     if s.finance is not None:
         on.append(_("a fund of {amount} to pay the kitchens").format(amount=rupiah(s.finance.fund)))
     return on
+
+
+def _spoken(written: str) -> str:
+    """A name as its label says it, else as written with its separators read as spaces."""
+    said = name(written)
+    return said.replace("_", " ").replace("-", " ") if said == written else said

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
-from sim.i18n import Message, _, interval, number, percent, plain, significant
+from sim.i18n import _, interval, name, number, percent, plain, significant
 from sim.results.intervals import SHARES
 from sim.results.metrics import KPIS
 
@@ -28,6 +29,37 @@ def kpi_name(kpi: str) -> str:
         "longest_miss_run": _("longest miss run"),
         "lost_to_cancellation": _("lines lost to cancellation"),
     }.get(kpi, kpi.replace("_", " "))
+
+
+def policy_name(policy: str) -> str:
+    """A policy as it is said: the scenario's label for it; the baseline in words."""
+    return _("baseline") if policy == "baseline" else name(policy)
+
+
+def setting_value(value: Any) -> str:
+    """A value a lever or an uncertainty takes, as a reader takes it, in the current language.
+
+    A number with its marks (``2.000.000.000``), a mapping's entries by their names, nothing
+    as "none".
+    """
+    if value is None:
+        return _("none")
+    if isinstance(value, Mapping):
+        said = [f"{name(k)} {setting_value(v)}" for k, v in value.items()]
+        return ", ".join(said) or _("none")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return number(value) if float(value).is_integer() else significant(value)
+
+
+def range_words(spec: Mapping[str, Any]) -> str:
+    """An uncertainty's or a lever's range: ``1.000 to 3.000`` or ``one of: a; b; c``."""
+    if spec.get("values") is not None:
+        values = [setting_value(v) for v in spec["values"]]
+        return _("one of: {values}").format(values="; ".join(values))
+    return _("{low} to {high}").format(
+        low=setting_value(spec["low"]), high=setting_value(spec["high"])
+    )
 
 
 def kpi_headings() -> tuple[str, ...]:
@@ -153,17 +185,20 @@ def goal_words(goal: Mapping[str, Any]) -> str:
 
 
 def criterion_words(criterion: Mapping[str, Any]) -> str:
-    """A criterion (``Criterion`` as a dict) as a formula: ``fill_rate (zurich) >= 0.9``."""
-    scope = Message("all buyers") if criterion["buyer"] == "all" else criterion["buyer"]
-    return str(
-        Message(
-            "{kpi} ({scope}) {op} {bound:plain}",
-            kpi=criterion["kpi"],
-            scope=scope,
-            op=criterion["op"],
-            bound=criterion["bound"],
-        )
-    )
+    """A criterion (``Criterion`` as a dict) in words: ``fill rate (zurich) >= 90%``.
+
+    The KPI by its name, the buyer by its label, a rate's bound in percent.
+    """
+    kpi, bound = criterion["kpi"], criterion["bound"]
+    scope = _("all buyers") if criterion["buyer"] == "all" else name(criterion["buyer"])
+    said = _percent_as_typed(bound) if kpi in RATES else plain(bound)
+    return f"{kpi_name(kpi)} ({scope}) {criterion['op']} {said}"
+
+
+def _percent_as_typed(share: float) -> str:
+    """A share in percent with the digits it was given: 0.15 -> 15%, 0.025 -> 2.5%."""
+    digits = -int(Decimal(repr(float(share))).as_tuple().exponent)
+    return percent(share, max(digits - 2, 0))
 
 
 def precision_words(report: Mapping[str, Any] | None) -> str:

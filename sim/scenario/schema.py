@@ -167,6 +167,8 @@ class Buyer(Section):
 
 
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
+Label = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Language = Literal["en", "id"]
 
 
 class Scenario(Section):
@@ -177,6 +179,12 @@ class Scenario(Section):
         default="",
         description="What the scenario is about, in words; a mapping (en:, id:) gives it in "
         "each language umkm-sim speaks.",
+    )
+    labels: dict[Language, dict[Name, Label]] = Field(
+        default_factory=dict,
+        description="How names (products, kitchen groups, buyers, shocks, policies) are said "
+        "in each language: language -> name -> label (id: {cake_salak: kue salak}). A name "
+        "without a label is said as written.",
     )
     horizon_days: int = Field(
         ge=1, le=MAX_HORIZON_DAYS, description="The run covers times 0..horizon_days."
@@ -256,6 +264,16 @@ class Scenario(Section):
             raise ValueError(_("must be printable text (no control characters or escapes)"))
         return name
 
+    @field_validator("labels")
+    @classmethod
+    def _printable_labels(cls, labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        # Labels head table rows in a terminal, as names do.
+        for said in labels.values():
+            for label in said.values():
+                if not label.isprintable():
+                    raise ValueError(_("must be printable text (no control characters or escapes)"))
+        return labels
+
     @field_validator("policies")
     @classmethod
     def _not_the_baseline(cls, policies: dict[str, Any]) -> dict[str, Any]:
@@ -292,7 +310,7 @@ class Scenario(Section):
     def digest(self) -> str:
         """Return a SHA-256 of what is simulated: two scenarios with one digest run alike.
 
-        Leaves out what does not change a replication's numbers: name, description, the
+        Leaves out what does not change a replication's numbers: name, description, labels, the
         default seed and replications, the costs, and the experiment sections (policies,
         sweep, levers, uncertainties).
         """
@@ -301,6 +319,7 @@ class Scenario(Section):
             exclude={
                 "name",
                 "description",
+                "labels",
                 "seed",
                 "replications",
                 "costs",

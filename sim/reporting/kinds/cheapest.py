@@ -7,10 +7,17 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.cheapest import Cheapest
-from sim.i18n import _, number, percent, rupiah, significant
+from sim.i18n import _, number, percent, rupiah
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, json_file, text_file
-from sim.reporting.words import RATES, criterion_words, rupiah_cell, three_digits
+from sim.reporting.words import (
+    RATES,
+    criterion_words,
+    kpi_value,
+    policy_name,
+    rupiah_cell,
+    three_digits,
+)
 from sim.scenario.yamlio import to_yaml
 
 
@@ -29,11 +36,12 @@ def text(answer: Cheapest) -> str:
         n=number(document["replications"]),
     )
     columns = (_("candidate"), _("cost (Rp)"), _("estimate"), _("outcome"))
-    lines = [head, "", f"{columns[0]:<22}{columns[1]:>18}  {columns[2]:>9}  {columns[3]}"]
-    rate = document["criterion"]["kpi"] in RATES
-    for row, why in zip(document["table"], said["why"], strict=True):
-        value = percent(row["mean"]) if rate else significant(row["mean"])
-        lines.append(f"  {row['candidate']:<20}{rupiah_cell(row['cost']):>18}  {value:>9}  {why}")
+    names = [policy_name(row["candidate"]) for row in document["table"]]
+    wide = max([20, *map(len, names)])  # a label may be longer than the name it stands for
+    lines = [head, "", f"{columns[0]:<{wide + 2}}{columns[1]:>18}  {columns[2]:>9}  {columns[3]}"]
+    for row, candidate, why in zip(document["table"], names, said["why"], strict=True):
+        value = _value(document, row["mean"])
+        lines.append(f"  {candidate:<{wide}}{rupiah_cell(row['cost']):>18}  {value:>9}  {why}")
     return "\n".join([*lines, "", said["sentence"]])
 
 
@@ -52,7 +60,9 @@ def words(document: dict[str, Any]) -> dict[str, Any]:
 def _sentence(document: dict[str, Any], where: str) -> str:
     confidence = percent(document["confidence"], 0)
     if document["chosen"] is None:
-        close = [r["candidate"] for r in document["table"] if _meets(document, r["mean"])]
+        close = [
+            policy_name(r["candidate"]) for r in document["table"] if _meets(document, r["mean"])
+        ]
         if close:  # more replications narrow the bound towards an estimate that meets it
             return _(
                 "No candidate meets {where} with {confidence} confidence. {candidates} meet it "
@@ -68,7 +78,7 @@ def _sentence(document: dict[str, Any], where: str) -> str:
         "{best} is the cheapest candidate that keeps {where} with {confidence} confidence: "
         "{cost} over the horizon"
     ).format(
-        best=best["candidate"],
+        best=policy_name(best["candidate"]),
         where=where,
         confidence=confidence,
         cost=rupiah(three_digits(best["cost"])),
@@ -76,10 +86,12 @@ def _sentence(document: dict[str, Any], where: str) -> str:
     if len(ok) > 1:
         second = ok[1]
         said += "; " + (
-            _("the runner-up, {second}, costs the same").format(second=second["candidate"])
+            _("the runner-up, {second}, costs the same").format(
+                second=policy_name(second["candidate"])
+            )
             if second["cost"] == best["cost"]
             else _("the runner-up, {second}, costs {cost}").format(
-                second=second["candidate"], cost=rupiah(three_digits(second["cost"]))
+                second=policy_name(second["candidate"]), cost=rupiah(three_digits(second["cost"]))
             )
         )
     return said + "."
@@ -97,7 +109,7 @@ def _reasons(document: dict[str, Any]) -> list[str]:
     first = next((r for r in document["table"] if r["candidate"] == chosen), None)
     said = []
     for row in document["table"]:
-        bound = _bound(row["bound"])
+        bound = _bound(document, row["bound"])
         outcome = row.get("outcome") or ("not sure" if not row["qualifies"] else "costs more")
         if outcome == "not sure" and row["bound"] is None:
             said.append(_("ruled out: not enough replications to be sure (no spread seen)"))
@@ -107,18 +119,27 @@ def _reasons(document: dict[str, Any]) -> list[str]:
             said.append(_("CHOSEN (bound {bound})").format(bound=bound))
         elif outcome == "costs the same" and first is not None and row["mean"] == first["mean"]:
             more = _("meets it (bound {bound}) at the same cost and estimate as {chosen}")
-            said.append(more.format(bound=bound, chosen=chosen))
+            said.append(more.format(bound=bound, chosen=policy_name(chosen)))
         elif outcome == "costs the same":
             more = _("meets it (bound {bound}) at the same cost as {chosen}, with a worse estimate")
-            said.append(more.format(bound=bound, chosen=chosen))
+            said.append(more.format(bound=bound, chosen=policy_name(chosen)))
         else:
             more = _("meets it (bound {bound}), but costs more than {chosen}")
-            said.append(more.format(bound=bound, chosen=chosen))
+            said.append(more.format(bound=bound, chosen=policy_name(chosen)))
     return said
 
 
-def _bound(value: float | None) -> str:
-    return "?" if value is None else significant(value)
+def _bound(document: dict[str, Any], value: float | None) -> str:
+    return "?" if value is None else _value(document, value)
+
+
+def _value(document: dict[str, Any], value: float) -> str:
+    """A value of the constraint's KPI: a rate in percent (as the constraint is said)."""
+    kpi = document["criterion"]["kpi"]
+    return percent(value, 2 if value < _TENTHS else 1) if kpi in RATES else kpi_value(kpi, value)
+
+
+_TENTHS = 0.01  # under 1%, a tenth of a point would round bounds and estimates together
 
 
 def section(document: dict[str, Any]) -> list[str]:
@@ -130,7 +151,13 @@ def section(document: dict[str, Any]) -> list[str]:
         "target, not just the estimate."
     ).format(where=said["where"], confidence=percent(document["confidence"], 0))
     table = [
-        [r["candidate"], rupiah(r["cost"]), significant(r["mean"]), _bound(r["bound"]), why]
+        [
+            policy_name(r["candidate"]),
+            rupiah(r["cost"]),
+            _value(document, r["mean"]),
+            _bound(document, r["bound"]),
+            why,
+        ]
         for r, why in zip(document["table"], said["why"], strict=True)
     ]
     header = [_("candidate"), _("cost"), _("estimate"), _("bound"), _("outcome")]

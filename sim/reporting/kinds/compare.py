@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.compare import BASELINE, Comparison
-from sim.i18n import _, number, percent, signed
+from sim.i18n import _, name, number, percent, signed
 from sim.reporting.html_parts import bullet_list, html_table
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 from sim.reporting.words import (
@@ -15,6 +15,7 @@ from sim.reporting.words import (
     estimate,
     kpi_format,
     kpi_name,
+    policy_name,
     rate_with_ci,
     with_precision,
 )
@@ -47,7 +48,7 @@ def text(comparison: Comparison) -> str:
     everyone = _("all buyers")
     for kpi, buyer in scopes:
         rows = table[(table.kpi == kpi) & (table.buyer == buyer) & (table["product"] == ALL)]
-        label = f"{kpi_name(kpi)}, {everyone if buyer == ALL else buyer}"
+        label = f"{kpi_name(kpi)}, {everyone if buyer == ALL else name(buyer)}"
         columns = f" {said:<28}{difference}"
         fits = len(label) <= _LABEL  # a longer one has a line of its own
         out += ["", f"{label:<{_LABEL}}{columns}"] if fits else ["", label, " " * _LABEL + columns]
@@ -61,7 +62,7 @@ _LABEL = 33  # characters of a heading's label before its columns
 def _row(row: Any, kpi: str) -> str:
     show, scale, unit = kpi_format(kpi)
     said = f"{show(row.mean)} {bracketed(row.ci_lo, row.ci_hi, show)}"
-    line = f"  {row.policy:<32}{said:<28}"
+    line = f"  {policy_name(row.policy):<32}{said:<28}"
     if row.policy != BASELINE:
         ends = [row.diff_lo, row.diff_hi]
         said = "?" if pd.isna(ends[0]) else bracketed(ends[0] * scale, ends[1] * scale, _points)
@@ -98,7 +99,7 @@ def section(document: dict[str, Any]) -> list[str]:
             )
         )
         line = said.format(
-            policy=r["policy"],
+            policy=policy_name(r["policy"]),
             points=number(abs(100 * r["diff"]), 1),
             low=signed(100 * r["diff_lo"], 1),
             high=signed(100 * r["diff_hi"], 1),
@@ -108,7 +109,7 @@ def section(document: dict[str, Any]) -> list[str]:
     points = _("pts")
     table = [
         [
-            r["policy"],
+            policy_name(r["policy"]),
             rate_with_ci(estimate(r)),
             "" if r["policy"] == BASELINE else f"{signed(100 * r['diff'], 1)} {points}",
         ]

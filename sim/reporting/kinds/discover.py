@@ -8,7 +8,7 @@ from sim.experiments.discover import Discovery
 from sim.i18n import _, number, percent, significant
 from sim.reporting.html_parts import bullet_list, html_table, paragraph
 from sim.reporting.kind import Kind, figure, json_file
-from sim.reporting.words import criterion_words
+from sim.reporting.words import criterion_words, policy_name
 
 
 def text(found: Discovery, cart: str | None = None) -> str:
@@ -25,7 +25,7 @@ def _described(document: dict[str, Any]) -> str:
         "the futures in it fail (density), restricting {restricted} of {uncertainties} "
         "uncertainties:"
     ).format(
-        policy=document["policy"],
+        policy=policy_name(document["policy"]),
         where=criterion_words(document["criterion"]),
         failures=document["failures"],
         futures=document["futures"],

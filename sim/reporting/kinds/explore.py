@@ -8,7 +8,14 @@ from sim.experiments.explore import Exploration
 from sim.i18n import _, number, percent, signed, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
-from sim.reporting.words import RATES, bracketed, criterion_words
+from sim.reporting.words import (
+    RATES,
+    bracketed,
+    criterion_words,
+    kpi_name,
+    policy_name,
+    range_words,
+)
 from sim.scenario.yamlio import to_yaml
 
 
@@ -37,7 +44,12 @@ def text(exploration: Exploration) -> str:
         "acceptable: {target}; 95% CIs with the futures taken as independent draws "
         "(exact for mc, conservative for lhs)"
     )
-    columns = (_("policy"), _("acceptable in"), kpi + " p10 / p50 / p90", _("regret p90 [95% CI]"))
+    columns = (
+        _("policy"),
+        _("acceptable in"),
+        kpi_name(kpi) + " p10 / p50 / p90",
+        _("regret p90 [95% CI]"),
+    )
     lines = [
         title,
         acceptable.format(target=said["target"]),
@@ -50,7 +62,7 @@ def text(exploration: Exploration) -> str:
         spread = " / ".join(show(row[q]) for q in ("p10", "p50", "p90"))
         regret = show(row["regret_p90"]) + " "
         regret += bracketed(row["regret_p90_lo"], row["regret_p90_hi"], show)
-        lines.append(f"  {row['policy']!s:<20}{share:<26}{spread:<34}{regret}")
+        lines.append(f"  {policy_name(row['policy']):<20}{share:<26}{spread:<34}{regret}")
     return "\n".join([*lines, "", said["verdict"]])
 
 
@@ -82,7 +94,7 @@ def _verdict(document: dict[str, Any], target: str) -> str:
     )
     if decision["second"] is None:
         return _("{policy} meets {target} in {share}.").format(
-            policy=first["policy"], target=target, share=share
+            policy=policy_name(first["policy"]), target=target, share=share
         )
     second = document["robustness"][1]
     gap, lo, hi = decision["gap"], decision["gap_lo"], decision["gap_hi"]
@@ -92,8 +104,8 @@ def _verdict(document: dict[str, Any], target: str) -> str:
             "of futures (difference {gap} points, 95% CI {low} to {high}); more futures or "
             "replications may tell them apart."
         ).format(
-            first=first["policy"],
-            second=second["policy"],
+            first=policy_name(first["policy"]),
+            second=policy_name(second["policy"]),
             target=target,
             a=percent(first["share"], 0),
             b=percent(second["share"], 0),
@@ -106,11 +118,11 @@ def _verdict(document: dict[str, Any], target: str) -> str:
         "{second}, the next (95% CI {low} to {high}); in the worst 10% of futures it falls "
         "{regret} short of the best policy there."
     ).format(
-        first=first["policy"],
+        first=policy_name(first["policy"]),
         target=target,
         share=share,
         gap=number(100 * gap),
-        second=second["policy"],
+        second=policy_name(second["policy"]),
         low=signed(round(100 * lo)),
         high=signed(round(100 * hi)),
         regret=_amount(first["regret_p90"], document["criterion"]["kpi"]),
@@ -149,10 +161,7 @@ def section(document: dict[str, Any]) -> list[str]:
         ]
         for r in document["robustness"]
     ]
-    uncertain = [
-        [path, ", ".join(f"{k} {v}" for k, v in spec.items())]
-        for path, spec in document["uncertainties"].items()
-    ]
+    uncertain = [[path, range_words(spec)] for path, spec in document["uncertainties"].items()]
     header = [
         _("policy"),
         _("acceptable in (95% CI)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.gsa import NOISY, GlobalSensitivity
-from sim.i18n import _, interval, number, percent
+from sim.i18n import _, interval, name, number, percent
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 from sim.reporting.words import kpi_name
@@ -22,8 +22,8 @@ def text(result: GlobalSensitivity) -> str:
         "{replications} replications, seed {seed}"
     ).format(
         scenario=result.scenario.name,
-        kpi=result.kpi,
-        scope=result.buyer or _("all buyers"),
+        kpi=kpi_name(result.kpi),
+        scope=name(result.buyer) if result.buyer else _("all buyers"),
         how=_how(result.method, result.n),
         points=number(len(result.points)),
         replications=result.replications,

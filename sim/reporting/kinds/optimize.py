@@ -9,7 +9,14 @@ from sim.experiments.optimize import Optimization
 from sim.i18n import _, interval, number, percent, rupiah, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
-from sim.reporting.words import RATES, criterion_words, rupiah_cell, three_digits
+from sim.reporting.words import (
+    RATES,
+    criterion_words,
+    kpi_name,
+    rupiah_cell,
+    setting_value,
+    three_digits,
+)
 from sim.scenario.yamlio import to_yaml
 
 SHOWN = 12
@@ -120,7 +127,7 @@ def _sentence(document: Mapping[str, Any]) -> str:
         confidence=confidence,
         cost=rupiah(three_digits(chosen["cost"])),
         n=number(check["replications"]),
-        kpi=kpi,
+        kpi=kpi_name(kpi),
         estimate=_with_ci(kpi, chosen["kpis"][kpi]),
         bound=_value(kpi, check["bound"]),
     )
@@ -183,21 +190,12 @@ def _with_ci(kpi: str, stat: Mapping[str, Any]) -> str:
     return f"{_value(kpi, stat['mean'])} {ends}"
 
 
-def lever_value(value: Any) -> str:
-    """A lever's value as a reader takes it: a number, a text, or a mapping's entries."""
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k} {lever_value(v)}" for k, v in value.items()) or _("none")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    return number(value) if float(value).is_integer() else significant(value)
-
-
 def _levers_lines(document: Mapping[str, Any]) -> list[str]:
     points = [document["chosen"]] if document["mode"] == "constrained" else document["front"]
     lines = []
     for point in (p for p in points if p is not None):
         lines += ["", _("{setting} sets:").format(setting=point["candidate"])]
-        lines += [f"  {path} = {lever_value(v)}" for path, v in point["levers"].items()]
+        lines += [f"  {path} = {setting_value(v)}" for path, v in point["levers"].items()]
     return lines
 
 
@@ -222,7 +220,7 @@ def section(document: dict[str, Any]) -> list[str]:
         parts.append(
             html_table(
                 header,
-                [[path, *(lever_value(p["levers"][path]) for p in points)] for path in paths],
+                [[path, *(setting_value(p["levers"][path]) for p in points)] for path in paths],
             )
         )
     rows = [

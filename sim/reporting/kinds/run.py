@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim._version import __version__
-from sim.i18n import _, number, percent
+from sim.i18n import _, name, number, percent
 from sim.reporting.html_parts import bullet_list, html_table
 from sim.reporting.kind import Kind, Writer, csv_file, figure, json_file, text_file
 from sim.reporting.words import (
@@ -46,14 +46,14 @@ def text(results: Results) -> str:
         row(_("all buyers"), kpi_cells(summary), width=_KPI_WIDTH),
     ]
     for buyer, stats in summary["buyers"].items():
-        out.append(row(buyer, kpi_cells(stats), width=_KPI_WIDTH))
+        out.append(row(name(buyer), kpi_cells(stats), width=_KPI_WIDTH))
         out.extend(
-            row(f"  {product}", kpi_cells(line), width=_KPI_WIDTH)
+            row(f"  {name(product)}", kpi_cells(line), width=_KPI_WIDTH)
             for product, line in stats["products"].items()
         )
     out += _buyer_notes(summary["buyers"])
     products = summary["products"]
-    out += ["", row(_("Packs per replication"), list(products), width=22)]
+    out += ["", row(_("Packs per replication"), [name(p) for p in products], width=22)]
     for field in next(iter(products.values())):
         cells = [plus_minus(products[p][field], number) for p in products]
         out.append(row(product_field(field), cells, width=22))
@@ -75,7 +75,7 @@ def text(results: Results) -> str:
 
 def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
     notes = []
-    for name, stats in buyers.items():
+    for buyer, stats in buyers.items():
         parts = []
         delay = stats["mean_delay_days"]
         if delay["mean"]:
@@ -95,7 +95,7 @@ def _buyer_notes(buyers: dict[str, Any]) -> list[str]:
                 said += "; " + _("lines lost to it {share} (counted as missed)").format(share=lost)
             parts.append(said)
         if parts:
-            notes.append(f"{name}: " + "; ".join(parts))
+            notes.append(f"{name(buyer)}: " + "; ".join(parts))
     return ["", *notes] if notes else []
 
 
@@ -112,7 +112,7 @@ def section(summary: dict[str, Any]) -> list[str]:
     ]
     for buyer, block in summary["buyers"].items():
         said = _("The {buyer} buyer's quota is missed in {share} of shipments.").format(
-            buyer=buyer.capitalize(), share=rate_with_ci(block["quota_miss_rate"])
+            buyer=name(buyer).capitalize(), share=rate_with_ci(block["quota_miss_rate"])
         )
         if "contract" in block:
             said += " " + _(
@@ -149,7 +149,7 @@ def section(summary: dict[str, Any]) -> list[str]:
             ],
         ),
         html_table(
-            [_("packs per year"), *summary["products"]],
+            [_("packs per year"), *map(name, summary["products"])],
             [
                 [
                     product_field(field),
@@ -164,9 +164,9 @@ def section(summary: dict[str, Any]) -> list[str]:
 def _scopes(summary: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
     yield _("all buyers"), summary
     for buyer, block in summary["buyers"].items():
-        yield buyer, block
+        yield name(buyer), block
         for product, line in block["products"].items():
-            yield f"{buyer} / {product}", line
+            yield f"{name(buyer)} / {name(product)}", line
 
 
 def figures(results: Results) -> dict[str, Writer]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.select import Selection
-from sim.i18n import _, number, percent, plain, significant
+from sim.i18n import _, name, number, percent, plain, significant
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, json_file, text_file
-from sim.reporting.words import RATES, kpi_name, kpi_value, listed
+from sim.reporting.words import RATES, kpi_name, kpi_value, listed, policy_name
 from sim.results.metrics import HIGHER_IS_BETTER
 from sim.scenario.yamlio import to_yaml
 
@@ -20,7 +20,8 @@ def text(selection: Selection) -> str:
 
 
 def _heading(document: dict[str, Any]) -> str:
-    scope = ", ".join(x for x in (document["buyer"], document["product"]) if x) or _("all buyers")
+    scope = ", ".join(name(x) for x in (document["buyer"], document["product"]) if x)
+    scope = scope or _("all buyers")
     how = (
         _("KN (Kim & Nelson 2001), indifference zone {zone}").format(zone=_zone(document))
         if document["procedure"] == "best"
@@ -34,7 +35,7 @@ def _heading(document: dict[str, Any]) -> str:
     settings = _("{how}, {confidence} confidence, common random numbers, seed {seed}")
     confidence = percent(1 - document["alpha"], 0)
     return (
-        question.format(scenario=document["scenario"], kpi=document["kpi"], scope=scope)
+        question.format(scenario=document["scenario"], kpi=kpi_name(document["kpi"]), scope=scope)
         + " "
         + settings.format(how=how, confidence=confidence, seed=document["seed"])
     )
@@ -44,10 +45,11 @@ def _table(document: dict[str, Any]) -> str:
     """One line per policy: its estimate, its replications, and its fate."""
     kpi = document["kpi"]
     policy, replications, outcome = _("policy"), _("replications"), _("outcome")
-    lines = [f"{policy:<22}{kpi:<18}{replications:>13}  {outcome}"]
+    lines = [f"{policy:<22}{kpi_name(kpi):<18}{replications:>13}  {outcome}"]
     for row in document["table"]:
         value, count = kpi_value(kpi, row["mean"]), number(row["replications"])
-        lines.append(f"  {row['policy']:<20}{value:<18}{count:>13}  {_fate(document, row)}")
+        said = policy_name(row["policy"])
+        lines.append(f"  {said:<20}{value:<18}{count:>13}  {_fate(document, row)}")
     return "\n".join(lines)
 
 
@@ -73,7 +75,7 @@ def words(document: dict[str, Any]) -> dict[str, Any]:
 
 def _sentence(document: dict[str, Any]) -> str:
     confidence = percent(1 - document["alpha"], 0)
-    chosen = document["chosen"]
+    chosen = [policy_name(p) for p in document["chosen"]]
     if document["procedure"] == "subset":
         if len(chosen) == 1:
             return _("{names} is the best with {confidence} confidence.").format(
@@ -84,7 +86,9 @@ def _sentence(document: dict[str, Any]) -> str:
             "out (run --select best to tell these apart)."
         ).format(names=listed(chosen), confidence=confidence)
     best = chosen[0]
-    rest = chosen[1:] + [r["policy"] for r in document["table"] if r.get("within_delta")]
+    rest = chosen[1:] + [
+        policy_name(r["policy"]) for r in document["table"] if r.get("within_delta")
+    ]
     zone = _zone(document)
     if document.get("capped"):
         return _(
@@ -130,7 +134,7 @@ def section(document: dict[str, Any]) -> list[str]:
     kept, within, out = _("kept"), _("within the zone"), _("ruled out")
     table = [
         [
-            r["policy"],
+            policy_name(r["policy"]),
             percent(r["mean"]) if document["kpi"] in RATES else significant(r["mean"]),
             number(r["replications"]),
             kept if r["kept"] else (within if r.get("within_delta") else out),

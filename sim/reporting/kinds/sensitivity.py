@@ -24,7 +24,7 @@ def text(result: Sensitivity) -> str:
         "replications each, seed {seed} (common random numbers)"
     ).format(
         scenario=comparison.scenario.name,
-        kpi=result.kpi,
+        kpi=kpi_name(result.kpi),
         change=change,
         replications=number(comparison.replications),
         seed=comparison.seed,
