@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 import sim
 from sim.experiments.discover import discover
@@ -28,6 +29,9 @@ from sim.reporting.plots import (
 )
 
 from conftest import ROOT
+
+# Every test here reads the figures drawn once (in both languages): one worker draws them.
+pytestmark = pytest.mark.xdist_group("figures")
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +75,17 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     return drawn
 
 
-def test_every_figure_is_titled_labelled_and_grey(balikpapan, tmp_path):
+@pytest.fixture(scope="module")
+def drawn_in_both(balikpapan) -> dict[str, Figure]:
+    """Every figure, in English and in Indonesian (which runs longer): drawn once for the module."""
+    with speaking("id"):
+        indonesian = {f"id/{name}": fig for name, fig in figures(balikpapan).items()}
+    return figures(balikpapan) | indonesian
+
+
+def test_every_figure_is_titled_labelled_and_grey(drawn_in_both, tmp_path):
     """A title; every data axis labelled; only greys (R = G = B) in lines, fills and markers."""
-    drawn = figures(balikpapan)
+    drawn = drawn_in_both
     assert set(drawn) >= {
         "stock.png",
         "miss_rates.png",
@@ -95,17 +107,114 @@ def test_every_figure_is_titled_labelled_and_grey(balikpapan, tmp_path):
                     r, g, b, _ = colour
                     assert abs(r - g) < 1e-6, f"{name}: colour {colour}"
                     assert abs(g - b) < 1e-6, f"{name}: colour {colour}"
-        fig.savefig(tmp_path / name)
-        assert (tmp_path / name).stat().st_size > 5000
-        assert _cut_off(fig) == [], name
+        fig.savefig(tmp_path / name.replace("/", "-"))
+        assert (tmp_path / name.replace("/", "-")).stat().st_size > 5000
 
 
-def test_every_figure_in_indonesian_keeps_its_titles_inside(balikpapan):
+def test_every_figure_keeps_its_titles_inside(drawn_in_both):
     """Indonesian runs longer than English: no title may run off the figure's edge."""
-    with speaking("id"):
-        drawn = figures(balikpapan)
-    cut = {name: _cut_off(fig) for name, fig in drawn.items()}
+    cut = {name: _cut_off(fig) for name, fig in drawn_in_both.items()}
     assert {name: titles for name, titles in cut.items() if titles} == {}
+
+
+SMALLEST_POINTS = 7.0
+"""No text under 7 pt: about 12 pixels high at the 120 dpi figures are saved at."""
+
+
+def test_every_text_of_every_figure_is_legible(drawn_in_both):
+    """Titles, labels, ticks, legends and the footnote: none under 7 pt."""
+    small = {
+        name: sorted({f"{t.get_text()[:30]!r} {t.get_fontsize():.1f} pt" for t in _texts(fig)
+                      if t.get_fontsize() < SMALLEST_POINTS})
+        for name, fig in drawn_in_both.items()
+    }  # fmt: skip
+    assert {name: texts for name, texts in small.items() if texts} == {}
+
+
+def test_no_text_of_any_figure_overlaps_another(drawn_in_both):
+    """Once drawn, no two texts share a pixel (a footnote on a tick label, a label on a title)."""
+    found = {name: _overlapping(fig) for name, fig in drawn_in_both.items()}
+    assert {name: pairs for name, pairs in found.items() if pairs} == {}
+
+
+def test_no_legend_hides_data(drawn_in_both):
+    """Under each legend, the figure drawn without it is blank: the legend covers no data."""
+    covering = {name: _legends_on_data(fig) for name, fig in drawn_in_both.items()}
+    assert {name: axes for name, axes in covering.items() if axes} == {}
+
+
+def test_the_checks_can_fail():
+    """A tiny label, two texts on one spot and a legend over a line are each caught."""
+    fig = Figure(figsize=(4, 3))
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], color="black", label="line")
+    ax.legend(loc="center")
+    ax.set_xlabel("tiny", fontsize=5)
+    fig.text(0.5, 0.5, "one")
+    fig.text(0.5, 0.5, "two")
+    assert any(t.get_text() == "tiny" for t in _texts(fig) if t.get_fontsize() < SMALLEST_POINTS)
+    assert ("one", "two") in _overlapping(fig)
+    assert _legends_on_data(fig) == [0]
+
+
+def _texts(fig: Figure) -> list[Text]:
+    """The texts a reader sees: visible, not empty; of the tick labels, those in view."""
+    fig.draw_without_rendering()
+    labels, in_view = set(), []
+    for ax in fig.axes:
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = sorted(limits)
+            slack = 1e-9 * (high - low)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                for label in (tick.label1, tick.label2):
+                    labels.add(label)
+                    # A label matplotlib made for a tick outside the view is kept, not drawn.
+                    if tick.get_visible() and low - slack <= tick.get_loc() <= high + slack:
+                        in_view.append(label)
+    texts = [t for t in fig.findobj(Text) if t not in labels] + in_view
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+def _overlapping(fig: Figure) -> list[tuple[str, str]]:
+    texts = _texts(fig)
+    boxes = [t.get_window_extent().padded(-1) for t in texts]  # a shared edge is no overlap
+    return [
+        (texts[i].get_text(), texts[j].get_text())
+        for i in range(len(texts))
+        for j in range(i + 1, len(texts))
+        if boxes[i].overlaps(boxes[j])
+    ]
+
+
+def _legends_on_data(fig: Figure) -> list[int]:
+    """The axes (by index) whose legend lies on something drawn in the axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")  # hiding a legend must not let the axes grow into its place
+    try:
+        return [i for i, ax in enumerate(fig.axes) if _legend_on_data(canvas, ax)]
+    finally:
+        fig.set_layout_engine(engine)
+
+
+def _legend_on_data(canvas, ax) -> bool:
+    legend = ax.get_legend()
+    if legend is None or not legend.get_visible():
+        return False
+    box = legend.get_window_extent()
+    legend.set_visible(False)
+    canvas.draw()
+    legend.set_visible(True)
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    height = pixels.shape[0]
+    inside = ax.bbox  # only what is drawn in the axes' own area counts as data
+    x0, x1 = int(max(box.x0, inside.x0)), int(min(box.x1, inside.x1))
+    y0, y1 = int(max(box.y0, inside.y0)), int(min(box.y1, inside.y1))
+    under = pixels[height - y1 : height - y0, x0:x1]
+    return bool((under < 0.8 * 255).any())  # grid lines (0.9 grey) are blank enough
 
 
 def _cut_off(fig: Figure) -> list[str]:

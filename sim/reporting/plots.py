@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from sim.i18n import _, percent, plain, significant
+from sim.i18n import _, name, percent, plain, significant
 from sim.reporting.fit_plots import plot_profiles, plot_rootogram, plot_transit
 from sim.reporting.futures_plots import plot_box, plot_futures, plot_tradeoff
 from sim.reporting.gsa_plots import plot_convergence, plot_gsa
@@ -70,6 +70,11 @@ def _fan(ax: Axes, x: np.ndarray, runs: np.ndarray) -> None:
     ax.step(x, q50, where="post", color="black", linewidth=1.1, label=_("median"))
 
 
+def _legend_beside(ax: Axes) -> None:
+    """The legend right of the axes: bands fill the whole plot, so no corner of it is free."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+
+
 @styled
 def plot_stock(results: Results) -> Figure:
     """Warehouse stock per product over time: median, 50% and 90% bands; quotas marked.
@@ -94,12 +99,12 @@ def plot_stock(results: Results) -> Figure:
                     marker=MARKERS[b % len(MARKERS)],
                     markerfacecolor="white",
                     markeredgecolor="black",
-                    label=_("{buyer}: shipment day, quota").format(buyer=buyer.name),
+                    label=_("{buyer}: shipment day, quota").format(buyer=name(buyer.name)),
                 )
-        ax.set_title(product)
+        ax.set_title(name(product))
         ax.set_ylabel(_("stock (packs)"))
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", ncols=2)
+        _legend_beside(ax)
     axes[-1].set_xlabel(_("day"))
     fig.suptitle(_("Warehouse stock at the end of each day"))
     footnote(fig, _provenance(results))
@@ -112,10 +117,10 @@ def plot_miss_rates(results: Results) -> Figure:
     summary = results.document()
     labels, stats = [_("all buyers")], [summary["quota_miss_rate"]]
     for buyer, block in summary["buyers"].items():
-        labels.append(buyer)
+        labels.append(name(buyer))
         stats.append(block["quota_miss_rate"])
         for product, line in block["products"].items():
-            labels.append(f"   {buyer} / {product}")
+            labels.append(f"   {name(buyer)} / {name(product)}")
             stats.append(line["quota_miss_rate"])
     y = np.arange(len(labels))[::-1]
     fig = Figure(figsize=(7.5, 0.42 * len(labels) + 1.4), layout="constrained")
@@ -155,7 +160,7 @@ def plot_shortfall(results: Results) -> Figure:
             ax.hist(missed, bins=30, color="0.6", edgecolor="black", linewidth=0.4)
         ax.set_title(
             _("{line}: quota met on {share} of the scheduled shipments").format(
-                line=f"{buyer} / {product}", share=percent(share_met, 0)
+                line=f"{name(str(buyer))} / {name(str(product))}", share=percent(share_met, 0)
             )
         )
         ax.set_ylabel(_("shipments"))
@@ -187,7 +192,7 @@ def plot_survival(results: Results) -> Figure:
             color="black",
             linestyle=LINES[b % len(LINES)],
             label=_("{buyer} (cancels after {misses} misses in a row)").format(
-                buyer=buyer.name, misses=buyer.cancel_after_misses
+                buyer=name(buyer.name), misses=buyer.cancel_after_misses
             ),
         )
     ax.set_ylim(0, 1.02)
@@ -210,7 +215,7 @@ def plot_cash(results: Results) -> Figure:
     ax.set_xlabel(_("day"))
     ax.set_ylabel(_("cash (million Rp)"))
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper right")
+    _legend_beside(ax)
     ax.set_title(_("The cooperative's cash at the end of each day"))
     footnote(fig, _provenance(results))
     return fig
@@ -239,7 +244,7 @@ def plot_forest(comparison: Comparison, kpi: str = "quota_miss_rate") -> Figure:
                 "ci95": [row["diff_lo"] * scale, row["diff_hi"] * scale],
             }
             _dot(ax, y, stat, filled=bool(row["significant"]))
-            labels.append(f"{policy}  ({everyone if scope == 'all' else scope})")
+            labels.append(f"{name(policy)}  ({everyone if scope == 'all' else name(scope)})")
             y += 1
         y += 0.5
     positions = [i + 0.5 * (i // len(policies)) for i in range(len(labels))]
