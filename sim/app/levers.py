@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.i18n import _
+from sim.i18n import _, name
 from sim.scenario.schema import Scenario
 
 
@@ -50,7 +50,7 @@ def levers_of(scenario: Scenario) -> list[Lever]:
         found.append(
             Lever(
                 f"kitchens.{g.name}.count",
-                _("kitchens in {group}").format(group=g.name),
+                _("kitchens in {group}").format(group=name(g.name)),
                 g.count,
                 0,
                 max(50, 4 * g.count),
@@ -61,7 +61,7 @@ def levers_of(scenario: Scenario) -> list[Lever]:
             found.append(
                 Lever(
                     f"kitchens.{g.name}.daily_output.mean",
-                    _("packs a day per kitchen in {group}").format(group=g.name),
+                    _("packs a day per kitchen in {group}").format(group=name(g.name)),
                     float(mean),
                     0.0,
                     max(10.0, 5 * float(mean)),
@@ -77,7 +77,7 @@ def levers_of(scenario: Scenario) -> list[Lever]:
         found.append(
             Lever(
                 f"warehouse.initial_stock.{product}",
-                _("buffer stock of {product} (packs)").format(product=product),
+                _("buffer stock of {product} (packs)").format(product=name(product)),
                 packs,
                 0,
                 max(100_000, 10 * packs),
@@ -88,7 +88,9 @@ def levers_of(scenario: Scenario) -> list[Lever]:
             found.append(
                 Lever(
                     f"buyers.{b.name}.quota.{product}",
-                    _("{buyer}'s quota of {product} (packs)").format(buyer=b.name, product=product),
+                    _("{buyer}'s quota of {product} (packs)").format(
+                        buyer=name(b.name), product=name(product)
+                    ),
                     quota,
                     0,
                     max(1000, 10 * quota),

@@ -18,11 +18,25 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 import sim
-from sim.app.jobs import Job
+from sim.app.best import best_tab
+from sim.app.fields import number_field
+from sim.app.jobs import Job, what_if
 from sim.app.levers import Lever, levers_of
-from sim.i18n import LANGUAGES, _, current, interval, number, percent, set_language
+from sim.i18n import (
+    LANGUAGES,
+    _,
+    current,
+    interval,
+    name,
+    naming,
+    number,
+    percent,
+    set_language,
+    signed,
+)
 from sim.reporting.plots import plot_cash, plot_stock
 from sim.reporting.scenario_words import describe
+from sim.scenario.limits import MAX_FILE_BYTES
 from sim.scenario.messages import ScenarioError
 from sim.scenario.yamlio import to_yaml
 
@@ -31,7 +45,7 @@ _POLL_SECONDS = 0.5
 
 
 def main() -> None:
-    """Draw the page."""
+    """Draw the page: the what-if tab, and the tab that finds the best policy."""
     st.set_page_config(page_title="umkm-sim", layout="wide")
     codes: list[str] = list(LANGUAGES)
     language = st.sidebar.selectbox(
@@ -42,31 +56,48 @@ def main() -> None:
     scenario = _scenario()
     if scenario is None:
         return
-    st.caption(" ".join(describe(scenario)))
-    # Keys, so that a change of language (of the labels) keeps what was set.
-    replications = st.sidebar.number_input(  # the scenario's, as the command line runs it
-        _("replications"),
-        10,
-        2000,
-        min(2000, max(10, scenario.replications)),
-        step=10,
-        key="replications",
-    )
-    seed = st.sidebar.number_input(_("seed"), 0, 2**31 - 1, scenario.seed, key="seed")
+    with naming(scenario.labels):
+        st.caption(" ".join(describe(scenario)))
+        replications, seed, precision = _settings(scenario)
+        store = st.session_state.setdefault("store", _fresh_store())
+        what_if, best = st.tabs([_("What if"), _("Which policy is best")])
+        with what_if:
+            overrides = _levers(scenario)
+            _run_controls(scenario, overrides, replications, seed, precision)
+            _progress_and_results()
+        with best:
+            best_tab(scenario, replications, seed, store)
+
+
+def _settings(scenario: sim.Scenario) -> tuple[int, int, sim.Precision | None]:
+    """Replications (the scenario's, as the command line runs it), seed, precision target."""
+    side = st.sidebar
+    replications = number_field(
+        _("replications"), 10, 2000, min(2000, max(10, scenario.replications)), "replications",
+        where=side,
+    )  # fmt: skip
+    seed = number_field(_("seed"), 0, 2**31 - 1, scenario.seed, "seed", grouped=False, where=side)
     precision = None
-    if st.sidebar.toggle(_("add replications until precise"), key="precise"):
-        half = st.sidebar.number_input(
-            _("half-width of the miss rate's 95% CI"), 0.001, 0.2, 0.01, step=0.005, key="half"
-        )
-        precision = sim.Precision(float(half), max_replications=5000)
-    overrides = _levers(scenario)
-    _run_controls(scenario, overrides, int(replications), int(seed), precision)
-    _progress_and_results()
+    if side.toggle(_("add replications until precise"), key="precise"):
+        half = number_field(
+            _("half-width of the miss rate's 95% CI"), 0.001, 0.2, 0.01, "half", whole=False,
+            where=side,
+        )  # fmt: skip
+        precision = sim.Precision(half, max_replications=5000)
+    return int(replications), int(seed), precision
 
 
 def _scenario() -> sim.Scenario | None:
     """The scenario opened: the one the app was started with, or one uploaded."""
-    uploaded = st.sidebar.file_uploader(_("Open a scenario (YAML)"), type=["yaml", "yml"])
+    # Streamlit's drop zone speaks English and states its own limit: say ours instead.
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none}</style>")
+    uploaded = st.sidebar.file_uploader(
+        _("Open a scenario (YAML)"),
+        type=["yaml", "yml"],
+        help=_("A scenario file (.yaml), at most {size} MiB.").format(
+            size=MAX_FILE_BYTES // 1024**2
+        ),
+    )
     try:
         if uploaded is not None:
             return sim.parse_scenario(uploaded.getvalue().decode("utf-8"), uploaded.name)
@@ -87,24 +118,29 @@ def _levers(scenario: sim.Scenario) -> dict[str, Any]:
     """Draw a widget per lever; return the overrides where they differ from the scenario."""
     st.subheader(_("Levers"))
     overrides: dict[str, Any] = {}
+    levers = levers_of(scenario)
+    numbers = [lever for lever in levers if lever.kind == "number"]
     columns = st.columns(3)
-    for i, lever in enumerate(levers_of(scenario)):
+    for i, lever in enumerate(numbers):
         with columns[i % 3]:
-            overrides |= lever.overrides(_widget(lever))
+            overrides |= lever.overrides(_number(lever))
+    st.markdown(_("**Mechanisms** (switch one off to see what it costs):"))
+    halves = st.columns(2)  # two columns: the switches' labels are long and must not be cut
+    for i, lever in enumerate(lever for lever in levers if lever.kind == "switch"):
+        with halves[i % 2]:
+            on = st.toggle(lever.label, value=bool(lever.value), key=f"lever:{lever.path}")
+            overrides |= lever.overrides(on)
     if "finance" in overrides:  # no cash limit: the fund's size no longer matters
         overrides = {k: v for k, v in overrides.items() if not k.startswith("finance.")}
     return overrides
 
 
-def _widget(lever: Lever) -> Any:
-    label, key = lever.label, f"lever:{lever.path}"
-    if lever.kind == "switch":
-        return st.toggle(label, value=bool(lever.value), key=key)
-    if isinstance(lever.value, int):
-        return int(st.number_input(label, lever.low, lever.high, lever.value, key=key))
-    return float(
-        st.number_input(label, float(lever.low), float(lever.high), float(lever.value), key=key)
+def _number(lever: Lever) -> Any:
+    whole = isinstance(lever.value, int)
+    value = number_field(
+        lever.label, lever.low, lever.high, lever.value, f"lever:{lever.path}", whole=whole
     )
+    return int(value) if whole else float(value)
 
 
 def _run_controls(
@@ -122,8 +158,8 @@ def _run_controls(
         except ScenarioError as exc:
             st.error(str(exc))
             return
-        store = st.session_state.setdefault("store", _fresh_store())
-        job = Job(scenario, overrides, replications, seed, store, precision)
+        work = what_if(scenario, overrides, replications, seed, precision)
+        job = Job(work, st.session_state["store"], {"scenario": scenario, "overrides": overrides})
         st.session_state["job"] = job
         job.start()
     if right.button(_("Cancel"), disabled=job is None or not job.running) and job is not None:
@@ -147,27 +183,28 @@ def _progress_and_results() -> None:
         if job.error == "cancelled":
             said = _("cancelled")
         st.warning(_("The run stopped: {reason}").format(reason=said))
-    elif job.comparison is not None:
-        _results(job)
+    elif job.result is not None:
+        with naming(job.asked["scenario"].labels):
+            _results(job)
 
 
 def _results(job: Job) -> None:
     """Miss rates beside the baseline's, their paired difference, stock and cash, downloads."""
-    comparison = job.comparison
-    assert comparison is not None  # noqa: S101 (drawn only when there are results)
+    comparison: sim.Comparison = job.result
     st.subheader(_("Results"))
     table = comparison.table
     rows = table[(table.kpi == "quota_miss_rate") & (table["product"] == "all")]
+    change = _("change (points)")
     cells = []
     for buyer, block in rows.groupby("buyer", sort=False):
         base = block[block.policy == "baseline"].iloc[0]
         mine = block[block.policy == "variant"].iloc[0]
         cells.append(
             {
-                _("buyer"): _("all buyers") if buyer == "all" else buyer,
+                _("buyer"): _("all buyers") if buyer == "all" else name(str(buyer)),
                 _("baseline"): _interval(base["mean"], base.ci_lo, base.ci_hi),
                 _("your variant"): _interval(mine["mean"], mine.ci_lo, mine.ci_hi),
-                _("difference (points)"): _points(mine["diff"], mine.diff_lo, mine.diff_hi),
+                change: _points(mine["diff"], mine.diff_lo, mine.diff_hi, mine.significant),
             }
         )
     st.markdown(
@@ -176,15 +213,24 @@ def _results(job: Job) -> None:
         ).format(n=number(comparison.replications))
     )
     st.table(cells)
+    st.caption(
+        _(
+            "Change: your variant minus the baseline, in percentage points. Lower is better: "
+            "below zero, your variant misses fewer shipments. * marks a change whose 95% CI "
+            "excludes zero (a real change, not chance)."
+        )
+    )
     variant = comparison.results["variant"]
     headline = variant.document()["quota_miss_rate"]["mean"]
     shown = f'<b id="variant-miss">{percent(headline)}</b>'
     said = _("Your variant misses {share} of shipment lines, all buyers together.")
     st.markdown(f"<p>{said.format(share=shown)}</p>", unsafe_allow_html=True)
-    left, right = st.columns(2)
-    left.image(_picture(job, "stock", lambda: plot_stock(variant)))
-    if variant.scenario.finance is not None:
-        right.image(_picture(job, "cash", lambda: plot_cash(variant)))
+    stock, *cash = st.tabs(
+        [_("Stock"), *([_("Cash")] if variant.scenario.finance is not None else [])]
+    )
+    stock.image(_picture(job, "stock", lambda: plot_stock(variant)), width="stretch")
+    for tab in cash:
+        tab.image(_picture(job, "cash", lambda: plot_cash(variant)), width="stretch")
     _downloads(job)
 
 
@@ -204,11 +250,10 @@ def _picture(job: Job, name: str, draw: Callable[[], Figure]) -> bytes:
 
 
 def _downloads(job: Job) -> None:
-    comparison = job.comparison
-    assert comparison is not None  # noqa: S101
-    name = st.text_input(_("Name of this policy"), "my-policy")
-    policies = {**job.baseline.policies, name: job.overrides}
-    text = to_yaml(job.baseline.model_copy(update={"policies": policies}))
+    baseline = job.asked["scenario"]
+    called = st.text_input(_("Name of this policy"), "my-policy")
+    policies = {**baseline.policies, called: job.asked["overrides"]}
+    text = to_yaml(baseline.model_copy(update={"policies": policies}))
     st.download_button(
         _("Download the scenario with this policy (YAML)"),
         text,
@@ -227,8 +272,7 @@ def _report(job: Job) -> bytes:
     if not path.exists():
         from sim.reporting.html import write_report  # noqa: PLC0415
 
-        assert job.comparison is not None  # noqa: S101
-        sim.write(job.comparison.results["variant"], job.folder / "variant", overwrite=True)
+        sim.write(job.result.results["variant"], job.folder / "variant", overwrite=True)
         write_report(job.folder / "variant")
     return path.read_bytes()
 
@@ -237,8 +281,9 @@ def _interval(mean: float, low: float, high: float) -> str:
     return f"{percent(mean)} {interval(percent(low), percent(high))}"
 
 
-def _points(mean: float, low: float, high: float) -> str:
-    return f"{number(100 * mean, 1)} {interval(number(100 * low, 1), number(100 * high, 1))}"
+def _points(mean: float, low: float, high: float, significant: bool) -> str:
+    ends = interval(signed(100 * low, 1), signed(100 * high, 1))
+    return f"{signed(100 * mean, 1)} {ends}" + (" *" if significant else "")
 
 
 main()
