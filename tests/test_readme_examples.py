@@ -3,9 +3,7 @@
 Each ```text block that starts with ``$ umkm-sim ...`` is a command and what it prints: the
 command is run from a copy of the repository's scenarios and data, and every line shown must be
 printed, in order; a line ``...`` stands for any number of lines. So an example cannot drift
-from the tool. The slow ones (an exploration of 100 futures and what follows from it, a Sobol'
-analysis) are the ``long`` tier, left out of a plain run: ``./dev examples`` (``pytest -m
-long``, in one process: discover reads what explore wrote) runs them.
+from the tool. They run in one worker, in page order: ``discover`` reads what ``explore`` wrote.
 """
 
 from __future__ import annotations
@@ -20,8 +18,7 @@ import pytest
 from conftest import ROOT, cli
 
 BLOCK = re.compile(r"```text\n(\$ umkm-sim .*?)```", re.DOTALL)
-SLOW = ("umkm-sim explore", "umkm-sim discover", "umkm-sim gsa")
-"""Commands of more than a minute on two cores, and those that need their results."""
+pytestmark = pytest.mark.xdist_group("examples")
 
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -74,11 +71,10 @@ def workdir(tmp_path_factory) -> Path:
 def _params() -> list:
     params = []
     for page, command, lines in examples():
-        marks = [pytest.mark.long] if command.startswith(SLOW) else []
         if "scenarios/x.yaml" in command:  # a made-up broken file, shown for its messages
             continue
         name = f"{page}:{command.split()[1]}"
-        params.append(pytest.param(command, lines, marks=marks, id=name))
+        params.append(pytest.param(command, lines, id=name))
     return params
 
 
