@@ -73,7 +73,7 @@ def test_argparse_says_its_own_errors_in_indonesian():
     missing = cli("target", SCENARIO, "--at-most", "0.1", "--lang=id")
     refused(missing, "umkm-sim target: kesalahan: argumen berikut wajib diberikan: --lever")
     typed = cli("run", SCENARIO, "--replications", "0", "--lan", "id")
-    refused(typed, "argumen --replications: harus >= 1, bukan 0")
+    refused(typed, "argumen --replications: harus >= 1, isinya 0")
 
 
 def test_help_of_run_is_indonesian():

@@ -34,3 +34,6 @@ def test_the_site_builds_strict_with_the_references_generated(tmp_path):
     assert "uncertainties" in scenario
     api = (tmp_path / "reference" / "api" / "index.html").read_text()
     assert "Search the levers" in api  # sim.optimize's docstring
+    glossary = (tmp_path / "reference" / "glossary" / "index.html").read_text()
+    assert "pos kiriman" in glossary  # sim/locale/glossary.yaml, as a table
+    assert "<em>pengungkit</em>" in glossary  # a rejected rendering

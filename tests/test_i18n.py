@@ -116,7 +116,7 @@ def test_compare_speaks_indonesian(tmp_path):
     args = ["compare", ROOT / "scenarios" / "balikpapan.yaml", "--replications", "3"]
     done = cli(*args, "--quiet", "--workers", "1", "--lang", "id", "--out", out, "--report")
     assert done.returncode == 0, done.stderr
-    assert "kebijakan dibandingkan kondisi dasar" in done.stdout
+    assert "kebijakan dibandingkan kondisi sekarang" in done.stdout
     assert re.search(r"[+-]\d+,\d\d \[[+-]\d+,\d\d; [+-]\d+,\d\d\] poin", done.stdout)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Dalam kondisi sekarang" in page

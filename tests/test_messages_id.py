@@ -36,12 +36,12 @@ def problems(text: str, language: str, overrides=None) -> list[str]:
         (
             "count: 2",
             "count: 2.5",
-            "x.yaml:12: kitchens[bonting-makers].count: harus bilangan bulat, tertulis 2.5",
+            "x.yaml:12: kitchens[bonting-makers].count: harus bilangan bulat, isinya 2.5",
         ),
         (
             "mean: 100",
             "mean: -5",
-            "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus >= 0, tertulis -5",
+            "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus >= 0, isinya -5",
         ),
         (
             "horizon_days: 28",
@@ -69,7 +69,7 @@ def problems(text: str, language: str, overrides=None) -> list[str]:
             "every_days: 7\n    shortfall: later",
             (
                 "x.yaml:21: buyers[zurich].shortfall: harus salah satu dari 'lost' atau "
-                "'backorder', tertulis 'later'"
+                "'backorder', isinya 'later'"
             ),
         ),
         (
@@ -77,7 +77,7 @@ def problems(text: str, language: str, overrides=None) -> list[str]:
             "every_days: 70",
             (
                 "x.yaml:20: buyers[zurich].every_days: pengiriman pertama (hari ke-70) jatuh "
-                "setelah horizon_days (28); isi first_day atau perpanjang horizon"
+                "setelah horizon_days (28); isi first_day atau perpanjang periode simulasi"
             ),
         ),
         (
@@ -90,7 +90,7 @@ def problems(text: str, language: str, overrides=None) -> list[str]:
             "{distribution: uniform, low: 5, high: 3}",
             (
                 "x.yaml:10: kitchens[peyek-makers].daily_output: low harus <= high, "
-                "tertulis low=5.0, high=3.0"
+                "isinya low=5.0, high=3.0"
             ),
         ),
         ("name: example", "name: [example", "x.yaml:2: kesalahan sintaks YAML: "),
@@ -129,7 +129,7 @@ def test_overrides_and_policies_are_blamed_in_indonesian():
     ]
     policy = GOOD + "policies:\n  big: {kitchens.peyek-makers.count: -1}\n"
     assert problems(policy, "id") == [
-        "x.yaml:23: policies.big: kitchens[peyek-makers].count: harus >= 0, tertulis -1"
+        "x.yaml:23: policies.big: kitchens[peyek-makers].count: harus >= 0, isinya -1"
     ]
 
 
@@ -145,10 +145,10 @@ def test_a_problem_we_have_no_words_for_is_still_said_in_indonesian_without_a_cr
         ),
     ]
     assert problems(text, "id") == [
-        "x.yaml:1: name: teks harus berisi paling sedikit 1 karakter, tertulis ''",
+        "x.yaml:1: name: teks harus berisi paling sedikit 1 karakter, isinya ''",
         (
             "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus berupa bilangan, "
-            "teksnya tidak dapat dibaca sebagai bilangan, tertulis 'a* 3'"
+            "teksnya tidak dapat dibaca sebagai bilangan, isinya 'a* 3'"
         ),
     ]
     # A kind pydantic may add one day, with a context our messages do not know: its own words.
@@ -157,7 +157,7 @@ def test_a_problem_we_have_no_words_for_is_still_said_in_indonesian_without_a_cr
     error["ctx"] = {"expected": "{got}", "odd": object()}
     with speaking("id"):
         said = locate(error, data, "x.yaml", {("name",): 3}, {})
-    assert said == "x.yaml:3: name: Something new, tertulis 'x'"
+    assert said == "x.yaml:3: name: Something new, isinya 'x'"
 
 
 @given(text=hostile_yaml(BALIKPAPAN))
@@ -187,8 +187,8 @@ def test_the_command_line_says_a_bad_scenario_in_indonesian(write_yaml):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [
-        f"{path}:12: kitchens[bonting-makers].count: harus bilangan bulat, tertulis 2.5",
-        f"{path}:16: kitchens[bonting-makers].daily_output.mean: harus >= 0, tertulis -5",
+        f"{path}:12: kitchens[bonting-makers].count: harus bilangan bulat, isinya 2.5",
+        f"{path}:16: kitchens[bonting-makers].daily_output.mean: harus >= 0, isinya -5",
     ]
     missing = cli("run", path.with_name("nowhere.yaml"), "--lang", "id")
     assert missing.returncode == 2
@@ -203,12 +203,12 @@ def test_bad_records_are_refused_in_indonesian(tmp_path: Path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == (
-        f"{path}:3: date: harus tanggal seperti 2025-01-31, tertulis '31/01/2025'"
+        f"{path}:3: date: harus tanggal seperti 2025-01-31, isinya '31/01/2025'"
     )
     path.write_text("kitchen,date,packs\nK1,2025-01-02,ten\n", encoding="utf-8")
     done = cli("fit", path, "--lang", "id", "--out", tmp_path / "out")
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        f"{path}:2: packs: jumlah bungkus harus bilangan bulat, 0 sampai 1.000.000, tertulis 'ten'"
+        f"{path}:2: packs: jumlah bungkus harus bilangan bulat, 0 sampai 1.000.000, isinya 'ten'"
     )
     assert not (tmp_path / "out").exists()

@@ -1,9 +1,10 @@
 """Under ``--lang id`` no English sentence is left: each command's output is scanned for it.
 
 The catalogue check (``test_i18n``) fails on a marked string without its translation; this one
-fails on a string nobody marked. It looks for English function words ("the", "of", "with" ...),
-which no Indonesian sentence uses, after removing what stays as the user wrote it: key paths,
-flags, file names and quoted values.
+fails on a string nobody marked, and on a rendering the glossary rejects ("SK 95%", "pengungkit":
+``test_glossary``) wherever it comes from. It looks for English function words ("the", "of",
+"with" ...), which no Indonesian sentence uses, after removing what stays as the user wrote it:
+key paths, flags, file names and quoted values.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_glossary import rejected_in
 
 import sim
 
@@ -51,13 +53,14 @@ def test_the_scanner_finds_english_and_passes_indonesian():
     assert english_in("<p>The figures are in English</p>") == [
         "['are', 'in']: The figures are in English"
     ]
-    assert not english_in("Derau replikasi adalah 30% dari variansi antartitik.")
-    assert not english_in("x.yaml:2: kitchens[a].count: harus bilangan bulat, tertulis 'the'")
+    assert not english_in("Variasi acak antarreplikasi: 30% dari ragam antartitik.")
+    assert not english_in("x.yaml:2: kitchens[a].count: harus bilangan bulat, isinya 'the'")
 
 
 QUIET = ["--quiet", "--workers", "1", "--lang", "id"]
 COMMANDS = {
     "run": ["run", BALIKPAPAN, "--replications", "3", *QUIET, "--out", "{out}", "--report"],
+    "compare": ["compare", BALIKPAPAN, "--replications", "3", *QUIET, "--out", "{out}", "--report"],
     "select": ["compare", BALIKPAPAN, "--replications", "4", "--select", "subset", *QUIET],
     "cheapest": ["cheapest", BALIKPAPAN, "--replications", "4", *QUIET],
     "fit": ["fit", RECORDS, "--lang", "id"],
@@ -71,13 +74,20 @@ COMMANDS = {
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_a_command_in_indonesian_prints_no_english(tmp_path, name):
-    """Its standard output and errors, and the report it writes, hold no English sentence."""
+    """Its standard output and errors, and the report it writes, hold no English sentence.
+
+    Nor a rendering the glossary rejects.
+    """
     args = [str(a).replace("{out}", str(tmp_path / "out")) for a in COMMANDS[name]]
     done = cli(*args)
     assert "Traceback" not in done.stderr
     assert english_in(done.stdout + done.stderr) == []
+    assert rejected_in(done.stdout + done.stderr) == []
     for page in Path(tmp_path).rglob("report.html"):
-        assert english_in(page.read_text(encoding="utf-8")) == []
+        text = page.read_text(encoding="utf-8")
+        assert english_in(text) == []
+        assert rejected_in(re.sub(r"data:image/png;base64,[\w+/=]+", " ", text)) == []
+
 
 
 @pytest.mark.parametrize("command", ["run", "compare"])
