@@ -155,7 +155,7 @@ def test_a_report_speaks_its_readers_language_whatever_the_runs(tmp_path):
     for folder in (cheap, run):
         assert cli("report", folder, "--lang", "id").returncode == 0
     page = (cheap / "report.html").read_text(encoding="utf-8")
-    assert "Tidak ada kandidat yang memenuhi quota_miss_rate (semua pembeli) &lt;= 0,15" in page
+    assert "Tidak ada kandidat yang memenuhi tingkat gagal kuota (semua pembeli) &lt;= 15%" in page
     assert "No candidate" not in page
     assert "ruled out" not in page
     # The run's figures are drawn again from its stored runs, in Indonesian.
