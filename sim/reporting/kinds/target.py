@@ -79,7 +79,7 @@ def said_answer(value: float, bounds: tuple[float, float], open_ends: tuple[bool
     """The answer rounded to about a tenth of its interval's width, with the interval.
 
     Whole-number levers keep whole numbers. In the current language:
-    ``about 1,330 (95% CI 1,215 to 1,500)`` / ``sekitar 1.330 (SK 95% 1.215 sampai 1.500)``.
+    ``about 1,330 (95% CI 1,215 to 1,500)`` / ``sekitar 1.330 (kisaran 95%: 1.215 sampai 1.500)``.
     """
     lo, hi = bounds
     width = hi - lo
