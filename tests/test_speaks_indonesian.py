@@ -89,7 +89,6 @@ def test_a_command_in_indonesian_prints_no_english(tmp_path, name):
         assert rejected_in(re.sub(r"data:image/png;base64,[\w+/=]+", " ", text)) == []
 
 
-
 @pytest.mark.parametrize("command", ["run", "compare"])
 def test_names_are_said_by_their_indonesian_labels(tmp_path, command):
     """A product, group, buyer, shock or policy with an ``id`` label is never said as written.
