@@ -136,7 +136,7 @@ def test_equal_candidates_are_said_equal_and_the_advice_fits_the_estimates():
     policies = {"three": {"kitchens.k.count": 3}, "also-three": {"kitchens.k.count": 3}}
     answer = cheapest(kitchens(policies), "quota_miss_rate<=0.05", replications=60, workers=1)
     why = dict(zip(answer.table.candidate, published(answer)["why"], strict=True))
-    assert why["also-three"] == "meets it (bound 0.0487) at the same cost and estimate as three"
+    assert why["also-three"] == "meets it (bound 4.87%) at the same cost and estimate as three"
     hopeless = cheapest(
         kitchens({"two": {"kitchens.k.count": 2}}), "fill_rate>=0.99", replications=5, workers=1
     )

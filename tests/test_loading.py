@@ -192,6 +192,16 @@ BAD = [
     ),
     ("kitchens:", "x.yaml:6: kitchens: must be a list", "kitchens: {}\nold_kitchens:"),
     (
+        "horizon_days: 28",
+        "x.yaml:5: labels.id.peyk: 'peyk' names no product, kitchen group, buyer, shock or policy",
+        "horizon_days: 28\nlabels:\n  id:\n    peyk: peyek",
+    ),
+    (
+        "horizon_days: 28",
+        "x.yaml:4: labels.fr: must be one of 'en' or 'id', got 'fr'",
+        "horizon_days: 28\nlabels:\n  fr: {peyek: peyek}",
+    ),
+    (
         "count: 8",
         "x.yaml:8: kitchens[peyek-makers].count: must be a whole number, got True",
         "count: yes",

@@ -34,7 +34,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.xdist_group("figures")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def balikpapan() -> sim.Scenario:
     """The default scenario: every mechanism, so every run figure."""
     return sim.load_scenario(ROOT / "scenarios" / "balikpapan.yaml")
@@ -75,9 +75,9 @@ def figures(scenario: sim.Scenario) -> dict[str, Figure]:
     return drawn
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a worker may run other modules' tests in between
 def drawn_in_both(balikpapan) -> dict[str, Figure]:
-    """Every figure, in English and in Indonesian (which runs longer): drawn once for the module."""
+    """Every figure, in English and in Indonesian (which runs longer): drawn once."""
     with speaking("id"):
         indonesian = {f"id/{name}": fig for name, fig in figures(balikpapan).items()}
     return figures(balikpapan) | indonesian

@@ -59,7 +59,7 @@ def shown_in_order(shown: list[str], printed: list[str]) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a worker may run other modules' tests in between
 def workdir(tmp_path_factory) -> Path:
     """A folder with the repository's scenarios and data, where examples may write results."""
     here = tmp_path_factory.mktemp("readme")

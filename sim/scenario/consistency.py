@@ -26,7 +26,6 @@ def first_inconsistency(s: Scenario) -> tuple[Path, str] | None:
         or _unknown_shock_scope(s)
         or _missing_prices(s)
         or _unknown_cost_item(s)
-        or _unknown_label(s)
         or _cannot_be_served(s)
     )
 
@@ -193,24 +192,6 @@ def _missing_prices(s: Scenario) -> tuple[Path, str] | None:
                 return ("buyers", i, "price"), _(
                     "needs a price for {product}, with finance"
                 ).format(product=repr(product))
-    return None
-
-
-def _unknown_label(s: Scenario) -> tuple[Path, str] | None:
-    # A label for a name the scenario does not have is a typo: it would silently say nothing.
-    named = {
-        *s.products,
-        *(g.name for g in s.kitchens),
-        *(b.name for b in s.buyers),
-        *(shock.name for shock in s.shocks),
-        *s.policies,
-    }
-    for language, said in s.labels.items():
-        for written in said:
-            if written not in named:
-                return ("labels", language, written), _(
-                    "{name} names no product, kitchen group, buyer, shock or policy of the scenario"
-                ).format(name=repr(written))
     return None
 
 

@@ -110,10 +110,33 @@ def _validate(
             *chosen,
             *_chosen_and_unknown(levers, unknown, source, lines),
             *_sweep_problems(scenario, source, lines),
+            *([] if overrides else _label_problems(scenario, source, lines)),
         ]
         if problems:
             raise ScenarioError(problems)
     return scenario
+
+
+def _label_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:
+    """A label must name something of the file: a typo would silently say nothing.
+
+    Checked on the file as written: ``--set shocks=[]`` may remove what a label names.
+    """
+    named = {
+        *scenario.products,
+        *(g.name for g in scenario.kitchens),
+        *(b.name for b in scenario.buyers),
+        *(shock.name for shock in scenario.shocks),
+        *scenario.policies,
+    }
+    said = _("{name} names no product, kitchen group, buyer, shock or policy of the scenario")
+    found = []
+    for language, labels in scenario.labels.items():
+        for name in (n for n in labels if n not in named):
+            line = lines.get(("labels", language, name))
+            at = f"{source}:{line}" if line else source
+            found.append(f"{at}: labels.{language}.{name}: {said.format(name=repr(name))}")
+    return found
 
 
 def _policy_problems(scenario: Scenario, source: str, lines: Lines) -> list[str]:

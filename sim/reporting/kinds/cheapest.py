@@ -136,10 +136,10 @@ def _bound(document: dict[str, Any], value: float | None) -> str:
 def _value(document: dict[str, Any], value: float) -> str:
     """A value of the constraint's KPI: a rate in percent (as the constraint is said)."""
     kpi = document["criterion"]["kpi"]
-    return percent(value, 2 if value < _TENTHS else 1) if kpi in RATES else kpi_value(kpi, value)
+    return percent(value, 2 if value < _SMALL else 1) if kpi in RATES else kpi_value(kpi, value)
 
 
-_TENTHS = 0.01  # under 1%, a tenth of a point would round bounds and estimates together
+_SMALL = 0.1  # under 10%, a tenth of a point could round a bound onto the target it misses
 
 
 def section(document: dict[str, Any]) -> list[str]:
