@@ -7,6 +7,8 @@ import re
 import pytest
 
 from sim.cli import main
+from sim.i18n import speaking
+from sim.reporting.kinds import KINDS
 
 from conftest import ROOT, cli
 
@@ -83,3 +85,14 @@ def test_report_on_a_folder_without_results_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "no results to report" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "missing")]) == 2
+
+
+def test_every_caption_says_what_to_see():
+    """A caption is a sentence on how to read its figure, in each language, not a title again."""
+    for language in ("en", "id"):
+        with speaking(language):
+            for kind in KINDS:
+                for name, caption in kind.captions.items():
+                    said = caption()
+                    assert said.endswith("."), (language, kind.name, name, said)
+                    assert len(said.split()) >= 12, (language, kind.name, name, said)

@@ -137,7 +137,12 @@ KIND: Kind = Kind(
         "Compare the baseline with every policy of the scenario, with common random "
         "numbers. Prints each KPI with its 95% CI and the paired difference from the baseline."
     ),
-    captions={"forest.png": lambda: _("Policies against the baseline")},
+    captions={
+        "forest.png": lambda: _(
+            "Left of the line, fewer misses than the baseline; a filled dot is a change the data "
+            "are sure of (its 95% CI excludes zero)."
+        )
+    },
     question=lambda: _(
         "Which policy makes the kitchens miss fewer quotas than the way they work now (the "
         "baseline), and by how much? Every policy meets the same simulated years."

@@ -132,8 +132,14 @@ KIND: Kind = Kind(
     section=section,
     words=words,
     captions={
-        "tradeoff.png": lambda: _("In which futures the policy fails: PRIM's trade-off"),
-        "box.png": lambda: _("The box in the futures it describes"),
+        "tradeoff.png": lambda: _(
+            "Each box PRIM peeled: further right holds more of the failures, higher holds fewer "
+            "futures that did not fail; the square is the box chosen."
+        ),
+        "box.png": lambda: _(
+            "Black futures failed, grey did not; a sharp box (dashed) holds most black points and "
+            "few grey ones."
+        ),
     },
     summary=lambda: _("in which futures does a policy fail (PRIM)"),
     description=lambda: _(

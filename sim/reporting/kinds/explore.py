@@ -189,7 +189,12 @@ KIND: Kind = Kind(
     text=text,
     section=section,
     words=words,
-    captions={"futures.png": lambda: _("Policies across the futures")},
+    captions={
+        "futures.png": lambda: _(
+            "Each box spans the middle half of the futures; the most robust policy is at the top, "
+            "its box furthest on the good side of the dashed target."
+        )
+    },
     summary=lambda: _("every policy in many uncertain futures: which is robust"),
     description=lambda: _(
         "Run the baseline and every policy in many plausible futures; say which is most "

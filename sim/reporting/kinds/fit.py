@@ -346,8 +346,14 @@ FIT: Kind = Kind(
     text=text,
     section=section,
     captions={
-        "counts.png": lambda: _("How well the distribution fits the daily output"),
-        "profiles.png": lambda: _("Output by weekday and month"),
+        "counts.png": lambda: _(
+            "When the hanging bars end near zero and the P-P curve stays on the diagonal, the "
+            "chosen distribution fits the records."
+        ),
+        "profiles.png": lambda: _(
+            "Which weekdays the kitchens deliver, and each month's output against the mean "
+            "(dashed): what the scenario's working days and monthly factors should say."
+        ),
     },
     summary=lambda: _("fit kitchens' inputs to a cooperative's records"),
     question=lambda: _(

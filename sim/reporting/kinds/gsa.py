@@ -138,8 +138,14 @@ KIND: Kind = Kind(
     text=text,
     section=section,
     captions={
-        "gsa.png": lambda: _("Which uncertainties drive the result"),
-        "convergence.png": lambda: _("How the sensitivity indices settled"),
+        "gsa.png": lambda: _(
+            "The longest bars are the uncertainties worth narrowing first; a bar whose CI reaches "
+            "zero may not matter at all."
+        ),
+        "convergence.png": lambda: _(
+            "Once the curves are flat, the sample was large enough; curves still moving ask for a "
+            "larger --n."
+        ),
     },
     summary=lambda: _("global sensitivity to the uncertainties (SALib)"),
     description=lambda: _(

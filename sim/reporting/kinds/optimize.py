@@ -250,7 +250,13 @@ KIND: Kind = Kind(
     text=text,
     section=section,
     words=words,
-    captions={"tradeoff.png": lambda: _("Every setting searched: cost against the KPI")},
+    captions={
+        "tradeoff.png": lambda: _(
+            "Each setting measured: what it costs against what it achieves, with its 95% CI; in "
+            "black what the search keeps (the setting chosen under the dashed constraint, or the "
+            "front of trade-offs)."
+        )
+    },
     summary=lambda: _("design a policy: search the levers for the cheapest sure setting"),
     description=lambda: _(
         "Search the scenario's levers: the cheapest setting whose KPI meets --where with a "

@@ -222,10 +222,25 @@ KIND: Kind = Kind(
         "Run replications of a scenario and print a summary of quota misses with 95% CIs."
     ),
     captions={
-        "stock.png": lambda: _("Warehouse stock over time"),
-        "miss_rates.png": lambda: _("How often each quota is missed"),
-        "shortfall.png": lambda: _("How far short shipments fall"),
-        "survival.png": lambda: _("How long the contracts last"),
-        "cash.png": lambda: _("The cooperative's cash"),
+        "stock.png": lambda: _(
+            "The line is the median simulated year, the bands hold half and nine in ten of them; "
+            "where the bands fall below a quota marker, that shipment goes short."
+        ),
+        "miss_rates.png": lambda: _(
+            "Further right, more often missed; a bar is the 95% CI. Hollow dots are one product of "
+            "a buyer."
+        ),
+        "shortfall.png": lambda: _(
+            "When a shipment falls short, by how many packs: bars further right are larger gaps "
+            "for the buyer to absorb."
+        ),
+        "survival.png": lambda: _(
+            "A drop is a buyer cancelling after repeated misses; the lower the line at the end, "
+            "the more years lose that buyer."
+        ),
+        "cash.png": lambda: _(
+            "Where the cash nears zero, the cooperative turns kitchens' output away: a bigger fund "
+            "or faster payment lifts the low points."
+        ),
     },
 )

@@ -72,7 +72,12 @@ KIND: Kind = Kind(
     },
     text=text,
     section=section,
-    captions={"tornado.png": lambda: _("Which levers matter most")},
+    captions={
+        "tornado.png": lambda: _(
+            "The longest bars, at the top, are the levers that move the result most; hatched is "
+            "the lever moved down, grey moved up."
+        )
+    },
     summary=lambda: _("move each lever up and down: what matters most"),
     description=lambda: _(
         "Move each lever down and up (one at a time, common random numbers); rank their "

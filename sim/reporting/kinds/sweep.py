@@ -88,7 +88,12 @@ KIND: Kind = Kind(
     },
     text=text,
     section=section,
-    captions={"sweep.png": lambda: _("The sweep")},
+    captions={
+        "sweep.png": lambda: _(
+            "The result at each setting of the levers, with its 95% CI: read off the settings "
+            "where it meets the rate you need."
+        )
+    },
     summary=lambda: _("run a grid or sample of lever values"),
     description=lambda: _(
         "Run every point of a sweep (a grid or a Latin hypercube) with common random numbers. "

@@ -63,7 +63,12 @@ KIND: Kind = Kind(
     },
     text=transit_text,
     section=transit_section,
-    captions={"transit.png": lambda: _("How well the distribution fits the days in transit")},
+    captions={
+        "transit.png": lambda: _(
+            "When the hanging bars end near zero, the fitted distribution says the days in "
+            "transit well."
+        )
+    },
     question=lambda: _(
         "How many days do shipments take to reach the buyer, by the records of their departures "
         "and arrivals?"
