@@ -35,6 +35,7 @@ def text(results: Results) -> str:
         seed=summary["seed"],
         days=number(summary["horizon_days"]),
     )
+    wide = max(_KPI_WIDTH, 2 + max(map(len, kpi_headings())))  # headings never run together
     out = [
         f"{title} (umkm-sim {summary['version']})",
         _(
@@ -42,13 +43,13 @@ def text(results: Results) -> str:
             "width, or [low, high] where it is lopsided)."
         ),
         "",
-        row(_("Quota (per shipment line)"), kpi_headings(), width=_KPI_WIDTH),
-        row(_("all buyers"), kpi_cells(summary), width=_KPI_WIDTH),
+        row(_("Quota (per shipment line)"), kpi_headings(), width=wide),
+        row(_("all buyers"), kpi_cells(summary), width=wide),
     ]
     for buyer, stats in summary["buyers"].items():
-        out.append(row(name(buyer), kpi_cells(stats), width=_KPI_WIDTH))
+        out.append(row(name(buyer), kpi_cells(stats), width=wide))
         out.extend(
-            row(f"  {name(product)}", kpi_cells(line), width=_KPI_WIDTH)
+            row(f"  {name(product)}", kpi_cells(line), width=wide)
             for product, line in stats["products"].items()
         )
     out += _buyer_notes(summary["buyers"])
