@@ -60,6 +60,12 @@ def _set_number(page: Page, label: str, value: int) -> None:
     box.press("Enter")
 
 
+CUT_OFF = """() => [...document.querySelectorAll(
+    '[data-testid="stWidgetLabel"] p, [data-testid="stTab"] p, button p'
+)].filter(e => e.offsetWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+"""The labels, tab names and button texts that do not fit their box (cut or ellipsised)."""
+
+
 def _the_best_policy_is_found(page: Page) -> None:
     """The second tab: the baseline against one policy, KN, with a progress bar; its answer."""
     page.get_by_role("tab", name="Which policy is best").click()
@@ -94,6 +100,7 @@ def test_a_what_if_run_shows_what_sim_run_gives_and_speaks_indonesian(app_url, t
         with speaking("en"):
             assert shown.inner_text() == percent(expected.document()["quota_miss_rate"]["mean"])
         page.screenshot(path=tmp_path / "app-en.png", full_page=True)
+        assert page.evaluate(CUT_OFF) == []
         _the_best_policy_is_found(page)
         page.get_by_role("tab", name="What if").click()
         with page.expect_download() as download:
@@ -118,6 +125,7 @@ def test_a_what_if_run_shows_what_sim_run_gives_and_speaks_indonesian(app_url, t
         expect(page.get_by_label("dana bergulir (Rp)", exact=True)).to_have_value("2.000.000.000")
         expect(page.get_by_label("jumlah dapur pembuat peyek", exact=True)).to_have_value("12")
         page.screenshot(path=tmp_path / "app-id.png", full_page=True)
+        assert page.evaluate(CUT_OFF) == []
         if os.environ.get("UMKM_SCREENSHOTS"):  # refresh the README's pictures
             for name in ("app-en.png", "app-id.png"):
                 (ROOT / "docs" / name).write_bytes((tmp_path / name).read_bytes())

@@ -60,12 +60,12 @@ def main() -> None:
         st.caption(" ".join(describe(scenario)))
         replications, seed, precision = _settings(scenario)
         store = st.session_state.setdefault("store", _fresh_store())
-        what_if, best = st.tabs([_("What if"), _("Which policy is best")])
-        with what_if:
+        asking, choosing = st.tabs([_("What if"), _("Which policy is best")])
+        with asking:
             overrides = _levers(scenario)
             _run_controls(scenario, overrides, replications, seed, precision)
             _progress_and_results()
-        with best:
+        with choosing:
             best_tab(scenario, replications, seed, store)
 
 
