@@ -125,8 +125,8 @@ class _Batch:
         if self.finance is not None:
             self.cash = np.full(reps, self.finance.fund)
             self.buy_price = [self.finance.purchase_price.get(p, 0.0) for p in self.products]
-            self.paid_out = np.zeros((reps, horizon + 1))
-            self.paid_in = np.zeros((reps, horizon + 1))
+            self.paid_out = np.zeros((horizon + 1, reps))
+            self.paid_in = np.zeros((horizon + 1, reps))
         self.payments: dict[int, list[np.ndarray]] = {}
         self.initial = np.zeros(products, dtype=np.int64)
         for name, packs in scenario.warehouse.initial_stock.items():
@@ -253,7 +253,7 @@ class _Batch:
     def _pay(self, now: int) -> None:
         for amount in self.payments.pop(now, []):
             self.cash += amount
-            self.paid_in[:, now] += amount
+            self.paid_in[now] += amount
 
     def _arrive(self, now: int, group: _Group) -> None:
         """Deliveries dispatched ``1 + transport_days`` ago arrive, their lots oldest first."""
@@ -320,7 +320,7 @@ class _Batch:
                 accepted = np.minimum(room, (self.cash // price).astype(np.int64))
             cost = accepted * price
             self.cash -= cost
-            self.paid_out[:, now] += cost
+            self.paid_out[now] += cost
             f[Flow.UNPAID, p, now] += room - accepted
         accepted = np.maximum(accepted, 0)
         f[Flow.RECEIVED, p, now] += accepted
@@ -345,7 +345,7 @@ class _Batch:
                 return
             if buyer.payment_days == 0:  # the reference pays at once, within this instant
                 self.cash += revenue
-                self.paid_in[:, now] += revenue
+                self.paid_in[now] += revenue
             else:
                 self.payments.setdefault(now + buyer.payment_days, []).append(revenue)
 
@@ -539,7 +539,7 @@ class _Batch:
             lines = np.concatenate(rows) if rows else np.zeros((0, len(LINE_FIELDS)), np.int64)
             cash = np.empty(0)
             if self.finance is not None:
-                cash = self.finance.fund + np.cumsum(self.paid_in[i] - self.paid_out[i])
+                cash = self.finance.fund + np.cumsum(self.paid_in[:, i] - self.paid_out[:, i])
             unpaid = unpaid_by_day[:, i]
             results.append(
                 Replication(
