@@ -268,12 +268,18 @@ class Dask(_Closing):
 
 # Each of these wakes a worker's event loop, which takes the GIL from the simulation running in
 # the worker's other thread: the stack-sampling profiler every 10 ms, the event-loop tick every
-# 20 ms, the system monitor every 0.5 s. The workers started here (only they) do without the
-# profiler and wake the others less often; measured in bench/scaling.py.
+# 20 ms, the memory monitor every 0.1 s, the system monitor every 0.5 s. The workers started here
+# (only they) do without the profiler and wake for the others less often. Nor do they inherit
+# the nanny's MALLOC_TRIM_THRESHOLD_=65536: it hands freed memory back to the operating system
+# at once (and turns off glibc's adaptive mmap threshold), so every batch's arrays are new pages
+# again, each a page fault (2.5-3 times the minor faults of a local worker over three batches of
+# 250 replications, 4-5% of their time). Measured in bench/scaling.py.
 _QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 _CONNECT_SECONDS = 10  # an unreachable scheduler is said in seconds, not Dask's default 30
 
