@@ -188,6 +188,21 @@ def test_a_replication_does_not_depend_on_its_batch():
     assert_same(alone, among)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2**32 - 1, 2**32, 2**63 - 1])
+def test_streams_made_together_are_the_streams_made_one_by_one(seed):
+    """``streams`` equals ``stream`` for each replication: the same state, the same draws.
+
+    ``streams`` (the batched engine's) hashes the seed for many replications at once; ``stream``
+    is numpy's own SeedSequence.
+    """
+    reps = [0, 1, 2, 7, 499, 2**31, 2**32 - 1, 2**32, 3]  # past 2**32: made one by one
+    for name in (streams.QUALITY_CONTROL, streams.kitchen_output("peyek-makers"), ""):
+        for r, ours in zip(reps, streams.streams(seed, reps, name), strict=True):
+            theirs = streams.stream(seed, r, name)
+            assert ours.bit_generator.state == theirs.bit_generator.state, (seed, r, name)
+            np.testing.assert_array_equal(ours.random(4), theirs.random(4))
+
+
 def test_stream_names_never_change():
     """A stream's name is its seed: renaming one would change every number drawn from it."""
     assert streams.QUALITY_CONTROL == "warehouse/quality-control"

@@ -43,7 +43,7 @@ from sim.engine.streams import (
     buyer_transit,
     kitchen_absence,
     kitchen_output,
-    stream,
+    streams,
     supply_shock,
 )
 from sim.engine.supply import hits, product_multiplier, shock_days
@@ -120,7 +120,7 @@ class _Batch:
         self.held = np.zeros((products, reps), dtype=np.int64)  # the stock's sum, kept
         self.flows = np.zeros((len(Flow), products, horizon + 1, reps), dtype=np.int64)
         self.limits = [scenario.warehouse.max_stock.get(name) for name in self.products]
-        self.qc_binomial = [stream(seed, r, QUALITY_CONTROL).binomial for r in replications]
+        self.qc_binomial = [g.binomial for g in streams(seed, replications, QUALITY_CONTROL)]
         self.finance = scenario.finance
         if self.finance is not None:
             self.cash = np.full(reps, self.finance.fund)
@@ -137,12 +137,8 @@ class _Batch:
         self.transit = [
             np.stack(
                 [
-                    transit_days(
-                        b,
-                        len(b.shipment_days(horizon)),
-                        stream(seed, r, buyer_transit(b.name)),
-                    )
-                    for r in replications
+                    transit_days(b, len(b.shipment_days(horizon)), rng)
+                    for rng in streams(seed, replications, buyer_transit(b.name))
                 ]
             )
             for b in scenario.buyers
@@ -156,12 +152,13 @@ class _Batch:
 
     def _draw_groups(self, seed: int) -> list[_Group]:
         s, horizon = self.s, self.H
+        shock_streams = [streams(seed, self.reps, supply_shock(shock.name)) for shock in s.shocks]
         shocks_on = [
             {
-                shock.name: shock_days(shock, horizon, stream(seed, r, supply_shock(shock.name)))
-                for shock in s.shocks
+                shock.name: shock_days(shock, horizon, rngs[i])
+                for shock, rngs in zip(s.shocks, shock_streams, strict=True)
             }
-            for r in self.reps
+            for i in range(self.R)
         ]
         groups = []
         supply = {p: product_multiplier(s.products[p], self.calendar, horizon) for p in s.products}
@@ -190,8 +187,8 @@ class _Batch:
         return draws.potential(
             group,
             multiplier,
-            [stream(seed, r, kitchen_output(group.name)) for r in self.reps],
-            [stream(seed, r, kitchen_absence(group.name)) for r in self.reps],
+            streams(seed, self.reps, kitchen_output(group.name)),
+            streams(seed, self.reps, kitchen_absence(group.name)),
         )
 
     # --- the days -----------------------------------------------------------------------------
