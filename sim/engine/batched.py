@@ -527,29 +527,36 @@ class _Batch:
             - self.flows[Flow.CLEARED]
         )
         stock = np.cumsum(change, axis=1).transpose(2, 0, 1)  # (R, P, days)
-        order = sorted(range(len(self.lines)), key=lambda i: self.lines[i][0])
-        unpaid_by_day = self.flows[Flow.UNPAID].sum(axis=0)  # (days, R)
+        lines, kept = self._all_lines()
+        cash = np.empty((self.R, 0))
+        if self.finance is not None:  # each replication's running sum, as the reference's
+            cash = (self.finance.fund + np.cumsum(self.paid_in - self.paid_out, axis=0)).T.copy()
+        unpaid_days = np.count_nonzero(self.flows[Flow.UNPAID].sum(axis=0), axis=0)
         results = []
         for i, r in enumerate(self.reps):
             check_books(totals[i], stock[i])
-            rows = [self.lines[k][1][i] for k in order if self.lines[k][2][i]]
-            lines = np.concatenate(rows) if rows else np.zeros((0, len(LINE_FIELDS)), np.int64)
-            cash = np.empty(0)
-            if self.finance is not None:
-                cash = self.finance.fund + np.cumsum(self.paid_in[:, i] - self.paid_out[:, i])
-            unpaid = unpaid_by_day[:, i]
             results.append(
                 Replication(
                     replication=r,
-                    lines=lines.astype(np.int64),
+                    lines=lines[i][kept[i]],
                     products=totals[i],
                     stock=stock[i],
-                    cash=cash,
+                    cash=cash[i],
                     cancelled=self.cancelled[i].copy(),
-                    unpaid_days=int(np.count_nonzero(unpaid)),
+                    unpaid_days=int(unpaid_days[i]),
                 )
             )
         return results
+
+    def _all_lines(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every replication's lines in the reference's order, and which of them it has."""
+        if not self.lines:
+            return np.zeros((self.R, 0, len(LINE_FIELDS)), np.int64), np.zeros((self.R, 0), bool)
+        lines = sorted(self.lines, key=lambda line: line[0])
+        rows = np.concatenate([shipment for _, shipment, _ in lines], axis=1)
+        per_shipment = [shipment.shape[1] for _, shipment, _ in lines]
+        alive = np.stack([alive for _, _, alive in lines], axis=1)
+        return rows.astype(np.int64), np.repeat(alive, per_shipment, axis=1)
 
 
 def _with_shocks(
