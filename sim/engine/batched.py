@@ -556,7 +556,7 @@ class _Batch:
         rows = np.concatenate([shipment for _, shipment, _ in lines], axis=1)
         per_shipment = [shipment.shape[1] for _, shipment, _ in lines]
         alive = np.stack([alive for _, _, alive in lines], axis=1)
-        return rows.astype(np.int64), np.repeat(alive, per_shipment, axis=1)
+        return rows.astype(np.int64, copy=False), np.repeat(alive, per_shipment, axis=1)
 
 
 def _with_shocks(
