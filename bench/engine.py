@@ -48,27 +48,32 @@ def reps_per_second(engine: str, scenario: sim.Scenario, reps: int, first: int) 
     return reps / (time.perf_counter() - start)
 
 
-def fresh_and_warm(kitchens: int, reps: int) -> tuple[float, float]:
-    """Seconds of ``sim.run`` (one core) in a fresh process: its first call, then a warm one.
+def fresh_and_warm(kitchens: int, reps: int) -> tuple[float, float, float]:
+    """Seconds of ``sim.run`` in a fresh process, first call and warm, and of the numpy floor.
 
+    All on one core, in that process; the floor between the warm calls (medians of three).
     Imports and the scenario are done before the clock starts: the first call pays what a fresh
     process pays for its first batch (page faults of new memory, first calls), not imports.
     """
     code = (
-        "import sys, time; sys.path.insert(0, 'bench'); import throughput, sim; "
-        "from sim.experiments import runner; "
-        f"s = throughput.plain({kitchens}); times = []\n"
-        "for _ in range(2):\n"
+        "import statistics, sys, time; sys.path.insert(0, 'bench'); "
+        "import engine, throughput, sim; from sim.experiments import runner; "
+        f"s = throughput.plain({kitchens}); warm, floor = [], []\n"
+        "def run():\n"
         "    start = time.perf_counter()\n"
         f"    sim.run(s, replications={reps}, workers=1)\n"
-        "    times.append(time.perf_counter() - start)\n"
-        "print(*times)"
+        "    return time.perf_counter() - start\n"
+        "first = run()\n"
+        "for _ in range(3):\n"
+        "    warm.append(run())\n"
+        f"    floor.append(engine.numpy_floor(s, {reps}))\n"
+        "print(first, statistics.median(warm), statistics.median(floor))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    first, warm = done.stdout.split()
-    return float(first), float(warm)
+    first, warm, floor = done.stdout.split()
+    return float(first), float(warm), float(floor)
 
 
 def numpy_floor(scenario: sim.Scenario, reps: int) -> float:
@@ -130,6 +135,8 @@ def ratios(over: list[float], under: list[float], digits: int, unit: str = "") -
 def default_scenario(scenario: sim.Scenario, batch: int, reference: int, rounds: int) -> None:
     """1. The batched engine against the reference, on the default scenario."""
     print(f"1. default scenario ({scenario.horizon_days} days, every mechanism), one core")
+    simulate_batch(scenario, 1, list(range(10)))  # warm: one-time costs are section 3's
+    simulate(scenario, 1, 0)
     fast, slow = [], []
     for i in range(rounds):
         fast.append(reps_per_second("batched", scenario, batch, i * batch))
@@ -153,13 +160,13 @@ def many_kitchens(rounds: int) -> None:
     )
     firsts, warms, naives, floors = [], [], [], []
     for i in range(rounds):
-        first, warm = fresh_and_warm(500, reps)
+        first, warm, floor = fresh_and_warm(500, reps)
         firsts.append(days * reps / first)
         warms.append(days * reps / warm)
+        floors.append(days * reps / floor)
         start = time.perf_counter()
         naive_simulate(big, 1, i)
         naives.append(days / (time.perf_counter() - start))
-        floors.append(days * reps / numpy_floor(big, reps))
     print(f"   batched, fresh process: {statistics.median(firsts):14,.0f} (its first batch)")
     print(f"   batched, warm:          {statistics.median(warms):14,.0f}")
     print(f"   naive SimPy:            {statistics.median(naives):14,.0f}")
