@@ -58,6 +58,30 @@ def scaled(kitchens: int) -> Scenario:
     return sim.derive(base, overrides)
 
 
+def plain(kitchens: int) -> Scenario:
+    """A plain year: ``kitchens`` gamma kitchens of one product, every day, one weekly buyer.
+
+    No calendar, absences, supply seasons, shocks, quality control or cash: the kitchens' draws
+    are nearly all the work, so it is measured against the plain-numpy floor of those draws.
+    """
+    return Scenario.model_validate(
+        {
+            "name": f"plain-{kitchens}",
+            "horizon_days": 364,
+            "products": {"peyek": {}},
+            "kitchens": [
+                {
+                    "name": "kitchens",
+                    "count": kitchens,
+                    "product": "peyek",
+                    "daily_output": {"distribution": "gamma", "mean": 300, "cv": 0.3},
+                }
+            ],
+            "buyers": [{"name": "weekly", "every_days": 7, "quota": {"peyek": 2000 * kitchens}}],
+        }
+    )
+
+
 def naive_produce(
     env: simpy.Environment,
     order: int,

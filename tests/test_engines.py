@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.engine import batched, kitchens, streams
+from sim.engine import draws, kitchens, streams
 from sim.engine.batched import simulate_batch
 from sim.engine.replication import Replication, simulate
 from sim.experiments.executors import Engine, simulate_chunk
@@ -142,10 +142,11 @@ def big_group(count: int) -> sim.Scenario:
 def test_a_group_larger_than_a_block_runs_identically(draw_cells, monkeypatch):
     """The real block size: a group spanning three blocks, in one batch and in batches of two.
 
-    With fewer draw cells, the batched engine also draws each block one replication at a time.
+    With fewer chain cells, the batched engine also steps each block's absence chain one
+    replication at a time.
     """
     if draw_cells is not None:
-        monkeypatch.setattr(batched, "_DRAW_CELLS", draw_cells)
+        monkeypatch.setattr(draws, "CHAIN_CELLS", draw_cells)
     s = big_group(2 * kitchens.KITCHEN_BLOCK + 5)
     assert_runs_identically(s, 5, [0, 3, 1])
     assert_runs_identically(s, 5, [0, 3, 1], batch_size=2)
@@ -166,6 +167,14 @@ def test_both_engines_draw_in_blocks_of_kitchen_block(monkeypatch):
     simulate(s, 1, 0)
     assert sizes == [4, 4, 2]
     sizes.clear()
+    draw_output = draws.draw_output  # the batched engine draws a gamma in place
+
+    def spy_in_place(group, rng, out):
+        if isinstance(group.daily_output, Gamma):
+            sizes.append(out.shape[0])
+        draw_output(group, rng, out)
+
+    monkeypatch.setattr(draws, "draw_output", spy_in_place)
     simulate_batch(s, 1, [0, 1])
     assert Counter(sizes) == {4: 4, 2: 2}
 
@@ -177,6 +186,21 @@ def test_a_replication_does_not_depend_on_its_batch():
     alone = simulate_batch(scenario, 1, [3])[0]
     among = simulate_batch(scenario, 1, [9, 3, 0])[1]
     assert_same(alone, among)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2**32 - 1, 2**32, 2**63 - 1])
+def test_streams_made_together_are_the_streams_made_one_by_one(seed):
+    """``streams`` equals ``stream`` for each replication: the same state, the same draws.
+
+    ``streams`` (the batched engine's) hashes the seed for many replications at once; ``stream``
+    is numpy's own SeedSequence.
+    """
+    reps = [0, 1, 2, 7, 499, 2**31, 2**32 - 1, 2**32, 3]  # past 2**32: made one by one
+    for name in (streams.QUALITY_CONTROL, streams.kitchen_output("peyek-makers"), ""):
+        for r, ours in zip(reps, streams.streams(seed, reps, name), strict=True):
+            theirs = streams.stream(seed, r, name)
+            assert ours.bit_generator.state == theirs.bit_generator.state, (seed, r, name)
+            np.testing.assert_array_equal(ours.random(4), theirs.random(4))
 
 
 def test_stream_names_never_change():

@@ -2,10 +2,11 @@
 
 Every replication happens at the same integer times in the same phase order (``timing``): only
 the numbers differ. So one SimPy process steps the days and, within each, the phases of the
-event-ordering contract, and every piece of state carries a leading replication axis: stock per
+event-ordering contract, and every piece of state carries a replication axis: stock per
 product by the day it was made (FIFO with shelf life becomes cumulative sums over that axis),
-pending lots, cash, backlogs, contract state. Capacity, ``max_stock``, cash, cancellation and
-minimum shelf life become masks and clips.
+pending lots, cash, backlogs, contract state. Arrays indexed by day hold the replications last,
+so one day's values of every replication are contiguous (a phase touches one day at a time).
+Capacity, ``max_stock``, cash, cancellation and minimum shelf life become masks and clips.
 
 It must equal the per-replication reference engine (``replication.simulate``) line for line:
 each replication draws from its own named streams in the same order, so replication ``r``'s
@@ -27,8 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.engine import kitchens
-from sim.engine.kitchens import chain, local_share, packs_made
+from sim.engine import draws
+from sim.engine.kitchens import local_share
 from sim.engine.replication import PRODUCT_FIELDS, Replication, check_books
 from sim.engine.shipments import (
     LINE_FIELDS,
@@ -42,7 +43,7 @@ from sim.engine.streams import (
     buyer_transit,
     kitchen_absence,
     kitchen_output,
-    stream,
+    streams,
     supply_shock,
 )
 from sim.engine.supply import hits, product_multiplier, shock_days
@@ -50,9 +51,6 @@ from sim.engine.timing import At, Phase
 from sim.engine.warehouse import Flow
 from sim.scenario.calendar import Calendar
 from sim.scenario.schema import Buyer, KitchenGroup, Scenario
-
-# Kitchens x days x replications drawn at once (float64): bounds memory for large groups.
-_DRAW_CELLS = 4_000_000
 
 
 def batch_bytes(scenario: Scenario) -> int:
@@ -82,12 +80,12 @@ class _Group:
 
     spec: KitchenGroup
     product: int
-    potential: np.ndarray  # (R, days) packs made without a boost
+    potential: np.ndarray  # (days, R) packs made without a boost
     share: np.ndarray  # (days,) local market share
     made: np.ndarray = field(init=False)
     sold_locally: np.ndarray = field(init=False)
-    lots: np.ndarray = field(init=False)  # (R, days) packs of each day's lot, until it arrives
-    sent: np.ndarray = field(init=False)  # (R, days) day each lot was dispatched, -1 if not yet
+    lots: np.ndarray = field(init=False)  # (days, R) packs of each day's lot, until it arrives
+    sent: np.ndarray = field(init=False)  # (days, R) day each lot was dispatched, -1 if not yet
     since: np.ndarray = field(init=False)
     waiting: np.ndarray = field(init=False)
     in_a_row: np.ndarray = field(init=False)
@@ -99,9 +97,9 @@ class _Group:
         self.sold_locally = np.zeros(shape, dtype=np.int64)
         self.lots = np.zeros(shape, dtype=np.int64)
         self.sent = np.full(shape, -1, dtype=np.int64)
-        self.since = np.zeros(shape[0], dtype=np.int64)
-        self.waiting = np.zeros(shape[0], dtype=np.int64)
-        self.in_a_row = np.zeros(shape[0], dtype=np.int64)
+        self.since = np.zeros(shape[1], dtype=np.int64)
+        self.waiting = np.zeros(shape[1], dtype=np.int64)
+        self.in_a_row = np.zeros(shape[1], dtype=np.int64)
 
 
 class _Batch:
@@ -117,17 +115,18 @@ class _Batch:
         self.lives = [p.shelf_life_days for p in scenario.products.values()]
         self.calendar = Calendar(scenario)
         reps, products = self.R, len(self.products)
-        # Stock of each product by the day it was made; column 0 is day -1 (initial stock).
-        self.stock = np.zeros((reps, products, horizon + 2), dtype=np.int64)
-        self.held = np.zeros((reps, products), dtype=np.int64)  # the stock's sum, kept
-        self.flows = np.zeros((reps, len(Flow), products, horizon + 1), dtype=np.int64)
-        self.qc_binomial = [stream(seed, r, QUALITY_CONTROL).binomial for r in replications]
+        # Stock of each product by the day it was made; row 0 is day -1 (initial stock).
+        self.stock = np.zeros((products, horizon + 2, reps), dtype=np.int64)
+        self.held = np.zeros((products, reps), dtype=np.int64)  # the stock's sum, kept
+        self.flows = np.zeros((len(Flow), products, horizon + 1, reps), dtype=np.int64)
+        self.limits = [scenario.warehouse.max_stock.get(name) for name in self.products]
+        self.qc_binomial = [g.binomial for g in streams(seed, replications, QUALITY_CONTROL)]
         self.finance = scenario.finance
         if self.finance is not None:
             self.cash = np.full(reps, self.finance.fund)
             self.buy_price = [self.finance.purchase_price.get(p, 0.0) for p in self.products]
-            self.paid_out = np.zeros((reps, horizon + 1))
-            self.paid_in = np.zeros((reps, horizon + 1))
+            self.paid_out = np.zeros((horizon + 1, reps))
+            self.paid_in = np.zeros((horizon + 1, reps))
         self.payments: dict[int, list[np.ndarray]] = {}
         self.initial = np.zeros(products, dtype=np.int64)
         for name, packs in scenario.warehouse.initial_stock.items():
@@ -138,12 +137,8 @@ class _Batch:
         self.transit = [
             np.stack(
                 [
-                    transit_days(
-                        b,
-                        len(b.shipment_days(horizon)),
-                        stream(seed, r, buyer_transit(b.name)),
-                    )
-                    for r in replications
+                    transit_days(b, len(b.shipment_days(horizon)), rng)
+                    for rng in streams(seed, replications, buyer_transit(b.name))
                 ]
             )
             for b in scenario.buyers
@@ -157,12 +152,13 @@ class _Batch:
 
     def _draw_groups(self, seed: int) -> list[_Group]:
         s, horizon = self.s, self.H
+        shock_streams = [streams(seed, self.reps, supply_shock(shock.name)) for shock in s.shocks]
         shocks_on = [
             {
-                shock.name: shock_days(shock, horizon, stream(seed, r, supply_shock(shock.name)))
-                for shock in s.shocks
+                shock.name: shock_days(shock, horizon, rngs[i])
+                for shock, rngs in zip(s.shocks, shock_streams, strict=True)
             }
-            for r in self.reps
+            for i in range(self.R)
         ]
         groups = []
         supply = {p: product_multiplier(s.products[p], self.calendar, horizon) for p in s.products}
@@ -176,7 +172,7 @@ class _Batch:
                 _Group(
                     group,
                     self.products[group.product],
-                    np.where(works, potential, 0),
+                    np.where(works[:, None], potential.T, 0),
                     local_share(group, self.calendar, horizon),
                 )
             )
@@ -186,28 +182,14 @@ class _Batch:
         """Packs each replication's kitchens make each day, before a boost.
 
         Each replication's draws come from its own streams, in the reference's blocks of
-        kitchens; the absence chain then steps every kitchen of every replication at once.
+        kitchens (``draws.potential``).
         """
-        horizon = self.H
-        total = np.zeros((self.R, horizon), dtype=np.int64)
-        out = [stream(seed, r, kitchen_output(group.name)) for r in self.reps]
-        away = [stream(seed, r, kitchen_absence(group.name)) for r in self.reps]
-        absent = group.absence is not None and group.absence.fraction > 0
-        block = kitchens.KITCHEN_BLOCK  # the reference's blocks: the same draws
-        for first in range(0, group.count, block):
-            n = min(block, group.count - first)
-            step = max(1, _DRAW_CELLS // max(1, n * horizon))  # replications at a time
-            for lo in range(0, self.R, step):
-                hi = min(self.R, lo + step)
-                draws = np.stack(
-                    [group.daily_output.sample(out[i], (n, horizon)) for i in range(lo, hi)]
-                )
-                packs = packs_made(draws, multiplier[lo:hi, None, :])
-                if absent:
-                    u = np.stack([away[i].random((n, horizon + 1)) for i in range(lo, hi)])
-                    packs *= chain(group.absence, u)  # type: ignore[arg-type]
-                total[lo:hi] += packs.sum(axis=1)
-        return total
+        return draws.potential(
+            group,
+            multiplier,
+            streams(seed, self.reps, kitchen_output(group.name)),
+            streams(seed, self.reps, kitchen_absence(group.name)),
+        )
 
     # --- the days -----------------------------------------------------------------------------
 
@@ -260,15 +242,15 @@ class _Batch:
             made = now - 1 - (life if life is not None else now)
             if life is None or made < -1:
                 continue
-            spoiled = self.stock[:, p, made + 1].copy()
-            self.stock[:, p, made + 1] = 0
-            self.held[:, p] -= spoiled
-            self.flows[:, Flow.SPOILED, p, now] += spoiled
+            spoiled = self.stock[p, made + 1].copy()
+            self.stock[p, made + 1] = 0
+            self.held[p] -= spoiled
+            self.flows[Flow.SPOILED, p, now] += spoiled
 
     def _pay(self, now: int) -> None:
         for amount in self.payments.pop(now, []):
             self.cash += amount
-            self.paid_in[:, now] += amount
+            self.paid_in[now] += amount
 
     def _arrive(self, now: int, group: _Group) -> None:
         """Deliveries dispatched ``1 + transport_days`` ago arrive, their lots oldest first."""
@@ -276,18 +258,18 @@ class _Batch:
         if sent_on < 0:
             return
         first = max(0, sent_on - group.spec.delivery.every_days + 1)
-        arriving = group.sent[:, first : sent_on + 1] == sent_on
+        arriving = group.sent[first : sent_on + 1] == sent_on
         if not arriving.any():
             return
-        lots = np.where(arriving, group.lots[:, first : sent_on + 1], 0)
-        group.lots[:, first : sent_on + 1] -= lots
+        lots = np.where(arriving, group.lots[first : sent_on + 1], 0)
+        group.lots[first : sent_on + 1] -= lots
         rejected = self._inspect(lots)
         for j, made_day in enumerate(range(first, sent_on + 1)):
-            if lots[:, j].any():
-                self._receive(now, group.product, made_day, lots[:, j], rejected=rejected[:, j])
+            if lots[j].any():
+                self._receive(now, group.product, made_day, lots[j], rejected=rejected[j])
 
     def _inspect(self, lots: np.ndarray) -> np.ndarray:
-        """Quality control of a delivery: rejected packs of each lot (replications x lots).
+        """Quality control of a delivery: rejected packs of each lot (lots x replications).
 
         The one draw taken lot by lot: each replication draws from its own stream, its lots
         oldest first, as the reference does. Scalar calls on plain ints are the fastest way.
@@ -296,9 +278,8 @@ class _Batch:
         p = self.s.warehouse.reject_fraction
         if p > 0:
             draw = self.qc_binomial
-            for j in range(lots.shape[1]):
-                column = lots[:, j].tolist()
-                rejected[:, j] = [draw[i](n, p) if n else 0 for i, n in enumerate(column)]
+            for j in range(lots.shape[0]):
+                rejected[j] = [draw[i](n, p) if n else 0 for i, n in enumerate(lots[j].tolist())]
         return rejected
 
     def _receive(
@@ -318,17 +299,17 @@ class _Batch:
         f = self.flows
         checked = rejected is not None
         if rejected is not None:
-            f[:, Flow.REJECTED, p, now] += rejected
+            f[Flow.REJECTED, p, now] += rejected
             packs = packs - rejected
         held = self.held
         room = packs
         if self.s.warehouse.capacity is not None:
-            room = np.minimum(room, self.s.warehouse.capacity - held.sum(axis=1))
-        limit = self.s.warehouse.max_stock.get(list(self.products)[p])
+            room = np.minimum(room, self.s.warehouse.capacity - held.sum(axis=0))
+        limit = self.limits[p]
         if limit is not None:
-            room = np.minimum(room, limit - held[:, p])
+            room = np.minimum(room, limit - held[p])
         room = np.maximum(room, 0)
-        f[:, Flow.OVERFLOW, p, now] += packs - room
+        f[Flow.OVERFLOW, p, now] += packs - room
         accepted = room
         if checked and self.finance is not None:
             price = self.buy_price[p]
@@ -336,16 +317,16 @@ class _Batch:
                 accepted = np.minimum(room, (self.cash // price).astype(np.int64))
             cost = accepted * price
             self.cash -= cost
-            self.paid_out[:, now] += cost
-            f[:, Flow.UNPAID, p, now] += room - accepted
+            self.paid_out[now] += cost
+            f[Flow.UNPAID, p, now] += room - accepted
         accepted = np.maximum(accepted, 0)
-        f[:, Flow.RECEIVED, p, now] += accepted
+        f[Flow.RECEIVED, p, now] += accepted
         life = self.lives[p]
         if life is not None and made_day + 1 + life <= now:  # aged out on the way
-            f[:, Flow.SPOILED, p, now] += accepted
+            f[Flow.SPOILED, p, now] += accepted
         else:
-            self.stock[:, p, made_day + 1] += accepted
-            held[:, p] += accepted
+            self.stock[p, made_day + 1] += accepted
+            held[p] += accepted
 
     def _ship(self, now: int, order: int, number: int) -> None:
         """One shipment of one buyer, for every replication whose contract still runs."""
@@ -361,7 +342,7 @@ class _Batch:
                 return
             if buyer.payment_days == 0:  # the reference pays at once, within this instant
                 self.cash += revenue
-                self.paid_in[:, now] += revenue
+                self.paid_in[now] += revenue
             else:
                 self.payments.setdefault(now + buyer.payment_days, []).append(revenue)
 
@@ -460,13 +441,13 @@ class _Batch:
                 first = max(0, fresh - 1 - life + 1)
         # Only lots made before today and not yet expired can hold stock.
         live = slice(max(first, 0 if life is None else now - life + 1), now + 1)
-        lots = self.stock[:, p, live]
-        before = np.cumsum(lots, axis=1) - lots
-        taken = np.clip(wanted[:, None] - before, 0, lots)
-        self.stock[:, p, live] -= taken
-        shipped: np.ndarray = taken.sum(axis=1)
-        self.held[:, p] -= shipped
-        self.flows[:, Flow.SHIPPED, p, now] += shipped
+        lots = self.stock[p, live]
+        before = np.cumsum(lots, axis=0) - lots
+        taken = np.clip(wanted - before, 0, lots)
+        self.stock[p, live] -= taken
+        shipped: np.ndarray = taken.sum(axis=0)
+        self.held[p] -= shipped
+        self.flows[Flow.SHIPPED, p, now] += shipped
         return shipped
 
     def _clear(self, day: int, schedule: list[tuple[int, list[int]]]) -> None:
@@ -477,24 +458,24 @@ class _Batch:
                 if p in ps:
                     c = self.cancelled[:, order]
                     shipping |= (c == NOT_CANCELLED) | (c >= day)
-            cleared = np.where(shipping, self.held[:, p], 0)
-            self.stock[shipping, p, :] = 0
-            self.held[:, p] -= cleared
-            self.flows[:, Flow.CLEARED, p, day] += cleared
+            cleared = np.where(shipping, self.held[p], 0)
+            self.stock[p, :, shipping] = 0
+            self.held[p] -= cleared
+            self.flows[Flow.CLEARED, p, day] += cleared
 
     def _plan(self, day: int, group: _Group) -> None:
         """The day's production: boost if stock is low, sell locally, dispatch what is due."""
         spec = group.spec
-        made = group.potential[:, day].copy()
+        made = group.potential[day].copy()
         if spec.boost is not None:
-            low = self.held[:, group.product] < spec.boost.when_stock_below
+            low = self.held[group.product] < spec.boost.when_stock_below
             boosted = low & (group.in_a_row < spec.boost.max_days_in_row)
             made = np.where(boosted, np.rint(made * spec.boost.factor).astype(np.int64), made)
             group.in_a_row = np.where(boosted, group.in_a_row + 1, 0)
         local = np.rint(made * group.share[day]).astype(np.int64)
-        group.made[:, day], group.sold_locally[:, day] = made, local
+        group.made[day], group.sold_locally[day] = made, local
         lot = np.maximum(made - local, 0)
-        group.lots[:, day] = lot
+        group.lots[day] = lot
         group.waiting += lot
         group.since += 1
         rule = spec.delivery
@@ -503,8 +484,8 @@ class _Batch:
             due |= group.waiting >= rule.batch_size
         if due.any():
             window = slice(max(0, day - rule.every_days + 1), day + 1)
-            pending = (group.sent[:, window] < 0) & (group.lots[:, window] > 0)
-            group.sent[:, window] = np.where(due[:, None] & pending, day, group.sent[:, window])
+            pending = (group.sent[window] < 0) & (group.lots[window] > 0)
+            group.sent[window] = np.where(due & pending, day, group.sent[window])
             group.since[due] = 0
             group.waiting[due] = 0
 
@@ -517,11 +498,11 @@ class _Batch:
         sold_locally = np.zeros(shape, dtype=np.int64)
         undelivered = np.zeros(shape, dtype=np.int64)
         for group in self.groups:
-            made[:, group.product] += group.made.sum(axis=1)
-            sold_locally[:, group.product] += group.sold_locally.sum(axis=1)
-            undelivered[:, group.product] += group.lots.sum(axis=1)
-        flows = self.flows.sum(axis=3)
-        on_hand = self.stock.sum(axis=2)  # counted from the lots, not from ``held``
+            made[:, group.product] += group.made.sum(axis=0)
+            sold_locally[:, group.product] += group.sold_locally.sum(axis=0)
+            undelivered[:, group.product] += group.lots.sum(axis=0)
+        flows = self.flows.sum(axis=2).transpose(2, 0, 1)  # (R, Flow, P)
+        on_hand = self.stock.sum(axis=1).T  # counted from the lots, not from ``held``
         totals = np.stack(
             [
                 np.broadcast_to(self.initial, shape),
@@ -540,34 +521,42 @@ class _Batch:
         )
         assert totals.shape[2] == len(PRODUCT_FIELDS)  # noqa: S101
         change = (
-            self.flows[:, Flow.RECEIVED]
-            - self.flows[:, Flow.SHIPPED]
-            - self.flows[:, Flow.SPOILED]
-            - self.flows[:, Flow.CLEARED]
+            self.flows[Flow.RECEIVED]
+            - self.flows[Flow.SHIPPED]
+            - self.flows[Flow.SPOILED]
+            - self.flows[Flow.CLEARED]
         )
-        stock = np.cumsum(change, axis=2)
-        order = sorted(range(len(self.lines)), key=lambda i: self.lines[i][0])
+        stock = np.cumsum(change, axis=1).transpose(2, 0, 1)  # (R, P, days)
+        lines, kept = self._all_lines()
+        cash = np.empty((self.R, 0))
+        if self.finance is not None:  # each replication's running sum, as the reference's
+            cash = (self.finance.fund + np.cumsum(self.paid_in - self.paid_out, axis=0)).T.copy()
+        unpaid_days = np.count_nonzero(self.flows[Flow.UNPAID].sum(axis=0), axis=0)
         results = []
         for i, r in enumerate(self.reps):
             check_books(totals[i], stock[i])
-            rows = [self.lines[k][1][i] for k in order if self.lines[k][2][i]]
-            lines = np.concatenate(rows) if rows else np.zeros((0, len(LINE_FIELDS)), np.int64)
-            cash = np.empty(0)
-            if self.finance is not None:
-                cash = self.finance.fund + np.cumsum(self.paid_in[i] - self.paid_out[i])
-            unpaid = self.flows[i, Flow.UNPAID].sum(axis=0)
             results.append(
                 Replication(
                     replication=r,
-                    lines=lines.astype(np.int64),
+                    lines=lines[i][kept[i]],
                     products=totals[i],
                     stock=stock[i],
-                    cash=cash,
+                    cash=cash[i],
                     cancelled=self.cancelled[i].copy(),
-                    unpaid_days=int(np.count_nonzero(unpaid)),
+                    unpaid_days=int(unpaid_days[i]),
                 )
             )
         return results
+
+    def _all_lines(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every replication's lines in the reference's order, and which of them it has."""
+        if not self.lines:
+            return np.zeros((self.R, 0, len(LINE_FIELDS)), np.int64), np.zeros((self.R, 0), bool)
+        lines = sorted(self.lines, key=lambda line: line[0])
+        rows = np.concatenate([shipment for _, shipment, _ in lines], axis=1)
+        per_shipment = [shipment.shape[1] for _, shipment, _ in lines]
+        alive = np.stack([alive for _, _, alive in lines], axis=1)
+        return rows.astype(np.int64, copy=False), np.repeat(alive, per_shipment, axis=1)
 
 
 def _with_shocks(

@@ -31,7 +31,8 @@ class Engine:
     Attributes:
         name: One of ``ENGINES``.
         batch_size: Replications simulated side by side (batched engine); default: as many as
-            fit ``BATCH_BYTES``. Never part of the result.
+            fit ``BATCH_BYTES`` (and a batch of fewer than ``SMALL_BATCH`` runs on the reference
+            engine, faster there). Never part of the result.
     """
 
     name: str = "batched"
@@ -55,6 +56,11 @@ BATCH_BYTES = 256 * 1024**2
 """Memory a batch's state may take; the batch size follows from it."""
 MAX_BATCH = 500
 """Past this many replications a batch gains no more speed: the day loop's cost is shared."""
+SMALL_BATCH = 4
+"""Fewer replications than this, with the batch size left to the engine, run on the reference
+engine: the batched engine's cost per day is shared by a batch, and one to three replications do
+not pay for it (0.25, 0.6 and 1.0 times the reference's speed on the default scenario; four, 1.2
+times, and more from there). The results are equal either way."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,11 @@ def simulate_chunk(
     size = engine.batch_for(scenario)
     done: list[Replication] = []
     for first in range(0, len(replications), size):
-        done += simulate_batch(scenario, seed, replications[first : first + size])
+        batch = replications[first : first + size]
+        if engine.batch_size is None and len(batch) < SMALL_BATCH:
+            done += [simulate(scenario, seed, r) for r in batch]  # faster there; equal results
+        else:
+            done += simulate_batch(scenario, seed, batch)
     return done
 
 
@@ -258,12 +268,18 @@ class Dask(_Closing):
 
 # Each of these wakes a worker's event loop, which takes the GIL from the simulation running in
 # the worker's other thread: the stack-sampling profiler every 10 ms, the event-loop tick every
-# 20 ms, the system monitor every 0.5 s. The workers started here (only they) do without the
-# profiler and wake the others less often; measured in bench/scaling.py.
+# 20 ms, the memory monitor every 0.1 s, the system monitor every 0.5 s. The workers started here
+# (only they) do without the profiler and wake for the others less often. Nor do they inherit
+# the nanny's MALLOC_TRIM_THRESHOLD_=65536: it hands freed memory back to the operating system
+# at once (and turns off glibc's adaptive mmap threshold), so every batch's arrays are new pages
+# again, each a page fault (2.5-3 times the minor faults of a local worker over three batches of
+# 250 replications, 4-5% of their time). Measured in bench/scaling.py.
 _QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 _CONNECT_SECONDS = 10  # an unreachable scheduler is said in seconds, not Dask's default 30
 
