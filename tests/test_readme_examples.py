@@ -3,7 +3,7 @@
 Each ```text block that starts with ``$ umkm-sim ...`` is a command and what it prints: the
 command is run from a copy of the repository's scenarios and data, and every line shown must be
 printed, in order; a line ``...`` stands for any number of lines. So an example cannot drift
-from the tool. They run in one worker, in page order: ``discover`` reads what ``explore`` wrote.
+from the tool. They run in one test, in page order: ``discover`` reads what ``explore`` wrote.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-from pathlib import Path
-
-import pytest
 
 from conftest import ROOT, cli
 
 BLOCK = re.compile(r"```text\n(\$ umkm-sim .*?)```", re.DOTALL)
-pytestmark = pytest.mark.xdist_group("examples")
 
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -59,32 +55,25 @@ def shown_in_order(shown: list[str], printed: list[str]) -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")  # a worker may run other modules' tests in between
-def workdir(tmp_path_factory) -> Path:
-    """A folder with the repository's scenarios and data, where examples may write results."""
-    here = tmp_path_factory.mktemp("readme")
+def test_every_worked_example_prints_what_it_shows(tmp_path):
+    """Run each as shown, in page order, in one folder (a page may read what another wrote).
+
+    Every example runs even after one fails: the failures are said together.
+    """
     for name in ("scenarios", "data"):
-        shutil.copytree(ROOT / name, here / name)
-    return here
-
-
-def _params() -> list:
-    params = []
+        shutil.copytree(ROOT / name, tmp_path / name)
+    drifted = []
     for page, command, lines in examples():
         if "scenarios/x.yaml" in command:  # a made-up broken file, shown for its messages
             continue
-        name = f"{page}:{command.split()[1]}"
-        params.append(pytest.param(command, lines, id=name))
-    return params
-
-
-@pytest.mark.parametrize(("command", "lines"), _params())
-def test_a_worked_example_prints_what_it_shows(command, lines, workdir):
-    """Run it as shown; each shown line must be printed, in order."""
-    done = cli(*shlex.split(command)[1:], cwd=workdir)
-    assert done.returncode in (0, 3), done.stderr
-    missing = shown_in_order(lines, done.stdout.splitlines())
-    assert missing is None, f"the documentation shows a line the tool does not print:\n{missing}"
+        done = cli(*shlex.split(command)[1:], cwd=tmp_path)
+        if done.returncode not in (0, 3):
+            drifted.append(f"{page}: {command}\n  exit {done.returncode}: {done.stderr[-500:]}")
+            continue
+        missing = shown_in_order(lines, done.stdout.splitlines())
+        if missing is not None:
+            drifted.append(f"{page}: {command}\n  shows a line it does not print: {missing}")
+    assert drifted == [], "\n".join(drifted)
 
 
 def test_the_matcher_finds_a_line_that_is_not_printed():
