@@ -143,9 +143,8 @@ class Runner:
         """
         needed = check_size([v.scenario for v in variants], replications)
         self._execute(Plan(len(variants), replications, needed), variants)
-        return {
-            v.name: [self._done[v.key(self.seed)][r] for r in range(replications)] for v in variants
-        }
+        done = {v.name: self._done[v.key(self.seed)] for v in variants}  # a digest each, once
+        return {name: [runs[r] for r in range(replications)] for name, runs in done.items()}
 
     def summarise(
         self,
