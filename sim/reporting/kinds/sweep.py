@@ -10,7 +10,7 @@ from sim.experiments.sweep import SweepResult
 from sim.i18n import _, interval, number, percent, plain
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
-from sim.reporting.words import estimate, rate_with_ci, with_precision
+from sim.reporting.words import estimate, rate_with_ci, setting_value, with_precision
 from sim.results.scopes import ALL
 from sim.scenario.yamlio import to_yaml
 
@@ -39,10 +39,10 @@ def text(result: SweepResult) -> str:
 
 
 def _lever_value(value: Any) -> str:
-    if isinstance(value, float):
+    if isinstance(value, float) and not value.is_integer():
         said = f"{value:.4g}"
         return said if "e" in said else plain(float(said))
-    return str(value)
+    return setting_value(value)  # a whole number with its grouping marks: 1.000.000.000
 
 
 def section(document: dict[str, Any]) -> list[str]:
