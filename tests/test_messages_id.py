@@ -36,7 +36,7 @@ def problems(text: str, language: str, overrides=None) -> list[str]:
         (
             "count: 2",
             "count: 2.5",
-            "x.yaml:12: kitchens[bonting-makers].count: harus bilangan bulat, isinya 2.5",
+            "x.yaml:12: kitchens[bonting-makers].count: harus berupa bilangan bulat, isinya 2.5",
         ),
         (
             "mean: 100",
@@ -147,8 +147,8 @@ def test_a_problem_we_have_no_words_for_is_still_said_in_indonesian_without_a_cr
     assert problems(text, "id") == [
         "x.yaml:1: name: teks harus berisi paling sedikit 1 karakter, isinya ''",
         (
-            "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus berupa bilangan, "
-            "teksnya tidak dapat dibaca sebagai bilangan, isinya 'a* 3'"
+            "x.yaml:16: kitchens[bonting-makers].daily_output.mean: harus berupa angka "
+            "(teksnya tidak terbaca sebagai angka), isinya 'a* 3'"
         ),
     ]
     # A kind pydantic may add one day, with a context our messages do not know: its own words.
@@ -187,7 +187,7 @@ def test_the_command_line_says_a_bad_scenario_in_indonesian(write_yaml):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [
-        f"{path}:12: kitchens[bonting-makers].count: harus bilangan bulat, isinya 2.5",
+        f"{path}:12: kitchens[bonting-makers].count: harus berupa bilangan bulat, isinya 2.5",
         f"{path}:16: kitchens[bonting-makers].daily_output.mean: harus >= 0, isinya -5",
     ]
     missing = cli("run", path.with_name("nowhere.yaml"), "--lang", "id")
