@@ -136,7 +136,7 @@ def test_workers_above_the_cores_are_capped_with_a_note(tiny, monkeypatch, capsy
     assert capped.err == "--workers 64 capped at 1, the cores of this machine\n"
     assert capped.out == one.out
     assert main([*plain, "--workers", "64", "--lang", "id"]) == 0
-    assert "--workers 64 dibatasi" in capsys.readouterr().err
+    assert "--workers 64 diturunkan menjadi" in capsys.readouterr().err
 
 
 # --- exit status 3 -----------------------------------------------------------------------------
