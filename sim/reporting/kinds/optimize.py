@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.experiments.optimize import Optimization
-from sim.i18n import _, interval, number, percent, rupiah, significant
+from sim.i18n import _, interval, number, percent, rupiah
 from sim.reporting.html_parts import html_table, paragraph
 from sim.reporting.kind import Kind, csv_file, figure, json_file, text_file
 from sim.reporting.words import (
-    RATES,
     criterion_words,
     kpi_name,
+    kpi_value,
     rupiah_cell,
     setting_value,
     three_digits,
@@ -129,7 +129,7 @@ def _sentence(document: Mapping[str, Any]) -> str:
         n=number(check["replications"]),
         kpi=kpi_name(kpi),
         estimate=_with_ci(kpi, chosen["kpis"][kpi]),
-        bound=_value(kpi, check["bound"]),
+        bound=kpi_value(kpi, check["bound"]),
     )
 
 
@@ -153,9 +153,9 @@ def _fate(document: Mapping[str, Any], row: Mapping[str, Any]) -> str:
             "dominated": _("dominated"),
         }[outcome]
     kpi = document["criterion"]["kpi"]
-    bound = "?" if row["bound"] is None else _value(kpi, row["bound"])
+    bound = "?" if row["bound"] is None else kpi_value(kpi, row["bound"])
     check = next((c for c in document["checks"] if c["candidate"] == row["candidate"]), None)
-    fresh = "?" if check is None or check["bound"] is None else _value(kpi, check["bound"])
+    fresh = "?" if check is None or check["bound"] is None else kpi_value(kpi, check["bound"])
     return {
         "chosen": _("CHOSEN (bound {bound}; on fresh replications {fresh})"),
         "not confirmed": _("met it (bound {bound}), not on fresh replications ({fresh})"),
@@ -176,18 +176,14 @@ def _shown(document: Mapping[str, Any]) -> list[int]:
     return ([k for k in order if table[k]["outcome"] != dull] or order)[:SHOWN]
 
 
-def _value(kpi: str, x: float) -> str:
-    return percent(x) if kpi in RATES else significant(x)
-
-
 def _estimate(kpi: str, row: Mapping[str, Any]) -> str:
     return _with_ci(kpi, {"mean": row[kpi], "ci95": [row[f"{kpi}_lo"], row[f"{kpi}_hi"]]})
 
 
 def _with_ci(kpi: str, stat: Mapping[str, Any]) -> str:
     lo, hi = stat["ci95"]
-    ends = interval(*("?" if x is None else _value(kpi, x) for x in (lo, hi)))
-    return f"{_value(kpi, stat['mean'])} {ends}"
+    ends = interval(*("?" if x is None else kpi_value(kpi, x) for x in (lo, hi)))
+    return f"{kpi_value(kpi, stat['mean'])} {ends}"
 
 
 def _levers_lines(document: Mapping[str, Any]) -> list[str]:
